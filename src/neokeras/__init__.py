@@ -1,0 +1,28 @@
+"""neokeras: the Keras API (Keras 2 and Keras 3 spellings) on JAX.
+
+    import neokeras as keras
+    model = keras.Sequential([keras.layers.Dense(10, input_dim=4, activation="softmax")])
+"""
+
+__version__ = "0.1.0"
+
+from neokeras import config  # noqa: F401
+from neokeras import backend  # noqa: F401
+from neokeras import ops  # noqa: F401
+from neokeras import activations  # noqa: F401
+from neokeras import constraints  # noqa: F401
+from neokeras import initializers  # noqa: F401
+from neokeras import regularizers  # noqa: F401
+from neokeras import losses  # noqa: F401
+from neokeras import metrics  # noqa: F401
+from neokeras import optimizers  # noqa: F401
+from neokeras import layers  # noqa: F401
+from neokeras import callbacks  # noqa: F401
+from neokeras import models  # noqa: F401
+from neokeras import saving  # noqa: F401
+from neokeras import utils  # noqa: F401
+from neokeras.layers import Input  # noqa: F401
+from neokeras.layers import Layer  # noqa: F401
+from neokeras.models import Model  # noqa: F401
+from neokeras.models import Sequential  # noqa: F401
+from neokeras.backend.common.variables import KerasVariable as Variable  # noqa: F401

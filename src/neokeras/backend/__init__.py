@@ -1,0 +1,33 @@
+"""The backend: selects the array library and exposes the Keras 2 `keras.backend` API ("K").
+
+The backend is chosen with the environment variable `NEOKERAS_BACKEND` (or `KERAS_BACKEND`);
+`"jax"` is the default and, for now, the only one.
+"""
+
+import importlib
+
+from neokeras import config
+
+_SUPPORTED = ("jax",)
+if config.backend() not in _SUPPORTED:
+    raise ValueError(
+        f"Unknown backend {config.backend()!r} (from NEOKERAS_BACKEND/KERAS_BACKEND). "
+        f"Supported backends: {_SUPPORTED}."
+    )
+
+impl = importlib.import_module(f"neokeras.backend.{config.backend()}")
+
+Variable = impl.Variable
+random = impl.random
+trainer = impl.trainer
+convert_to_tensor = impl.convert_to_tensor
+convert_to_numpy = impl.convert_to_numpy
+is_tensor = impl.is_tensor
+is_tracer = impl.is_tracer
+standardize_dtype = impl.standardize_dtype
+compute_output_spec = impl.compute_output_spec
+
+from neokeras.backend.common.keras_tensor import KerasTensor, is_keras_tensor  # noqa: E402
+from neokeras.backend.common.stateless_scope import StatelessScope  # noqa: E402
+from neokeras.backend.common.seed_generator import SeedGenerator  # noqa: E402
+from neokeras.backend.keras2_api import *  # noqa: E402,F401,F403

@@ -1,0 +1,1 @@
+"""Backend-agnostic machinery shared by every backend."""

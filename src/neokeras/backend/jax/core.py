@@ -1,0 +1,147 @@
+"""Core JAX backend pieces: Variable storage, conversion, shape inference, control flow."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from neokeras import config
+from neokeras.backend.common.keras_tensor import KerasTensor
+from neokeras.backend.common.stateless_scope import StatelessScope
+from neokeras.backend.common.variables import KerasVariable
+
+__all__ = [
+    "Variable", "convert_to_tensor", "convert_to_numpy", "is_tensor", "cast", "shape",
+    "standardize_dtype", "compute_output_spec", "cond", "scan", "stop_gradient", "is_tracer",
+    "fori_loop", "while_loop", "device_put", "eager_scope",
+]
+
+SUPPORTS_SPARSE_TENSORS = False
+
+
+class Variable(KerasVariable):
+    """A variable whose value is a `jax.Array`."""
+
+    def _convert_to_tensor(self, value, dtype=None):
+        return convert_to_tensor(value, dtype=dtype)
+
+    def _to_numpy(self, value):
+        return np.asarray(value)
+
+
+def standardize_dtype(dtype):
+    """Dtype name as a string (`"float32"`), `None` meaning `floatx()`."""
+    if dtype is None:
+        return config.floatx()
+    if hasattr(dtype, "name"):
+        return dtype.name
+    return np.dtype(dtype).name if not isinstance(dtype, str) else dtype
+
+
+def convert_to_tensor(x, dtype=None):
+    """Converts arrays, lists, scalars and Variables to a `jax.Array` (float64 input -> floatx)."""
+    if isinstance(x, KerasVariable):
+        x = x.value
+    if isinstance(x, jax.Array):
+        if dtype is not None and x.dtype != dtype:
+            x = x.astype(dtype)
+        return x
+    if dtype is None:
+        array = np.asarray(x)
+        if array.dtype == np.float64:
+            dtype = config.floatx()
+        elif array.dtype == np.int64:
+            dtype = "int32"
+        x = array
+    return jnp.asarray(x, dtype=dtype)
+
+
+def convert_to_numpy(x):
+    if isinstance(x, KerasVariable):
+        x = x.value
+    return np.asarray(x)
+
+
+def is_tensor(x):
+    return isinstance(x, jax.Array)
+
+
+def is_tracer(x):
+    """True for values being traced by `jit`/`grad` (no concrete value yet)."""
+    return isinstance(x, jax.core.Tracer)
+
+
+def cast(x, dtype):
+    return convert_to_tensor(x).astype(dtype)
+
+
+def shape(x):
+    return tuple(x.shape)
+
+
+def stop_gradient(x):
+    return jax.lax.stop_gradient(convert_to_tensor(x))
+
+
+def device_put(x):
+    return jax.device_put(x)
+
+
+_PROBE_SIZES = (83, 89)
+
+
+def compute_output_spec(fn, *args, **kwargs):
+    """Infers output shapes and dtypes of `fn` on `KerasTensor` arguments without computing.
+
+    Unknown (None) dimensions are traced with two different sizes; output dimensions that change
+    between the two are unknown too. Variable assignments made by `fn` are discarded.
+    """
+
+    def to_struct(x, size):
+        if isinstance(x, KerasTensor):
+            return jax.ShapeDtypeStruct(tuple(size if d is None else d for d in x.shape), x.dtype)
+        return x
+
+    def run(size):
+        structs_args = jax.tree_util.tree_map(lambda x: to_struct(x, size), (args, kwargs),
+                                              is_leaf=lambda x: isinstance(x, KerasTensor))
+
+        def pure(a, k):
+            with StatelessScope():
+                return fn(*a, **k)
+
+        return jax.eval_shape(pure, *structs_args)
+
+    has_unknown = any(
+        isinstance(x, KerasTensor) and None in x.shape
+        for x in jax.tree_util.tree_leaves((args, kwargs), is_leaf=lambda x: isinstance(x, KerasTensor))
+    )
+    first = run(_PROBE_SIZES[0])
+    second = run(_PROBE_SIZES[1]) if has_unknown else first
+
+    def merge(a, b):
+        dims = tuple(da if da == db else None for da, db in zip(a.shape, b.shape))
+        return KerasTensor(dims, dtype=str(a.dtype))
+
+    return jax.tree_util.tree_map(merge, first, second)
+
+
+def cond(pred, true_fn, false_fn):
+    return jax.lax.cond(pred, true_fn, false_fn)
+
+
+def scan(f, init, xs=None, length=None):
+    return jax.lax.scan(f, init, xs=xs, length=length)
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    return jax.lax.fori_loop(lower, upper, body_fun, init_val)
+
+
+def while_loop(cond_fun, body_fun, loop_vars):
+    return jax.lax.while_loop(cond_fun, body_fun, loop_vars)
+
+
+def eager_scope():
+    """A context in which operations on concrete values run eagerly even during tracing
+    (used to create variables when a layer is first built inside a traced call)."""
+    return jax.ensure_compile_time_eval()

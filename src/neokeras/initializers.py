@@ -1,0 +1,310 @@
+"""Weight initializers, by name (`"glorot_uniform"`) or class (`GlorotUniform(seed=1)`).
+
+An initializer is called as `initializer(shape, dtype)` and returns an array. With `seed=None`
+each call draws from the global random stream (made repeatable by `utils.set_random_seed`); with
+an int seed every call returns the same values.
+"""
+
+import math
+
+import numpy as np
+
+from neokeras import ops
+from neokeras.api_export import keras_name
+from neokeras.backend import random
+
+
+class Initializer:
+    """Base class: subclasses implement `__call__(shape, dtype=None)` and `get_config`."""
+
+    def __call__(self, shape, dtype=None):
+        raise NotImplementedError
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+keras_name("keras.initializers.Initializer")(Initializer)
+
+
+def _check_seed(cls_name, seed):
+    if seed is not None and not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"{cls_name}(seed=...) must be an int or None. Received: seed={seed!r}")
+    return None if seed is None else int(seed)
+
+
+@keras_name("keras.initializers.Constant")
+class Constant(Initializer):
+    """Fills with a constant `value`."""
+
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def __call__(self, shape, dtype=None):
+        return ops.full(shape, self.value, dtype=dtype or _floatx())
+
+    def get_config(self):
+        return {"value": self.value}
+
+
+@keras_name("keras.initializers.Zeros")
+class Zeros(Initializer):
+    """Fills with zeros."""
+
+    def __call__(self, shape, dtype=None):
+        return ops.zeros(shape, dtype=dtype)
+
+
+@keras_name("keras.initializers.Ones")
+class Ones(Initializer):
+    """Fills with ones."""
+
+    def __call__(self, shape, dtype=None):
+        return ops.ones(shape, dtype=dtype)
+
+
+@keras_name("keras.initializers.Identity", "keras.initializers.IdentityInitializer")
+class Identity(Initializer):
+    """`gain` times the identity matrix (2D shapes only)."""
+
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        if len(shape) != 2:
+            raise ValueError(f"Identity initializer needs a 2D shape. Received: shape={shape}")
+        return self.gain * ops.eye(shape[0], shape[1], dtype=dtype)
+
+    def get_config(self):
+        return {"gain": self.gain}
+
+
+class _RandomInitializer(Initializer):
+    def __init__(self, seed=None):
+        self.seed = _check_seed(type(self).__name__, seed)
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+@keras_name("keras.initializers.RandomNormal")
+class RandomNormal(_RandomInitializer):
+    """Normal distribution with `mean` and `stddev`."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def __call__(self, shape, dtype=None):
+        return random.normal(shape, self.mean, self.stddev, dtype=dtype, seed=self.seed)
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+@keras_name("keras.initializers.RandomUniform")
+class RandomUniform(_RandomInitializer):
+    """Uniform distribution on `[minval, maxval)`."""
+
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        super().__init__(seed)
+        self.minval, self.maxval = minval, maxval
+
+    def __call__(self, shape, dtype=None):
+        return random.uniform(shape, self.minval, self.maxval, dtype=dtype, seed=self.seed)
+
+    def get_config(self):
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+
+
+@keras_name("keras.initializers.TruncatedNormal")
+class TruncatedNormal(_RandomInitializer):
+    """Normal distribution truncated to two standard deviations around `mean`."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def __call__(self, shape, dtype=None):
+        return random.truncated_normal(shape, self.mean, self.stddev, dtype=dtype, seed=self.seed)
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+def _fans(shape):
+    """(fan_in, fan_out) as Keras computes them (receptive field times channels for convs)."""
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    receptive_field = math.prod(shape[:-2])
+    return shape[-2] * receptive_field, shape[-1] * receptive_field
+
+
+@keras_name("keras.initializers.VarianceScaling")
+class VarianceScaling(_RandomInitializer):
+    """Scales the variance to the layer's fan-in, fan-out or their average.
+
+    Args:
+        scale: Positive scaling factor.
+        mode: `"fan_in"`, `"fan_out"` or `"fan_avg"`.
+        distribution: `"truncated_normal"`, `"untruncated_normal"` or `"uniform"`.
+        seed: Int or None.
+    """
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        super().__init__(seed)
+        if scale <= 0:
+            raise ValueError(f"VarianceScaling(scale=...) must be positive. Received: scale={scale}")
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(
+                f"VarianceScaling(mode=...) must be 'fan_in', 'fan_out' or 'fan_avg'. Received: {mode!r}")
+        distribution = distribution.lower()
+        if distribution == "normal":
+            distribution = "truncated_normal"
+        if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
+            raise ValueError(
+                "VarianceScaling(distribution=...) must be 'truncated_normal', "
+                f"'untruncated_normal' or 'uniform'. Received: {distribution!r}")
+        self.scale, self.mode, self.distribution = scale, mode, distribution
+
+    def __call__(self, shape, dtype=None):
+        fan_in, fan_out = _fans(shape)
+        fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
+        variance = self.scale / max(1.0, fan)
+        if self.distribution == "truncated_normal":
+            # Standard deviation of a unit normal truncated to [-2, 2].
+            stddev = math.sqrt(variance) / 0.87962566103423978
+            return random.truncated_normal(shape, 0.0, stddev, dtype=dtype, seed=self.seed)
+        if self.distribution == "untruncated_normal":
+            return random.normal(shape, 0.0, math.sqrt(variance), dtype=dtype, seed=self.seed)
+        limit = math.sqrt(3.0 * variance)
+        return random.uniform(shape, -limit, limit, dtype=dtype, seed=self.seed)
+
+    def get_config(self):
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
+                "seed": self.seed}
+
+
+def _variance_scaling_preset(public_name, scale, mode, distribution, doc):
+    @keras_name(public_name)
+    class Preset(VarianceScaling):
+        def __init__(self, seed=None):
+            super().__init__(scale=scale, mode=mode, distribution=distribution, seed=seed)
+
+        def get_config(self):
+            return {"seed": self.seed}
+
+    Preset.__name__ = Preset.__qualname__ = public_name.rsplit(".", 1)[1]
+    Preset.__doc__ = doc
+    return Preset
+
+
+GlorotUniform = _variance_scaling_preset(
+    "keras.initializers.GlorotUniform", 1.0, "fan_avg", "uniform",
+    "Uniform on `[-limit, limit]`, `limit = sqrt(6 / (fan_in + fan_out))` (Xavier uniform).")
+GlorotNormal = _variance_scaling_preset(
+    "keras.initializers.GlorotNormal", 1.0, "fan_avg", "truncated_normal",
+    "Truncated normal with `stddev = sqrt(2 / (fan_in + fan_out))` (Xavier normal).")
+HeNormal = _variance_scaling_preset(
+    "keras.initializers.HeNormal", 2.0, "fan_in", "truncated_normal",
+    "Truncated normal with `stddev = sqrt(2 / fan_in)`.")
+HeUniform = _variance_scaling_preset(
+    "keras.initializers.HeUniform", 2.0, "fan_in", "uniform",
+    "Uniform on `[-limit, limit]`, `limit = sqrt(6 / fan_in)`.")
+LecunNormal = _variance_scaling_preset(
+    "keras.initializers.LecunNormal", 1.0, "fan_in", "truncated_normal",
+    "Truncated normal with `stddev = sqrt(1 / fan_in)` (pairs with selu).")
+LecunUniform = _variance_scaling_preset(
+    "keras.initializers.LecunUniform", 1.0, "fan_in", "uniform",
+    "Uniform on `[-limit, limit]`, `limit = sqrt(3 / fan_in)`.")
+
+
+@keras_name("keras.initializers.Orthogonal", "keras.initializers.OrthogonalInitializer")
+class Orthogonal(_RandomInitializer):
+    """A random orthogonal matrix (QR of a normal matrix) times `gain`."""
+
+    def __init__(self, gain=1.0, seed=None):
+        super().__init__(seed)
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal initializer needs at least 2 dimensions. Received: {shape}")
+        rows = math.prod(shape[:-1])
+        cols = shape[-1]
+        flat_shape = (max(rows, cols), min(rows, cols))
+        a = np.asarray(random.normal(flat_shape, dtype="float32", seed=self.seed))
+        q, r = np.linalg.qr(a)
+        q = q * np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return ops.convert_to_tensor(self.gain * q.reshape(shape), dtype=dtype or _floatx())
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed}
+
+
+def _floatx():
+    from neokeras import config
+
+    return config.floatx()
+
+
+_BY_NAME = {
+    "zeros": Zeros, "ones": Ones, "constant": Constant, "identity": Identity,
+    "random_normal": RandomNormal, "random_uniform": RandomUniform,
+    "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
+    "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal, "he_normal": HeNormal,
+    "he_uniform": HeUniform, "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform,
+    "orthogonal": Orthogonal,
+}
+_CLASSES = {cls.__name__: cls for cls in set(_BY_NAME.values())}
+_CLASSES.update({"IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal})
+
+# Lower-case aliases as Keras exports them (`keras.initializers.glorot_uniform`).
+zeros, ones, constant, identity = Zeros, Ones, Constant, Identity
+random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
+variance_scaling, orthogonal = VarianceScaling, Orthogonal
+glorot_uniform, glorot_normal, he_normal, he_uniform = GlorotUniform, GlorotNormal, HeNormal, HeUniform
+lecun_normal, lecun_uniform = LecunNormal, LecunUniform
+
+
+def get(identifier):
+    """Resolves an initializer: a name, a class, an instance, a serialized dict or a callable."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, str):
+        cls = _BY_NAME.get(identifier) or _CLASSES.get(identifier)
+        if cls is None:
+            raise ValueError(
+                f"Unknown initializer {identifier!r}. Known initializers: {sorted(_BY_NAME)}."
+            )
+        return cls()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, type) and issubclass(identifier, Initializer):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise TypeError(f"Could not interpret initializer identifier: {identifier!r}")
+
+
+def serialize(initializer):
+    from neokeras.saving.serialization import serialize_keras_object
+
+    return serialize_keras_object(initializer)
+
+
+def deserialize(config, custom_objects=None):
+    from neokeras.saving.serialization import deserialize_keras_object
+
+    return deserialize_keras_object(config, module_objects={**_CLASSES, **_BY_NAME},
+                                    custom_objects=custom_objects)

@@ -1,0 +1,546 @@
+"""`Layer`: the base class of every layer and model.
+
+A layer stores configuration in `__init__`, creates its variables in `build(input_shape)` and
+computes in `call`. Calling it on arrays runs `call`; calling it on symbolic `KerasTensor`s infers
+output shapes by abstract evaluation and records a node of the functional graph.
+"""
+
+import inspect
+import threading
+
+import numpy as np
+
+from neokeras import backend
+from neokeras import config
+from neokeras import initializers as initializers_module
+from neokeras.api_export import keras_name
+from neokeras.backend.common import naming
+from neokeras.backend.common.keras_tensor import KerasTensor
+from neokeras.backend.common.seed_generator import SeedGenerator
+from neokeras.backend.common.stateless_scope import StatelessScope
+from neokeras.backend.common.variables import KerasVariable
+from neokeras.layers.input_spec import InputSpec
+from neokeras.utils import tree
+
+_CALL_CONTEXT = threading.local()
+
+# Keyword arguments every layer accepts (Keras 2 and Keras 3 spellings).
+_BASE_KWARGS = {"input_shape", "input_dim", "batch_size", "batch_input_shape", "input_length",
+                "weights", "autocast"}
+
+
+def _dtype_name(dtype):
+    """Layer dtypes may be a name or a serialized `DTypePolicy` dict."""
+    if dtype is None:
+        return config.floatx()
+    if isinstance(dtype, dict):
+        return dtype.get("config", {}).get("name", config.floatx())
+    if hasattr(dtype, "name") and not isinstance(dtype, str):
+        return str(dtype.name)
+    return str(dtype)
+
+
+class _CallContext:
+    def __init__(self, training):
+        self.training = training
+
+
+def _current_call_context():
+    return getattr(_CALL_CONTEXT, "context", None)
+
+
+@keras_name("keras.layers.Layer")
+class Layer:
+    """Base class for layers.
+
+    Args:
+        trainable: Whether the layer's variables are updated by training.
+        name: The layer's name; unique automatic names (`dense`, `dense_1`, ...) otherwise.
+        dtype: The dtype of the layer's variables and computations (default `floatx()`).
+        input_shape: Keras 2 style first-layer shape, without the batch dimension.
+        input_dim: Shorthand for `input_shape=(input_dim,)`.
+        batch_size: Fixed batch size, used with `input_shape`.
+        batch_input_shape: Full input shape including the batch dimension.
+        activity_regularizer: Regularizer applied to the layer's output.
+    """
+
+    def __new__(cls, *args, **kwargs):
+        instance = super().__new__(cls)
+        # Remember the constructor arguments so that custom layers get a `get_config` for free.
+        try:
+            bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+            arguments = dict(bound.arguments)
+            arguments.pop(next(iter(arguments)))  # self
+            extra = arguments.pop("kwargs", {})
+            arguments.update(extra)
+            instance._init_arguments = arguments
+        except TypeError:
+            instance._init_arguments = None
+        return instance
+
+    def __init__(self, *, trainable=True, name=None, dtype=None, activity_regularizer=None,
+                 **kwargs):
+        unknown = set(kwargs) - _BASE_KWARGS
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}() got unexpected keyword argument(s) {sorted(unknown)}."
+            )
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"Layer name must be a string. Received: name={name!r}")
+        self.name = name or naming.uniquify(naming.to_snake_case(type(self).__name__))
+        self._trainable = bool(trainable)
+        self._dtype = _dtype_name(dtype)
+        self.built = False
+        self.input_spec = None
+        self.supports_masking = False
+        self._trainable_variables = []
+        self._non_trainable_variables = []
+        self._tracked_layers = []
+        self._seed_generators = []
+        self._losses = []
+        self._inbound_nodes = []
+        self._build_shapes = None
+        self._initial_weights = kwargs.get("weights")
+        from neokeras import regularizers
+
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._batch_input_shape = self._first_layer_shape(kwargs)
+        call_params = inspect.signature(self.call).parameters
+        self._call_has_training_arg = "training" in call_params
+        self._call_has_mask_arg = "mask" in call_params
+
+    def _first_layer_shape(self, kwargs):
+        """The full input shape implied by `input_shape`/`input_dim`/`batch_*`, or None."""
+        if kwargs.get("batch_input_shape") is not None:
+            return tuple(kwargs["batch_input_shape"])
+        shape = kwargs.get("input_shape")
+        if shape is None and kwargs.get("input_dim") is not None:
+            shape = (kwargs["input_dim"],)
+            if kwargs.get("input_length") is not None:
+                shape = (kwargs["input_length"],)
+        if shape is None:
+            return None
+        if isinstance(shape, int):
+            shape = (shape,)
+        return (kwargs.get("batch_size"),) + tuple(shape)
+
+    # ------------------------------------------------------------------ attributes and tracking
+    def __setattr__(self, name, value):
+        tracked = self.__dict__.get("_tracked_layers")
+        if tracked is not None and not name.startswith("__"):
+            self._track(value)
+        object.__setattr__(self, name, value)
+
+    def _track(self, value):
+        if isinstance(value, Layer):
+            if value is not self and all(value is not t for t in self._tracked_layers):
+                self._tracked_layers.append(value)
+        elif isinstance(value, KerasVariable):
+            if all(value is not v for v in self._trainable_variables + self._non_trainable_variables):
+                target = self._trainable_variables if value.trainable else self._non_trainable_variables
+                target.append(value)
+        elif isinstance(value, SeedGenerator):
+            if all(value is not s for s in self._seed_generators):
+                self._seed_generators.append(value)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                self._track(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                self._track(item)
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def compute_dtype(self):
+        return self._dtype
+
+    @property
+    def variable_dtype(self):
+        return self._dtype
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        for layer in self._tracked_layers:
+            layer.trainable = value
+
+    @property
+    def layers(self):
+        return list(self._tracked_layers)
+
+    def _flatten_layers(self, include_self=True):
+        """This layer and every layer under it, depth first, each once."""
+        seen, result = set(), []
+
+        def visit(layer):
+            if id(layer) in seen:
+                return
+            seen.add(id(layer))
+            result.append(layer)
+            for child in layer._tracked_layers:
+                visit(child)
+
+        visit(self)
+        return result if include_self else result[1:]
+
+    # ------------------------------------------------------------------ variables
+    def add_weight(self, *args, **kwargs):
+        """Creates a variable owned by this layer.
+
+        Args (Keras 3 order): shape, initializer, dtype, trainable, autocast, regularizer,
+            constraint, aggregation, overwrite_with_gradient, name. A first positional string
+            is read in the Keras 2 order: name, shape, dtype, initializer, regularizer,
+            trainable, constraint.
+
+        Returns:
+            The new `Variable`.
+        """
+        if args and isinstance(args[0], str):
+            order = ("name", "shape", "dtype", "initializer", "regularizer", "trainable",
+                     "constraint")
+        else:
+            order = ("shape", "initializer", "dtype", "trainable", "autocast", "regularizer",
+                     "constraint", "aggregation", "overwrite_with_gradient", "name")
+        if len(args) > len(order):
+            raise TypeError(f"add_weight() takes at most {len(order)} positional arguments.")
+        for key, value in zip(order, args):
+            if key in kwargs:
+                raise TypeError(f"add_weight() got multiple values for argument '{key}'.")
+            kwargs[key] = value
+        return self._add_weight(**kwargs)
+
+    def _add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
+                    autocast=True, regularizer=None, constraint=None, aggregation=None,
+                    overwrite_with_gradient=False, name=None, use_resource=None,
+                    synchronization=None, experimental_autocast=None, partitioner=None):
+        from neokeras import constraints, regularizers
+
+        shape = () if shape is None else tuple(int(d) for d in shape)
+        dtype = backend.standardize_dtype(dtype or self._dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if "float" in dtype else "zeros"
+        initializer = initializers_module.get(initializer)
+        trainable = True if trainable is None else bool(trainable)
+        name = name or f"variable_{len(self._trainable_variables) + len(self._non_trainable_variables)}"
+        variable = backend.Variable(initializer, shape=shape, dtype=dtype, trainable=trainable,
+                                    name=name, path=f"{self.name}/{name}")
+        variable.regularizer = regularizers.get(regularizer)
+        variable.constraint = constraints.get(constraint)
+        (self._trainable_variables if trainable else self._non_trainable_variables).append(variable)
+        return variable
+
+    @property
+    def trainable_variables(self):
+        if not self._trainable:
+            return []
+        result = list(self._trainable_variables)
+        for layer in self._tracked_layers:
+            result.extend(layer.trainable_variables)
+        return _unique(result)
+
+    @property
+    def non_trainable_variables(self):
+        """Non-trainable weights, frozen trainable ones, and random-state variables."""
+        result = list(self._non_trainable_variables)
+        if not self._trainable:
+            result = list(self._trainable_variables) + result
+        result.extend(s.state for s in self._seed_generators)
+        for layer in self._tracked_layers:
+            if self._trainable:
+                result.extend(layer.non_trainable_variables)
+            else:
+                result.extend(layer.trainable_variables_ignoring_freeze())
+                result.extend(layer.non_trainable_variables)
+        return _unique(result)
+
+    def trainable_variables_ignoring_freeze(self):
+        result = list(self._trainable_variables)
+        for layer in self._tracked_layers:
+            result.extend(layer.trainable_variables_ignoring_freeze())
+        return result
+
+    @property
+    def variables(self):
+        return _unique(self.trainable_variables + self.non_trainable_variables)
+
+    @property
+    def weights(self):
+        """Own trainable then own non-trainable weights, then each sublayer's (Keras 3 order)."""
+        result = self._trainable_variables + self._non_trainable_variables
+        for layer in self._tracked_layers:
+            result = result + layer.weights
+        return _unique(result)
+
+    @property
+    def trainable_weights(self):
+        return self.trainable_variables
+
+    @property
+    def non_trainable_weights(self):
+        states = {id(s.state) for layer in self._flatten_layers() for s in layer._seed_generators}
+        return [v for v in self.non_trainable_variables if id(v) not in states]
+
+    def get_weights(self):
+        """The layer's weights as a list of numpy arrays, in `weights` order."""
+        return [np.asarray(v.numpy()) for v in self.weights]
+
+    def set_weights(self, weights):
+        """Sets the weights from a list of arrays in `weights` order (shapes must match)."""
+        own = self.weights
+        if len(weights) != len(own):
+            raise ValueError(
+                f"Layer '{self.name}' expects {len(own)} weight arrays, "
+                f"but set_weights received {len(weights)}."
+            )
+        for variable, value in zip(own, weights):
+            value = np.asarray(value)
+            if tuple(value.shape) != variable.shape:
+                raise ValueError(
+                    f"Layer '{self.name}' weight '{variable.path}' has shape {variable.shape}, "
+                    f"but set_weights received an array of shape {value.shape}."
+                )
+        for variable, value in zip(own, weights):
+            variable.assign(np.asarray(value))
+
+    def count_params(self):
+        """Total number of scalars in the layer's weights."""
+        if not self.built:
+            raise ValueError(
+                f"Layer '{self.name}' has no weights yet: it is built on its first call. "
+                "Call it on data or give the model an input shape first."
+            )
+        return int(sum(int(np.prod(v.shape)) for v in self.weights))
+
+    # ------------------------------------------------------------------ losses
+    @property
+    def losses(self):
+        """Regularization losses of this layer and its sublayers, plus losses from `add_loss`."""
+        result = []
+        for layer in self._flatten_layers():
+            result.extend(layer._losses)
+            for variable in layer._trainable_variables + layer._non_trainable_variables:
+                regularizer = getattr(variable, "regularizer", None)
+                if regularizer is not None:
+                    result.append(regularizer(variable.value))
+        return result
+
+    def add_loss(self, loss):
+        """Adds a scalar loss term (e.g. computed in `call`) to the training loss."""
+        self._losses.append(loss)
+
+    def _clear_losses(self):
+        for layer in self._flatten_layers():
+            layer._losses = []
+
+    # ------------------------------------------------------------------ build and call
+    def build(self, input_shape):
+        """Creates the layer's variables for inputs of `input_shape` (default: none)."""
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        raise NotImplementedError(f"Layer {type(self).__name__} does not implement call().")
+
+    def compute_output_shape(self, input_shape):
+        spec = self.compute_output_spec(KerasTensor(input_shape, dtype=self.compute_dtype))
+        return tree.map_structure(lambda t: t.shape, spec)
+
+    def compute_output_spec(self, *args, **kwargs):
+        return backend.compute_output_spec(self._plain_call, *args, **kwargs)
+
+    def _plain_call(self, *args, **kwargs):
+        return self.call(*args, **kwargs)
+
+    def _maybe_build(self, inputs):
+        if self.built:
+            return
+        shapes = tree.map_structure(lambda x: tuple(x.shape), inputs)
+        self._build_shapes = shapes
+        # Variables are created eagerly, never as tracers, even when first called under `jit`.
+        with _no_stateless_scope():
+            self.build(shapes)
+        self.built = True
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+
+    def _convert_inputs(self, inputs):
+        def convert(x):
+            if isinstance(x, (KerasTensor, type(None))):
+                return x
+            x = backend.convert_to_tensor(x)
+            if "float" in str(x.dtype) and str(x.dtype) != self.compute_dtype:
+                x = x.astype(self.compute_dtype)
+            return x
+
+        return tree.map_structure(convert, inputs)
+
+    def __call__(self, *args, **kwargs):
+        if not args:
+            if "inputs" not in kwargs:
+                raise TypeError(f"Layer '{self.name}' was called without inputs.")
+            args = (kwargs.pop("inputs"),)
+        inputs = args[0]
+        if any(isinstance(x, KerasTensor) for x in tree.flatten((args, kwargs))):
+            return self._symbolic_call(*args, **kwargs)
+        inputs = self._convert_inputs(inputs)
+        args = (inputs,) + args[1:]
+        self._maybe_build(inputs)
+        self._check_input_spec(inputs)
+        outer = _current_call_context()
+        training = kwargs.get("training")
+        if training is None and outer is not None:
+            training = outer.training
+        if self._call_has_training_arg:
+            kwargs["training"] = training
+        else:
+            kwargs.pop("training", None)
+        if not self._call_has_mask_arg:
+            kwargs.pop("mask", None)
+        if outer is None:
+            self._clear_losses()
+        _CALL_CONTEXT.context = _CallContext(training if training is not None else False)
+        try:
+            outputs = self.call(*args, **kwargs)
+        finally:
+            _CALL_CONTEXT.context = outer
+        if self.activity_regularizer is not None:
+            for output in tree.flatten(outputs):
+                self.add_loss(self.activity_regularizer(output) / output.shape[0])
+        return outputs
+
+    def _check_input_spec(self, inputs):
+        if self.input_spec is None:
+            return
+        specs = self.input_spec if isinstance(self.input_spec, (list, tuple)) else [self.input_spec]
+        flat = tree.flatten(inputs)
+        for spec, x in zip(specs, flat):
+            if spec is not None:
+                origin = ""
+                if self._build_shapes is not None:
+                    origin = (f" The layer was built for inputs of shape {self._build_shapes}; "
+                              "did the number of input features change?")
+                spec.check(self, tuple(x.shape), origin)
+
+    def _symbolic_call(self, *args, **kwargs):
+        from neokeras.layers.node import Node
+
+        inputs = args[0]
+        if not self.built:
+            shapes = tree.map_structure(lambda x: tuple(x.shape), inputs)
+            self._build_shapes = shapes
+            self.build(shapes)
+            self.built = True
+        self._check_input_spec(inputs)
+        call_kwargs = dict(kwargs)
+        if not self._call_has_training_arg:
+            call_kwargs.pop("training", None)
+        if not self._call_has_mask_arg:
+            call_kwargs.pop("mask", None)
+        outputs = backend.compute_output_spec(self._plain_call, *args, **call_kwargs)
+        Node(self, args, kwargs, outputs)
+        return outputs
+
+    def stateless_call(self, trainable_variables, non_trainable_variables, *args,
+                       return_losses=False, **kwargs):
+        """Runs `call` with the given variable values; returns `(outputs, non_trainable_values)`.
+
+        Nothing is mutated: updates made during the call (moving statistics, random state)
+        are returned as the new non-trainable values.
+        """
+        mapping = list(zip(self.trainable_variables, trainable_variables))
+        mapping += list(zip(self.non_trainable_variables, non_trainable_variables))
+        with StatelessScope(mapping) as scope:
+            outputs = self(*args, **kwargs)
+            losses = self.losses if return_losses else None
+        new_non_trainable = [scope.current_value(v) for v in self.non_trainable_variables]
+        if return_losses:
+            return outputs, new_non_trainable, losses
+        return outputs, new_non_trainable
+
+    # ------------------------------------------------------------------ serialization
+    def get_config(self):
+        """The constructor arguments as a JSON-able dict (`from_config` inverts it)."""
+        config_ = {"name": self.name, "trainable": self.trainable,
+                   "dtype": {"module": "keras", "class_name": "DTypePolicy",
+                             "config": {"name": self._dtype}, "registered_name": None}}
+        if type(self).get_config is Layer.get_config and self._init_arguments:
+            auto = {k: v for k, v in self._init_arguments.items() if _is_json_like(v)}
+            if len(auto) != len(self._init_arguments):
+                skipped = sorted(set(self._init_arguments) - set(auto))
+                raise NotImplementedError(
+                    f"Layer {type(self).__name__} has constructor arguments {skipped} that are "
+                    "not plain values; implement get_config() to serialize it."
+                )
+            config_.update(auto)
+        return config_
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def get_build_config(self):
+        if self._build_shapes is None:
+            return None
+        return {"input_shape": self._build_shapes}
+
+    def build_from_config(self, build_config):
+        if build_config and build_config.get("input_shape") is not None and not self.built:
+            shape = build_config["input_shape"]
+            self._build_shapes = _tuplify(shape)
+            self.build(self._build_shapes)
+            self.built = True
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _unique(variables):
+    seen, result = set(), []
+    for v in variables:
+        if id(v) not in seen:
+            seen.add(id(v))
+            result.append(v)
+    return result
+
+
+def _tuplify(shape):
+    if isinstance(shape, list) and (not shape or not isinstance(shape[0], (list, tuple))):
+        return tuple(shape)
+    if isinstance(shape, list):
+        return [_tuplify(s) for s in shape]
+    return shape
+
+
+def _is_json_like(value):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_is_json_like(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_json_like(v) for k, v in value.items())
+    return False
+
+
+class _no_stateless_scope:
+    """Temporarily leaves any stateless scope, so variables get concrete initial values."""
+
+    def __enter__(self):
+        from neokeras.backend.common import stateless_scope
+
+        stack = getattr(stateless_scope._STATE, "stack", None) or []
+        self._saved = list(stack)
+        stack.clear()
+
+    def __exit__(self, *exc):
+        from neokeras.backend.common import stateless_scope
+
+        stack = getattr(stateless_scope._STATE, "stack", None)
+        if stack is not None:
+            stack.extend(self._saved)

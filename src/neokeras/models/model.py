@@ -1,0 +1,122 @@
+"""`Model`: a `Layer` that can be trained (`compile`/`fit`/...), the base of every model.
+
+`Model(inputs, outputs)` builds a functional model; subclassing `Model` and writing `call`
+gives a subclassed model.
+"""
+
+from neokeras import backend
+from neokeras.api_export import keras_name
+from neokeras.backend.common.keras_tensor import KerasTensor
+from neokeras.backend.common.stateless_scope import current_stateless_scope
+from neokeras.layers.layer import Layer
+from neokeras.trainers.trainer import Trainer
+from neokeras.utils import tree
+
+
+@keras_name("keras.Model", "keras.models.Model")
+class Model(Trainer, Layer):
+    """A trainable stack of layers.
+
+    Construct it as `Model(inputs, outputs)` (functional API), or subclass it, create layers
+    in `__init__` and compute in `call(inputs, training=None)`.
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
+            from neokeras.models.functional import Functional
+
+            return Functional.__new__(Functional, *args, **kwargs)
+        return super().__new__(cls, *args, **kwargs)
+
+    def __init__(self, *args, **kwargs):
+        if type(self) is Model and (args or "inputs" in kwargs):
+            raise TypeError("Model(inputs, outputs) needs both `inputs` and `outputs`.")
+        trainable = kwargs.pop("trainable", True)
+        name = kwargs.pop("name", None)
+        dtype = kwargs.pop("dtype", None)
+        super().__init__(trainable=trainable, name=name, dtype=dtype, **kwargs)
+        self._init_trainer()
+
+    def call(self, inputs, training=None):
+        raise NotImplementedError(
+            f"Model {type(self).__name__} has no call(); subclass Model and implement "
+            "call(self, inputs, training=None), or use Model(inputs, outputs).")
+
+    def build(self, input_shape):
+        """Builds the model (and its layers) for inputs of `input_shape` (batch dim may be None)."""
+        if self.built:
+            return
+        self._build_shapes = input_shape
+        specs = tree.map_structure(lambda s: KerasTensor(s), input_shape) \
+            if not _is_shape(input_shape) else KerasTensor(input_shape)
+        self.built = True
+        try:
+            backend.compute_output_spec(lambda x: self(x, training=False), specs)
+        except Exception:
+            self.built = False
+            raise
+
+    def __call__(self, *args, **kwargs):
+        inputs = args[0] if args else kwargs.get("inputs")
+        if (self.built and len(args) <= 1 and set(kwargs) <= {"training"}
+                and current_stateless_scope() is None
+                and not any(isinstance(x, KerasTensor) or backend.is_tracer(x)
+                            for x in tree.flatten(inputs))):
+            return self._jitted_call(inputs, bool(kwargs.get("training") or False))
+        return super().__call__(*args, **kwargs)
+
+    def _jitted_call(self, inputs, training):
+        """`model(x)` on arrays: one cached compiled forward instead of op-by-op dispatch."""
+        inputs = self._convert_inputs(inputs)
+        self._check_input_spec(inputs)
+        forward = self._function("forward")
+        outputs, non_trainable = forward(self._state_values(self.trainable_variables),
+                                         self._state_values(self.non_trainable_variables),
+                                         inputs, training)
+        if training:
+            self._write_values(self.non_trainable_variables, non_trainable)
+        return outputs
+
+    def get_layer(self, name=None, index=None):
+        """Returns a layer by `name` or by `index` (in `model.layers`)."""
+        if index is not None and name is not None:
+            raise ValueError("get_layer: pass `name` or `index`, not both.")
+        if index is not None:
+            if not -len(self.layers) <= index < len(self.layers):
+                raise ValueError(
+                    f"get_layer: index {index} is out of range; the model has "
+                    f"{len(self.layers)} layers.")
+            return self.layers[index]
+        if name is not None:
+            for layer in self.layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(
+                f"No layer named {name!r} in model '{self.name}'. Layers: "
+                f"{[layer.name for layer in self.layers]}.")
+        raise ValueError("get_layer: pass a `name` or an `index`.")
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        """Prints a table of the layers, their output shapes and parameter counts."""
+        from neokeras.utils.summary_utils import print_summary
+
+        print_summary(self, line_length=line_length, print_fn=print_fn,
+                      show_trainable=show_trainable)
+
+    def count_params(self):
+        if not self.built:
+            raise ValueError(
+                f"Model '{self.name}' is not built yet, so it has no weights. Give the first "
+                "layer an input shape (e.g. input_shape=(784,)) or call build()/fit() first.")
+        return super().count_params()
+
+    def get_compile_config(self):
+        return self._compile_config
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _is_shape(value):
+    return isinstance(value, (tuple, list)) and all(d is None or isinstance(d, int) for d in value)

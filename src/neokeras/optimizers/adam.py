@@ -1,0 +1,50 @@
+"""Adam: adaptive moment estimation (Kingma & Ba, 2014)."""
+
+from neokeras import ops
+from neokeras.api_export import keras_name
+from neokeras.optimizers.optimizer import Optimizer
+
+
+@keras_name("keras.optimizers.Adam")
+class Adam(Optimizer):
+    """Adam with bias correction folded into the step size, as Keras computes it:
+    `lr_t = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)`, `w -= lr_t * m / (sqrt(v) + epsilon)`.
+
+    Args:
+        learning_rate: Float, schedule or callable (default 0.001).
+        beta_1: Decay of the first-moment estimate (default 0.9).
+        beta_2: Decay of the second-moment estimate (default 0.999).
+        epsilon: Small constant for numerical stability (default 1e-7).
+        amsgrad: Whether to use the AMSGrad variant (max of past second moments).
+    """
+
+    def __init__(self, learning_rate=None, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, name="adam", **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.amsgrad = bool(amsgrad)
+
+    def build(self, var_list):
+        super().build(var_list)
+        self._momentums, self._velocities = self.add_optimizer_variables(
+            var_list, ["momentum", "velocity"])
+        if self.amsgrad:
+            self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
+
+    def update_step(self, gradient, variable, learning_rate):
+        index = self._index(variable)
+        m, v = self._momentums[index], self._velocities[index]
+        step = ops.cast(self.iterations.value + 1, variable.dtype)
+        alpha = learning_rate * ops.sqrt(1 - self.beta_2 ** step) / (1 - self.beta_1 ** step)
+        m.assign(m.value + (gradient - m.value) * (1 - self.beta_1))
+        v.assign(v.value + (ops.square(gradient) - v.value) * (1 - self.beta_2))
+        second_moment = v.value
+        if self.amsgrad:
+            v_hat = self._velocity_hats[index]
+            v_hat.assign(ops.maximum(v_hat.value, v.value))
+            second_moment = v_hat.value
+        variable.assign(variable.value - alpha * m.value / (ops.sqrt(second_moment) + self.epsilon))
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon, "amsgrad": self.amsgrad}

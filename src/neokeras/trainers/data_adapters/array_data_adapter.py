@@ -1,0 +1,159 @@
+"""In-memory arrays (numpy, lists, nested lists/dicts of arrays) as batches of a dataset.
+
+The arrays are validated once (equal lengths, numeric dtypes, no NaN targets), converted to the
+dtypes the backend uses, and then either moved to the device whole (fit/evaluate: each compiled
+chunk gathers its batches there) or sliced per batch (predict).
+"""
+
+import math
+
+import numpy as np
+
+from neokeras import config
+from neokeras.utils import tree
+
+
+def is_array_data(x):
+    leaves = tree.flatten(x)
+    return bool(leaves) and all(
+        leaf is None or isinstance(leaf, (np.ndarray, list)) or hasattr(leaf, "__array__")
+        and hasattr(leaf, "shape") for leaf in leaves)
+
+
+def _standardize_leaf(leaf, what):
+    if leaf is None:
+        return None
+    if hasattr(leaf, "to_numpy") and not isinstance(leaf, np.ndarray):  # pandas
+        leaf = leaf.to_numpy()
+    array = np.asarray(leaf)
+    if array.dtype == object:
+        raise ValueError(
+            f"{what} contains Python objects (dtype=object); expected numeric arrays. "
+            "Check for ragged lists or mixed types.")
+    if array.ndim == 0:
+        raise ValueError(f"{what} must have a batch dimension. Received a scalar.")
+    if array.dtype == np.float64:
+        array = array.astype(config.floatx())
+    elif array.dtype == np.int64:
+        array = array.astype("int32")
+    elif array.dtype == np.uint64:
+        array = array.astype("uint32")
+    return array
+
+
+def _standardize(structure, what):
+    """A list of arrays (or a dict) is several inputs; a list of numbers is one array."""
+    if structure is None:
+        return None
+    if isinstance(structure, (list, tuple)) and not all(
+            isinstance(item, (dict, list, tuple)) and _is_structure(item) or hasattr(item, "shape")
+            for item in structure):
+        return _standardize_leaf(structure, what)
+    return tree.map_structure(lambda leaf: _standardize_leaf(leaf, what), structure)
+
+
+def _is_structure(item):
+    return isinstance(item, dict) or all(hasattr(i, "shape") for i in item)
+
+
+def _num_samples(structure, what):
+    sizes = {int(a.shape[0]) for a in tree.flatten(structure) if a is not None}
+    if len(sizes) > 1:
+        raise ValueError(f"All arrays in {what} must have the same number of samples. "
+                         f"Received sizes {sorted(sizes)}.")
+    return sizes.pop() if sizes else None
+
+
+class ArrayDataAdapter:
+    """Validated in-memory data.
+
+    Args:
+        x: Input array(s).
+        y: Target array(s) or None.
+        sample_weight: Per-sample weights or None.
+        batch_size: Samples per batch.
+        caller: Name used in error messages (`"fit"`, `"evaluate"`, `"predict"`).
+    """
+
+    def __init__(self, x, y=None, sample_weight=None, batch_size=32, caller="fit",
+                 class_weight=None):
+        if batch_size is None:
+            batch_size = 32
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+            raise ValueError(f"{caller}: batch_size must be a positive int. Received: {batch_size!r}")
+        if x is None:
+            raise ValueError(f"{caller}: no input data `x` was given.")
+        self.x = _standardize(x, "x")
+        self.y = _standardize(y, "y")
+        self.sample_weight = _standardize(sample_weight, "sample_weight")
+        n = _num_samples(self.x, "x")
+        if n == 0:
+            raise ValueError(f"{caller}: x is empty (0 samples); there is nothing to {caller} on.")
+        for name, part in (("y", self.y), ("sample_weight", self.sample_weight)):
+            if part is None:
+                continue
+            m = _num_samples(part, name)
+            if m != n:
+                raise ValueError(
+                    f"{caller}: x has {n} samples but {name} has {m}. x and {name} must contain "
+                    "the same number of samples.")
+        if self.y is not None:
+            for leaf in tree.flatten(self.y):
+                if leaf is not None and np.issubdtype(leaf.dtype, np.floating) and np.isnan(leaf).any():
+                    raise ValueError(f"{caller}: the targets y contain NaN values.")
+        if class_weight is not None:
+            self.sample_weight = _apply_class_weight(self.y, self.sample_weight, class_weight, caller)
+        self.num_samples = n
+        self.batch_size = int(min(batch_size, n))
+        self.num_full_batches = n // self.batch_size
+        self.remainder = n - self.num_full_batches * self.batch_size
+        self.steps = self.num_full_batches + (1 if self.remainder else 0)
+
+    def split(self, validation_split):
+        """Splits off the last `validation_split` fraction (before shuffling), as Keras does."""
+        if not 0 < validation_split < 1:
+            raise ValueError(f"validation_split must be in (0, 1). Received: {validation_split}")
+        n_train = int(math.floor(self.num_samples * (1 - validation_split)))
+        if n_train == 0 or n_train == self.num_samples:
+            raise ValueError(
+                f"validation_split={validation_split} leaves an empty training or validation set "
+                f"for {self.num_samples} samples.")
+
+        def part(structure, sl):
+            return None if structure is None else tree.map_structure(
+                lambda a: None if a is None else a[sl], structure)
+
+        train = (part(self.x, slice(0, n_train)), part(self.y, slice(0, n_train)),
+                 part(self.sample_weight, slice(0, n_train)))
+        val = (part(self.x, slice(n_train, None)), part(self.y, slice(n_train, None)),
+               part(self.sample_weight, slice(n_train, None)))
+        return train, val
+
+    def epoch_indices(self, shuffle, rng):
+        """`(full_batches[k, batch_size], last_partial_batch or None)` sample indices."""
+        order = rng.permutation(self.num_samples) if shuffle else np.arange(self.num_samples)
+        order = order.astype("int32")
+        full = order[: self.num_full_batches * self.batch_size].reshape(
+            self.num_full_batches, self.batch_size)
+        last = order[self.num_full_batches * self.batch_size:] if self.remainder else None
+        return full, last
+
+    def arrays(self):
+        return self.x, self.y, self.sample_weight
+
+
+def _apply_class_weight(y, sample_weight, class_weight, caller):
+    leaves = [leaf for leaf in tree.flatten(y) if leaf is not None]
+    if len(leaves) != 1:
+        raise ValueError(f"{caller}: class_weight needs exactly one target array.")
+    labels = leaves[0]
+    if labels.ndim > 1 and labels.shape[-1] > 1:
+        labels = labels.argmax(axis=-1)
+    labels = labels.reshape(labels.shape[0], -1)[:, 0].astype("int64")
+    missing = set(np.unique(labels).tolist()) - set(int(k) for k in class_weight)
+    if missing:
+        raise ValueError(f"{caller}: class_weight has no entry for classes {sorted(missing)}.")
+    weights = np.asarray([class_weight[int(c)] for c in labels], dtype=config.floatx())
+    if sample_weight is not None:
+        weights = weights * np.asarray(sample_weight, dtype=config.floatx()).reshape(weights.shape)
+    return weights

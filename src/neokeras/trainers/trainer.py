@@ -1,0 +1,544 @@
+"""The Python side of `compile`, `fit`, `evaluate` and `predict`.
+
+The model's state is read out of its variables once, threaded through compiled steps from the
+backend (`backend.trainer`), and written back when Python needs it: at the end of each epoch,
+before a callback that may look at weights, and when training ends or fails.
+"""
+
+import math
+import random as py_random
+
+import numpy as np
+
+from neokeras import backend
+from neokeras import optimizers as optimizers_module
+from neokeras.backend.common.keras_tensor import KerasTensor
+from neokeras.backend.common.stateless_scope import StatelessScope
+from neokeras.callbacks.callback_list import CallbackList
+from neokeras.trainers import compile_utils
+from neokeras.trainers.data_adapters import ArrayDataAdapter
+from neokeras.utils import tree
+
+_FIT_ALIASES = {"nb_epoch": "epochs"}
+# Keras 2 arguments about input pipelines; with in-memory data they change nothing.
+_PIPELINE_ARGS = {"workers", "use_multiprocessing", "max_queue_size"}
+
+
+class Trainer:
+    """Mixin giving a model `compile`, `fit`, `evaluate`, `predict` and the `*_on_batch` calls."""
+
+    def _init_trainer(self):
+        self.compiled = False
+        self.optimizer = None
+        self.loss = None
+        self.run_eagerly = False
+        self.steps_per_execution = 1
+        self.stop_training = False
+        self.history = None
+        self._compile_loss = None
+        self._compile_metrics = None
+        self._loss_tracker = None
+        self._output_loss_trackers = {}
+        self._compile_config = None
+        self._functions = {}
+        self._trace_counts = {}
+        self._in_fit = False
+
+    # ------------------------------------------------------------------ compile
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile="auto", auto_scale_loss=True, **kwargs):
+        """Configures the model for training.
+
+        Args:
+            optimizer: Name (`"sgd"`, `"adam"`, `"rmsprop"`) or optimizer instance.
+            loss: Name, function `fn(y_true, y_pred)`, `Loss` instance, or a list/dict of
+                these for several outputs.
+            loss_weights: Optional per-output weights of the losses (list or dict).
+            metrics: List of metric names (`"accuracy"`, `"mae"`), functions or `Metric`s; or a
+                list/dict of lists for several outputs.
+            weighted_metrics: Metrics that are updated with `sample_weight`.
+            run_eagerly: Run the steps as plain Python (for debugging) instead of compiled.
+            steps_per_execution: Steps fused per compiled call; 1 lets `fit` choose when no
+                callback needs every batch.
+        """
+        unknown = set(kwargs) - {"sample_weight_mode", "target_tensors", "distribute"}
+        if unknown:
+            raise TypeError(f"compile() got unexpected keyword argument(s) {sorted(unknown)}.")
+        for legacy in ("sample_weight_mode", "target_tensors", "distribute"):
+            if kwargs.get(legacy) is not None:
+                raise ValueError(f"compile({legacy}=...) is a Keras 2 argument that is not supported.")
+        if isinstance(steps_per_execution, bool) or not isinstance(steps_per_execution, int) \
+                or steps_per_execution < 1:
+            raise ValueError(
+                f"steps_per_execution must be a positive int. Received: {steps_per_execution!r}")
+        self.optimizer = optimizers_module.get(optimizer)
+        self.loss = loss
+        self._compile_loss = compile_utils.CompileLoss(loss, loss_weights) if loss is not None else None
+        self._compile_metrics = compile_utils.CompileMetrics(metrics, weighted_metrics)
+        self._loss_tracker = compile_utils.loss_tracker()
+        self._output_loss_trackers = {}
+        self.run_eagerly = bool(run_eagerly)
+        self.steps_per_execution = steps_per_execution
+        self._compile_config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
+                                "metrics": metrics, "weighted_metrics": weighted_metrics,
+                                "run_eagerly": run_eagerly,
+                                "steps_per_execution": steps_per_execution,
+                                "jit_compile": jit_compile}
+        self._functions = {}
+        self.compiled = True
+
+    def _assert_compiled(self, caller):
+        if not self.compiled:
+            raise RuntimeError(
+                f"You must call compile() before {caller}(). For example: "
+                "model.compile(optimizer='adam', loss='mse').")
+
+    # ------------------------------------------------------------------ metrics
+    @property
+    def metrics(self):
+        """The loss tracker followed by the compiled metrics (built on the first batch)."""
+        result = []
+        if self._loss_tracker is not None:
+            result.append(self._loss_tracker)
+        result.extend(self._output_loss_trackers.values())
+        if self._compile_metrics is not None and self._compile_metrics.built:
+            result.extend(self._compile_metrics.metric_objects)
+        return result
+
+    @property
+    def metrics_names(self):
+        return [m.name for m in self.metrics]
+
+    @property
+    def metrics_variables(self):
+        return [v for m in self.metrics for v in m.variables]
+
+    def reset_metrics(self):
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def _metric_results(self):
+        return {m.name: m.result() for m in self.metrics}
+
+    # ------------------------------------------------------------------ pure pieces of a step
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The training objective: compiled losses plus `model.losses` (regularization)."""
+        total, parts = 0.0, {}
+        if self._compile_loss is not None:
+            total, parts = self._compile_loss(y, y_pred, sample_weight)
+        extra = self.losses
+        if extra:
+            total = total + sum(extra)
+        return total, parts
+
+    def compute_loss_and_updates(self, trainable_values, non_trainable_values, x, y,
+                                 sample_weight, training):
+        """Pure forward pass and loss: `loss, (y_pred, new_non_trainable, per_output_losses)`."""
+        mapping = list(zip(self.trainable_variables, trainable_values))
+        mapping += list(zip(self.non_trainable_variables, non_trainable_values))
+        with StatelessScope(mapping) as scope:
+            y_pred = self(x, training=training)
+            loss, parts = self.compute_loss(x, y, y_pred, sample_weight, training)
+        self._clear_losses()
+        new_non_trainable = [scope.current_value(v) for v in self.non_trainable_variables]
+        return loss, (y_pred, new_non_trainable, parts)
+
+    def stateless_update_metrics(self, metric_values, loss, loss_parts, x, y, y_pred,
+                                 sample_weight):
+        """Pure metric update: `(new_metric_values, logs)`."""
+        batch_size = tree.flatten(x)[0].shape[0]
+        with StatelessScope(zip(self.metrics_variables, metric_values)) as scope:
+            self._loss_tracker.update_state(loss, sample_weight=batch_size)
+            for name, tracker in self._output_loss_trackers.items():
+                tracker.update_state(loss_parts[name], sample_weight=batch_size)
+            if self._compile_metrics is not None and y is not None:
+                self._compile_metrics.update_state(y, y_pred, sample_weight)
+            logs = self._metric_results()
+        return [scope.current_value(v) for v in self.metrics_variables], logs
+
+    # ------------------------------------------------------------------ state and functions
+    def _state_values(self, variables):
+        return [v.value for v in variables]
+
+    def _write_values(self, variables, values):
+        for variable, value in zip(variables, values):
+            variable._value = value
+
+    def _train_state(self):
+        return (self._state_values(self.trainable_variables),
+                self._state_values(self.non_trainable_variables),
+                self._state_values(self.optimizer.variables),
+                self._state_values(self.metrics_variables))
+
+    def _write_train_state(self, state):
+        trainable, non_trainable, optimizer_values, metric_values = state
+        self._write_values(self.trainable_variables, trainable)
+        self._write_values(self.non_trainable_variables, non_trainable)
+        self._write_values(self.optimizer.variables, optimizer_values)
+        self._write_values(self.metrics_variables, metric_values)
+
+    def _fresh_metric_values(self):
+        self.reset_metrics()
+        return self._state_values(self.metrics_variables)
+
+    def _function(self, kind):
+        fn = self._functions.get(kind)
+        if fn is None:
+            maker = getattr(backend.trainer, f"make_{kind}_function")
+            fn = self._functions[kind] = maker(self)
+        return fn
+
+    @property
+    def compile_count(self):
+        """How many times each compiled function was traced (for checking against recompiles)."""
+        return dict(self._trace_counts)
+
+    def _prepare(self, x, y, training):
+        """Builds the model, the compiled losses and metrics, and the optimizer from one batch."""
+        if not self.built:
+            self._build_from_arrays(x)
+        output_spec = None
+        needs_loss = self._compile_loss is not None and not self._compile_loss.built
+        needs_metrics = self._compile_metrics is not None and not self._compile_metrics.built \
+            and y is not None
+        if needs_loss or needs_metrics:
+            specs = tree.map_structure(
+                lambda a: None if a is None else KerasTensor(a.shape, dtype=str(a.dtype)), x)
+            output_spec = backend.compute_output_spec(lambda inputs: self(inputs, training=False),
+                                                      specs)
+            names = self._output_names_for(output_spec)
+            if needs_loss:
+                self._compile_loss.build(names)
+                if len(names) > 1:
+                    from neokeras.metrics import Mean
+
+                    self._output_loss_trackers = {
+                        name: Mean(name=f"{name}_loss")
+                        for name, loss, _ in self._compile_loss.per_output if loss is not None}
+            if needs_metrics:
+                y_spec = tree.map_structure(
+                    lambda a: None if a is None else KerasTensor(a.shape, dtype=str(a.dtype)), y)
+                self._compile_metrics.build(names, self._compile_loss, y_spec, output_spec)
+            self._functions = {}
+        if training and not self.optimizer.built:
+            self.optimizer.build(self.trainable_variables)
+
+    def _output_names_for(self, output_spec):
+        names = getattr(self, "output_names", None)
+        flat = tree.flatten(output_spec)
+        if names and len(names) == len(flat):
+            if isinstance(output_spec, dict):
+                return sorted(output_spec)
+            return list(names)
+        if isinstance(output_spec, dict):
+            return sorted(output_spec)
+        if len(flat) == 1:
+            return ["output"]
+        return [f"output_{i + 1}" for i in range(len(flat))]
+
+    def _build_from_arrays(self, x):
+        shapes = tree.map_structure(lambda a: (None,) + tuple(a.shape[1:]), x)
+        self.build(shapes)
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1, **kwargs):
+        """Trains the model for `epochs` passes over the data.
+
+        Args:
+            x: Input array(s): a numpy array, a list of arrays, or a dict of arrays.
+            y: Target array(s), like `x`.
+            batch_size: Samples per gradient update (default 32).
+            epochs: Number of passes over the data (Keras 2 spelling: `nb_epoch`).
+            verbose: `"auto"`/1 (progress bar; one line per epoch when not on a terminal),
+                2 (one line per epoch), 0 (silent).
+            callbacks: List of `Callback`s.
+            validation_split: Fraction of the data (taken from the end) held out to validate.
+            validation_data: `(x_val, y_val)` or `(x_val, y_val, sample_weight_val)`.
+            shuffle: Shuffle the samples before each epoch.
+            class_weight: Dict mapping class indices to loss weights.
+            sample_weight: Per-sample loss weights.
+            initial_epoch: Epoch to start from (for resuming).
+            validation_freq: Validate every this many epochs.
+
+        Returns:
+            A `History` whose `.history` maps `loss`, metrics and `val_*` to per-epoch lists.
+        """
+        for old, new in _FIT_ALIASES.items():
+            if old in kwargs:
+                epochs = kwargs.pop(old)
+        unknown = set(kwargs) - _PIPELINE_ARGS
+        if unknown:
+            raise TypeError(f"fit() got unexpected keyword argument(s) {sorted(unknown)}.")
+        self._assert_compiled("fit")
+        if steps_per_epoch is not None or validation_steps is not None:
+            raise NotImplementedError("fit(steps_per_epoch=...) needs generator input, which is "
+                                      "not supported yet; pass arrays.")
+        data = ArrayDataAdapter(x, y, sample_weight, batch_size, "fit", class_weight)
+        if validation_split and validation_data is None:
+            (tx, ty, tsw), validation_data = data.split(validation_split)
+            data = ArrayDataAdapter(tx, ty, tsw, batch_size, "fit")
+        val_data = None
+        if validation_data is not None:
+            val_data = self._validation_adapter(validation_data, validation_batch_size or batch_size)
+        verbose = _verbose_mode(verbose)
+        callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
+                                     model=self, verbose=verbose, epochs=epochs, steps=data.steps)
+        self._prepare(data.x, data.y, training=True)
+        if val_data is not None:
+            self._prepare(val_data.x, val_data.y, training=False)
+        per_batch = callback_list.needs_batch_hooks("train")
+        chunk_size = self._chunk_size(data.num_full_batches, per_batch)
+        device_data = backend.trainer.to_device(data.arrays())
+        train_chunk = self._function("train_chunk")
+        rng = np.random.default_rng(py_random.randint(0, 2**31 - 1))
+        state = self._train_state()
+        self.stop_training = False
+        self._in_fit = True
+        callback_list.on_train_begin()
+        epoch_logs = {}
+        try:
+            for epoch in range(initial_epoch, epochs):
+                state = state[:3] + (self._fresh_metric_values(),)
+                callback_list.on_epoch_begin(epoch)
+                full, last = data.epoch_indices(shuffle, rng)
+                logs, step = None, 0
+                for start in range(0, data.num_full_batches, chunk_size):
+                    rows = full[start:start + chunk_size]
+                    if per_batch:
+                        self._write_train_state(state)
+                        callback_list.on_train_batch_begin(step)
+                    state, logs = train_chunk(state, device_data, _pad_rows(rows, chunk_size),
+                                              np.int32(len(rows)))
+                    step += len(rows)
+                    if per_batch:
+                        self._write_train_state(state)
+                    callback_list.on_train_batch_end(step - 1, logs)
+                if last is not None:
+                    if per_batch:
+                        callback_list.on_train_batch_begin(step)
+                    state, logs = train_chunk(state, device_data, last[None, :], np.int32(1))
+                    step += 1
+                    if per_batch:
+                        self._write_train_state(state)
+                    callback_list.on_train_batch_end(step - 1, logs)
+                self._write_train_state(state)
+                epoch_logs = _to_floats(logs)
+                if val_data is not None and (epoch + 1) % validation_freq == 0:
+                    val_logs = self._run_evaluation(val_data, callback_list=None)
+                    epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                callback_list.on_epoch_end(epoch, epoch_logs)
+                state = self._train_state()
+                if self.stop_training:
+                    break
+        finally:
+            self._write_train_state(state)
+            self._in_fit = False
+        callback_list.on_train_end(epoch_logs)
+        return callback_list.history
+
+    def _validation_adapter(self, validation_data, batch_size):
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise ValueError(
+                "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
+                f"sample_weight_val). Received: {type(validation_data).__name__} of length "
+                f"{len(validation_data) if hasattr(validation_data, '__len__') else '?'}")
+        vx, vy, vsw = (tuple(validation_data) + (None,))[:3]
+        return ArrayDataAdapter(vx, vy, vsw, batch_size, "fit (validation_data)")
+
+    def _chunk_size(self, num_full_batches, per_batch):
+        if per_batch or num_full_batches == 0:
+            return 1
+        if self.steps_per_execution > 1:
+            return min(self.steps_per_execution, num_full_batches)
+        # About eight dispatches per epoch: few enough that Python overhead vanishes, enough
+        # that the progress bar still moves.
+        return min(num_full_batches, max(16, math.ceil(num_full_batches / 8)))
+
+    # ------------------------------------------------------------------ evaluate
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False, **kwargs):
+        """Computes the loss and metrics on the given data.
+
+        Returns:
+            The loss (a float) when no metrics are compiled, else `[loss, metric, ...]` in
+            `metrics_names` order; a dict with `return_dict=True`.
+        """
+        unknown = set(kwargs) - _PIPELINE_ARGS
+        if unknown:
+            raise TypeError(f"evaluate() got unexpected keyword argument(s) {sorted(unknown)}.")
+        self._assert_compiled("evaluate")
+        data = ArrayDataAdapter(x, y, sample_weight, batch_size, "evaluate")
+        verbose = _verbose_mode(verbose)
+        callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
+                                     verbose=verbose, epochs=1, steps=data.steps)
+        self._prepare(data.x, data.y, training=False)
+        logs = self._run_evaluation(data, callback_list)
+        if return_dict:
+            return logs
+        values = [logs[name] for name in self.metrics_names if name in logs]
+        return values[0] if len(values) == 1 else values
+
+    def _run_evaluation(self, data, callback_list):
+        per_batch = callback_list is not None and callback_list.needs_batch_hooks("test")
+        chunk_size = self._chunk_size(data.num_full_batches, per_batch)
+        test_chunk = self._function("test_chunk")
+        device_data = backend.trainer.to_device(data.arrays())
+        state = (self._state_values(self.trainable_variables),
+                 self._state_values(self.non_trainable_variables), self._fresh_metric_values())
+        if callback_list is not None:
+            callback_list.on_test_begin()
+        full, last = data.epoch_indices(False, None)
+        logs, step = None, 0
+        for start in range(0, data.num_full_batches, chunk_size):
+            rows = full[start:start + chunk_size]
+            if per_batch:
+                callback_list.on_test_batch_begin(step)
+            state, logs = test_chunk(state, device_data, _pad_rows(rows, chunk_size),
+                                     np.int32(len(rows)))
+            step += len(rows)
+            if callback_list is not None:
+                callback_list.on_test_batch_end(step - 1, logs)
+        if last is not None:
+            state, logs = test_chunk(state, device_data, last[None, :], np.int32(1))
+            step += 1
+            if callback_list is not None:
+                callback_list.on_test_batch_end(step - 1, logs)
+        self._write_values(self.metrics_variables, state[2])
+        logs = _to_floats(logs)
+        if callback_list is not None:
+            callback_list.on_test_end(logs)
+        return logs
+
+    # ------------------------------------------------------------------ predict
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
+        """Returns the model's outputs for `x` as numpy arrays, computed in batches.
+
+        Args:
+            x: Input array(s).
+            batch_size: Samples per batch (default 32).
+            verbose: 0 silences the progress bar.
+            callbacks: Optional callbacks (`on_predict_*` hooks).
+        """
+        unknown = set(kwargs) - _PIPELINE_ARGS
+        if unknown:
+            raise TypeError(f"predict() got unexpected keyword argument(s) {sorted(unknown)}.")
+        if batch_size is None:
+            batch_size = 32
+        if isinstance(x, np.ndarray) and not callbacks and 0 < x.shape[0] <= batch_size \
+                and self.built:
+            # Small-input fast path: no adapter, no callbacks, one compiled call.
+            return self.predict_on_batch(x)
+        data = ArrayDataAdapter(x, None, None, batch_size, "predict")
+        verbose = _verbose_mode(verbose)
+        callback_list = CallbackList(callbacks, add_progbar=verbose == 1 and data.steps > 1,
+                                     model=self, verbose=verbose, epochs=1, steps=data.steps)
+        if not self.built:
+            self._build_from_arrays(data.x)
+        predict_fn = self._function("predict")
+        trainable = self._state_values(self.trainable_variables)
+        non_trainable = self._state_values(self.non_trainable_variables)
+        callback_list.on_predict_begin()
+        outputs = []
+        size = data.batch_size
+        for step, start in enumerate(range(0, data.num_samples, size)):
+            batch = tree.map_structure(lambda a: a[start:start + size], data.x)
+            count = tree.flatten(batch)[0].shape[0]
+            if count < size:  # pad so the last batch reuses the compiled function
+                batch = tree.map_structure(lambda a: _pad_batch(a, size), batch)
+            callback_list.on_predict_batch_begin(step)
+            out = predict_fn(trainable, non_trainable, batch)
+            outputs.append((out, count))
+            callback_list.on_predict_batch_end(step, {"outputs": out})
+        result = _concatenate_outputs(outputs)
+        callback_list.on_predict_end()
+        return result
+
+    def predict_on_batch(self, x):
+        """Returns the outputs for one batch `x` as numpy arrays (one compiled call)."""
+        x = tree.map_structure(lambda a: backend.convert_to_tensor(a), _standardize_input(x))
+        if not self.built:
+            self._build_from_arrays(x)
+        out = self._function("predict")(self._state_values(self.trainable_variables),
+                                        self._state_values(self.non_trainable_variables), x)
+        return tree.map_structure(np.asarray, out)
+
+    # ------------------------------------------------------------------ single batches
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """Runs one gradient update on one batch; returns the loss (and metrics so far)."""
+        self._assert_compiled("train_on_batch")
+        data = ArrayDataAdapter(x, y, sample_weight, _len(x), "train_on_batch", class_weight)
+        self._prepare(data.x, data.y, training=True)
+        state, logs = self._function("train")(self._train_state(), data.arrays())
+        self._write_train_state(state)
+        return self._format_batch_logs(logs, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """Evaluates the model on one batch; returns the loss (and metrics so far)."""
+        self._assert_compiled("test_on_batch")
+        data = ArrayDataAdapter(x, y, sample_weight, _len(x), "test_on_batch")
+        self._prepare(data.x, data.y, training=False)
+        state = (self._state_values(self.trainable_variables),
+                 self._state_values(self.non_trainable_variables),
+                 self._state_values(self.metrics_variables))
+        state, logs = self._function("test")(state, data.arrays())
+        self._write_values(self.metrics_variables, state[2])
+        return self._format_batch_logs(logs, return_dict)
+
+    def _format_batch_logs(self, logs, return_dict):
+        logs = _to_floats(logs)
+        if return_dict:
+            return logs
+        values = [logs[name] for name in self.metrics_names if name in logs]
+        return values[0] if len(values) == 1 else values
+
+    # Keras 2 generator methods live with the generator adapters (see fit with generators).
+
+
+def _len(x):
+    return int(np.shape(tree.flatten(_standardize_input(x))[0])[0])
+
+
+def _standardize_input(x):
+    if isinstance(x, (list, tuple)) and x and not hasattr(x[0], "shape"):
+        return np.asarray(x)
+    return x
+
+
+def _verbose_mode(verbose):
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2, True, False):
+        raise ValueError(f"verbose must be 'auto', 0, 1 or 2. Received: {verbose!r}")
+    return int(verbose)
+
+
+def _pad_rows(rows, size):
+    """Pads a `(k, batch)` index array to `size` rows (the padding rows are skipped)."""
+    if len(rows) == size:
+        return rows
+    padding = np.repeat(rows[:1], size - len(rows), axis=0)
+    return np.concatenate([rows, padding], axis=0)
+
+
+def _pad_batch(array, size):
+    padding = np.zeros((size - array.shape[0],) + array.shape[1:], dtype=array.dtype)
+    return np.concatenate([array, padding], axis=0)
+
+
+def _concatenate_outputs(outputs):
+    first = outputs[0][0]
+
+    def join(*leaves):
+        return np.concatenate([np.asarray(leaf)[:count] for leaf, (_, count) in zip(leaves, outputs)])
+
+    flat_per_batch = [tree.flatten(out) for out, _ in outputs]
+    joined = [join(*[flat[i] for flat in flat_per_batch]) for i in range(len(flat_per_batch[0]))]
+    return tree.pack_sequence_as(first, joined)
+
+
+def _to_floats(logs):
+    return {k: float(v) for k, v in (logs or {}).items()}

@@ -1,0 +1,5 @@
+"""Utilities users reach for (`to_categorical`, `set_random_seed`, ...)."""
+
+from neokeras.utils.numerical_utils import normalize, to_categorical  # noqa: F401
+from neokeras.utils.rng_utils import set_random_seed  # noqa: F401
+from neokeras.utils.progbar import Progbar  # noqa: F401
