@@ -16,6 +16,7 @@ def _export(module):
 _export(_impl.core)
 _export(_impl.numpy)
 _export(_impl.nn)
+_export(_impl.conv)
 
 
 def normalize(x, axis=-1, order=2, epsilon=None):

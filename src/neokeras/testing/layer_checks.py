@@ -89,8 +89,12 @@ def check_layer(layer_cls, init_kwargs=None, input_shape=(2, 3), input_dtype="fl
     # A few compiled training steps lower the loss.
     if check_training and layer.trainable_weights and "float" in str(output.dtype):
         train_layer = layer_cls(**init_kwargs)
-        outputs = train_layer(inputs if multi else inputs[0], **call_kwargs)
-        model = keras.Model(inputs if multi else inputs[0], outputs)
+        if multi or call_kwargs:
+            outputs = train_layer(inputs if multi else inputs[0], **call_kwargs)
+            model = keras.Model(inputs if multi else inputs[0], outputs)
+        else:
+            model = keras.Sequential([keras.Input(batch_shape=(None,) + tuple(input_shape[1:]),
+                                                  dtype=input_dtype), train_layer])
         model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
         target = rng.standard_normal(output_np.shape).astype("float32")
         before = model.evaluate(input_data, target, verbose=0)

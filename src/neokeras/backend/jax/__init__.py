@@ -3,5 +3,6 @@
 from neokeras.backend.jax.core import *  # noqa: F401,F403  (the backend's whole surface)
 from neokeras.backend.jax.nn import *  # noqa: F401,F403
 from neokeras.backend.jax.numpy import *  # noqa: F401,F403
+from neokeras.backend.jax import conv  # noqa: F401
 from neokeras.backend.jax import random  # noqa: F401
 from neokeras.backend.jax import trainer  # noqa: F401
