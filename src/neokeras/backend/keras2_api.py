@@ -23,7 +23,6 @@ backend = config.backend
 abs = ops.abs
 exp = ops.exp
 log = ops.log
-sqrt = ops.sqrt
 square = ops.square
 sign = ops.sign
 round = ops.round
@@ -48,6 +47,11 @@ stop_gradient = ops.stop_gradient
 cast = ops.cast
 sin = ops.sin
 cos = ops.cos
+
+
+def sqrt(x):
+    """Square root; negative inputs are clipped to 0 first, as in Keras 2."""
+    return ops.sqrt(ops.maximum(x, 0.0))
 
 
 def _reduce(fn):
@@ -195,6 +199,11 @@ def get_value(x):
     return ops.convert_to_numpy(x)
 
 
+def eval(x):
+    """The value of a variable or tensor as a numpy array (Keras 2 `K.eval`)."""
+    return get_value(x)
+
+
 def batch_get_value(xs):
     return [get_value(x) for x in xs]
 
@@ -203,7 +212,12 @@ def set_value(x, value):
     """Sets a variable's value from a numpy array."""
     if not isinstance(x, KerasVariable):
         raise TypeError(f"K.set_value expects a Variable. Received: {type(x).__name__}")
-    x.assign(np.asarray(value, dtype=x.dtype))
+    value = np.asarray(value, dtype=x.dtype)
+    if value.shape != tuple(x.shape):
+        raise ValueError(
+            f"K.set_value: variable '{x.name}' has shape {tuple(x.shape)}, "
+            f"but the value has shape {value.shape}.")
+    x.assign(value)
 
 
 def batch_set_value(tuples):
