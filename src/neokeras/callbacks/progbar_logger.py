@@ -36,11 +36,11 @@ class ProgbarLogger(Callback):
         self._progbar.update(batch + 1, logs, finalize=False)
 
     def on_epoch_end(self, epoch, logs=None):
-        logs = dict(logs or {})
-        compile_seconds = logs.pop("_compile_seconds", None)
         self._progbar.update(self._progbar.seen, logs, finalize=True)
+        # `fit` records how long the epoch's calls that compiled a function took.
+        compile_seconds = getattr(self.model, "_epoch_compile_seconds", None)
         if compile_seconds and self.verbose:
-            print(f"(first epoch included {compile_seconds:.2f}s of compilation)", flush=True)
+            print(f"(this epoch included {compile_seconds:.2f}s of compilation)", flush=True)
 
     def on_test_begin(self, logs=None):
         if self._mode != "train" or self.model is None or not getattr(self.model, "_in_fit", False):

@@ -7,6 +7,7 @@ before a callback that may look at weights, and when training ends or fails.
 
 import math
 import random as py_random
+import time
 
 import numpy as np
 
@@ -17,6 +18,8 @@ from neokeras.backend.common.stateless_scope import StatelessScope
 from neokeras.callbacks.callback_list import CallbackList
 from neokeras.trainers import compile_utils
 from neokeras.trainers.data_adapters import ArrayDataAdapter
+from neokeras.trainers.data_adapters import BatchDataAdapter
+from neokeras.trainers.data_adapters import is_batch_data
 from neokeras.utils import tree
 
 _FIT_ALIASES = {"nb_epoch": "epochs"}
@@ -249,20 +252,29 @@ class Trainer:
         """Trains the model for `epochs` passes over the data.
 
         Args:
-            x: Input array(s): a numpy array, a list of arrays, or a dict of arrays.
-            y: Target array(s), like `x`.
-            batch_size: Samples per gradient update (default 32).
-            epochs: Number of passes over the data (Keras 2 spelling: `nb_epoch`).
+            x: Input data: a numpy array, a list or dict of arrays (several inputs), a pandas
+                DataFrame/Series, a generator yielding `(x, y)` or `(x, y, sample_weight)`
+                batches, or a `keras.utils.PyDataset` (`Sequence`).
+            y: Target array(s), like `x` (not with a generator or `PyDataset`).
+            batch_size: Samples per gradient update (default 32; arrays only).
+            epochs: Index of the last epoch (Keras 2 spelling: `nb_epoch`).
             verbose: `"auto"`/1 (progress bar; one line per epoch when not on a terminal),
                 2 (one line per epoch), 0 (silent).
             callbacks: List of `Callback`s.
-            validation_split: Fraction of the data (taken from the end) held out to validate.
-            validation_data: `(x_val, y_val)` or `(x_val, y_val, sample_weight_val)`.
-            shuffle: Shuffle the samples before each epoch.
+            validation_split: Fraction of the array data (taken from the end) held out.
+            validation_data: `(x_val, y_val)`, `(x_val, y_val, sample_weight_val)`, a
+                generator or a `PyDataset`.
+            shuffle: Shuffle the samples before each epoch (True), shuffle whole batches
+                (`"batch"`), or not (False). A `PyDataset`'s batch order is shuffled.
             class_weight: Dict mapping class indices to loss weights.
             sample_weight: Per-sample loss weights.
             initial_epoch: Epoch to start from (for resuming).
-            validation_freq: Validate every this many epochs.
+            steps_per_epoch: Batches per epoch (generators; with arrays, at most the number
+                of batches).
+            validation_steps: Batches per validation (generator or `PyDataset` validation).
+            validation_batch_size: Batch size of array validation data.
+            validation_freq: Validate every this many epochs (an int), or after the listed
+                (1-based) epochs.
 
         Returns:
             A `History` whose `.history` maps `loss`, metrics and `val_*` to per-epoch lists.
@@ -274,77 +286,160 @@ class Trainer:
         if unknown:
             raise TypeError(f"fit() got unexpected keyword argument(s) {sorted(unknown)}.")
         self._assert_compiled("fit")
-        if steps_per_epoch is not None or validation_steps is not None:
-            raise NotImplementedError("fit(steps_per_epoch=...) needs generator input, which is "
-                                      "not supported yet; pass arrays.")
-        data = ArrayDataAdapter(x, y, sample_weight, batch_size, "fit", class_weight)
-        if validation_split and validation_data is None:
-            (tx, ty, tsw), validation_data = data.split(validation_split)
-            data = ArrayDataAdapter(tx, ty, tsw, batch_size, "fit")
+        for name, value in (("epochs", epochs), ("initial_epoch", initial_epoch)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+                raise ValueError(f"fit: {name} must be a non-negative int. Received: {value!r}")
+        if is_batch_data(x):
+            if y is not None or sample_weight is not None:
+                raise ValueError("fit: when x is a generator or PyDataset, it yields the targets "
+                                 "and sample weights; do not pass y or sample_weight.")
+            if validation_split:
+                raise ValueError("fit: validation_split needs array data; with a generator or "
+                                 "PyDataset pass validation_data instead.")
+            data = BatchDataAdapter(x, steps_per_epoch, "fit", class_weight)
+            first, steps = data.peek(), data.steps
+        else:
+            data = ArrayDataAdapter(x, y, sample_weight, batch_size, "fit", class_weight)
+            if validation_split and validation_data is None:
+                (tx, ty, tsw), validation_data = data.split(validation_split)
+                data = ArrayDataAdapter(tx, ty, tsw, batch_size, "fit")
+            if steps_per_epoch is not None and not (
+                    isinstance(steps_per_epoch, (int, np.integer)) and 0 < steps_per_epoch):
+                raise ValueError(
+                    f"fit: steps_per_epoch must be a positive int. Received: {steps_per_epoch!r}")
+            first, steps = data.arrays(), min(steps_per_epoch or data.steps, data.steps)
         val_data = None
         if validation_data is not None:
-            val_data = self._validation_adapter(validation_data, validation_batch_size or batch_size)
+            val_data = self._validation_adapter(validation_data, validation_batch_size or batch_size,
+                                                validation_steps)
         verbose = _verbose_mode(verbose)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
-                                     model=self, verbose=verbose, epochs=epochs, steps=data.steps)
-        self._prepare(data.x, data.y, training=True)
+                                     model=self, verbose=verbose, epochs=epochs, steps=steps)
+        self._prepare(first[0], first[1], training=True)
         if val_data is not None:
-            self._prepare(val_data.x, val_data.y, training=False)
+            val_first = val_data.peek() if isinstance(val_data, BatchDataAdapter) else val_data.arrays()
+            self._prepare(val_first[0], val_first[1], training=False)
         per_batch = callback_list.needs_batch_hooks("train")
-        chunk_size = self._chunk_size(data.num_full_batches, per_batch)
-        device_data = backend.trainer.to_device(data.arrays())
-        train_chunk = self._function("train_chunk")
-        rng = np.random.default_rng(py_random.randint(0, 2**31 - 1))
-        state = self._train_state()
+        # Shuffling draws from (seed, epoch), so a resumed run (BackupAndRestore restores the
+        # seed) shuffles its remaining epochs exactly as an uninterrupted one.
+        self._shuffle_seed = py_random.randint(0, 2**31 - 1)
+        self._resume_epoch = None
         self.stop_training = False
         self._in_fit = True
-        callback_list.on_train_begin()
+        self._fit_state = None
         epoch_logs = {}
         try:
-            for epoch in range(initial_epoch, epochs):
-                state = state[:3] + (self._fresh_metric_values(),)
+            callback_list.on_train_begin()
+            start = initial_epoch if self._resume_epoch is None else self._resume_epoch
+            if isinstance(data, ArrayDataAdapter):
+                run_epoch = self._array_epoch_runner(data, steps, per_batch)
+            else:
+                run_epoch = self._batch_epoch_runner(data, per_batch)
+            for epoch in range(start, epochs):
+                self._epoch_compile_seconds = None
                 callback_list.on_epoch_begin(epoch)
-                full, last = data.epoch_indices(shuffle, rng)
-                logs, step = None, 0
-                for start in range(0, data.num_full_batches, chunk_size):
-                    rows = full[start:start + chunk_size]
-                    if per_batch:
-                        self._write_train_state(state)
-                        callback_list.on_train_batch_begin(step)
-                    state, logs = train_chunk(state, device_data, _pad_rows(rows, chunk_size),
-                                              np.int32(len(rows)))
-                    step += len(rows)
-                    if per_batch:
-                        self._write_train_state(state)
-                    callback_list.on_train_batch_end(step - 1, logs)
-                if last is not None:
-                    if per_batch:
-                        callback_list.on_train_batch_begin(step)
-                    state, logs = train_chunk(state, device_data, last[None, :], np.int32(1))
-                    step += 1
-                    if per_batch:
-                        self._write_train_state(state)
-                    callback_list.on_train_batch_end(step - 1, logs)
-                self._write_train_state(state)
+                # Read after the hook, so what it changed (learning rate, weights) takes effect.
+                self._fit_state = self._train_state()[:3] + (self._fresh_metric_values(),)
+                rng = np.random.default_rng([self._shuffle_seed, epoch])
+                logs = run_epoch(callback_list, shuffle, rng)
+                self._write_train_state(self._fit_state)
+                self._fit_state = None
+                if logs is None:  # a generator that ran out of data
+                    self.stop_training = True
+                    break
                 epoch_logs = _to_floats(logs)
-                if val_data is not None and (epoch + 1) % validation_freq == 0:
-                    val_logs = self._run_evaluation(val_data, callback_list=None)
+                if val_data is not None and _validates_after(epoch, validation_freq):
+                    val_logs = self._evaluate_data(val_data, callback_list=None)
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 callback_list.on_epoch_end(epoch, epoch_logs)
-                state = self._train_state()
                 if self.stop_training:
                     break
         finally:
-            self._write_train_state(state)
+            if self._fit_state is not None:
+                self._write_train_state(self._fit_state)
+            self._fit_state = None
             self._in_fit = False
         callback_list.on_train_end(epoch_logs)
         return callback_list.history
 
-    def _validation_adapter(self, validation_data, batch_size):
+    def _timed_call(self, fn, *args):
+        """Calls a compiled function; when that call traced (compiled) it, adds its time to the
+        epoch's compile seconds (shown by the progress bar)."""
+        traces = sum(self._trace_counts.values())
+        start = time.perf_counter()
+        result = fn(*args)
+        if sum(self._trace_counts.values()) != traces:
+            self._epoch_compile_seconds = (self._epoch_compile_seconds or 0.0) + (
+                time.perf_counter() - start)
+        return result
+
+    def _array_epoch_runner(self, data, steps, per_batch):
+        """Epochs over device-resident arrays: compiled chunks of steps."""
+        num_full = min(data.num_full_batches, steps)
+        chunk_size = self._chunk_size(num_full, per_batch)
+        device_data = backend.trainer.to_device(data.arrays())
+        train_chunk = self._function("train_chunk")
+
+        def run_epoch(callback_list, shuffle, rng):
+            full, last = data.epoch_indices(shuffle, rng)
+            full = full[:num_full]
+            if num_full == steps:
+                last = None
+            groups = [full[i:i + chunk_size] for i in range(0, num_full, chunk_size)]
+            if last is not None:
+                groups.append(last[None, :])
+            logs, step = None, 0
+            for rows in groups:
+                size = chunk_size if rows.shape[1] == data.batch_size else 1
+                if per_batch:
+                    self._write_train_state(self._fit_state)
+                    callback_list.on_train_batch_begin(step)
+                self._fit_state, logs = self._timed_call(
+                    train_chunk, self._fit_state, device_data, _pad_rows(rows, size),
+                    np.int32(len(rows)))
+                step += len(rows)
+                self._after_train_batch(callback_list, step - 1, logs, per_batch)
+                if self.stop_training:
+                    break
+            return logs
+
+        return run_epoch
+
+    def _batch_epoch_runner(self, data, per_batch):
+        """Epochs over batches made by Python: the single-batch compiled step."""
+        train_step = self._function("train")
+
+        def run_epoch(callback_list, shuffle, rng):
+            logs = None
+            for step, batch in enumerate(data.batches(shuffle, rng)):
+                if per_batch:
+                    self._write_train_state(self._fit_state)
+                    callback_list.on_train_batch_begin(step)
+                self._fit_state, logs = self._timed_call(train_step, self._fit_state, batch)
+                self._after_train_batch(callback_list, step, logs, per_batch)
+                if self.stop_training:
+                    break
+            data.on_epoch_end()
+            return logs
+
+        return run_epoch
+
+    def _after_train_batch(self, callback_list, step, logs, per_batch):
+        if not per_batch:
+            callback_list.on_train_batch_end(step, logs)
+            return
+        self._write_train_state(self._fit_state)
+        callback_list.on_train_batch_end(step, _to_floats(logs))
+        self._fit_state = self._train_state()
+
+    def _validation_adapter(self, validation_data, batch_size, steps=None):
+        if is_batch_data(validation_data):
+            return BatchDataAdapter(validation_data, steps, "fit (validation_data)")
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
             raise ValueError(
                 "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
-                f"sample_weight_val). Received: {type(validation_data).__name__} of length "
+                "sample_weight_val), a generator or a PyDataset. Received: "
+                f"{type(validation_data).__name__} of length "
                 f"{len(validation_data) if hasattr(validation_data, '__len__') else '?'}")
         vx, vy, vsw = (tuple(validation_data) + (None,))[:3]
         return ArrayDataAdapter(vx, vy, vsw, batch_size, "fit (validation_data)")
@@ -371,16 +466,51 @@ class Trainer:
         if unknown:
             raise TypeError(f"evaluate() got unexpected keyword argument(s) {sorted(unknown)}.")
         self._assert_compiled("evaluate")
-        data = ArrayDataAdapter(x, y, sample_weight, batch_size, "evaluate")
+        if is_batch_data(x):
+            if y is not None or sample_weight is not None:
+                raise ValueError("evaluate: when x is a generator or PyDataset, it yields the "
+                                 "targets; do not pass y or sample_weight.")
+            data = BatchDataAdapter(x, steps, "evaluate")
+            first = data.peek()
+        else:
+            data = ArrayDataAdapter(x, y, sample_weight, batch_size, "evaluate")
+            first = data.arrays()
         verbose = _verbose_mode(verbose)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=1, steps=data.steps)
-        self._prepare(data.x, data.y, training=False)
-        logs = self._run_evaluation(data, callback_list)
+        self._prepare(first[0], first[1], training=False)
+        logs = self._evaluate_data(data, callback_list)
         if return_dict:
             return logs
         values = [logs[name] for name in self.metrics_names if name in logs]
         return values[0] if len(values) == 1 else values
+
+    def _evaluate_data(self, data, callback_list):
+        if isinstance(data, BatchDataAdapter):
+            return self._run_batch_evaluation(data, callback_list)
+        return self._run_evaluation(data, callback_list)
+
+    def _run_batch_evaluation(self, data, callback_list):
+        per_batch = callback_list is not None and callback_list.needs_batch_hooks("test")
+        test_step = self._function("test")
+        state = (self._state_values(self.trainable_variables),
+                 self._state_values(self.non_trainable_variables), self._fresh_metric_values())
+        if callback_list is not None:
+            callback_list.on_test_begin()
+        logs = None
+        for step, batch in enumerate(data.batches()):
+            if per_batch:
+                callback_list.on_test_batch_begin(step)
+            state, logs = test_step(state, batch)
+            if callback_list is not None:
+                callback_list.on_test_batch_end(step, _to_floats(logs) if per_batch else logs)
+        if logs is None:
+            raise ValueError(f"{data.caller}: the data produced no batch to evaluate on.")
+        self._write_values(self.metrics_variables, state[2])
+        logs = _to_floats(logs)
+        if callback_list is not None:
+            callback_list.on_test_end(logs)
+        return logs
 
     def _run_evaluation(self, data, callback_list):
         per_batch = callback_list is not None and callback_list.needs_batch_hooks("test")
@@ -432,6 +562,9 @@ class Trainer:
                 and self.built:
             # Small-input fast path: no adapter, no callbacks, one compiled call.
             return self.predict_on_batch(x)
+        if is_batch_data(x):
+            return self._predict_batches(BatchDataAdapter(x, steps, "predict"), verbose,
+                                         callbacks)
         data = ArrayDataAdapter(x, None, None, batch_size, "predict")
         verbose = _verbose_mode(verbose)
         callback_list = CallbackList(callbacks, add_progbar=verbose == 1 and data.steps > 1,
@@ -453,6 +586,28 @@ class Trainer:
             out = predict_fn(trainable, non_trainable, batch)
             outputs.append((out, count))
             callback_list.on_predict_batch_end(step, {"outputs": out})
+        result = _concatenate_outputs(outputs)
+        callback_list.on_predict_end()
+        return result
+
+    def _predict_batches(self, data, verbose, callbacks):
+        verbose = _verbose_mode(verbose)
+        callback_list = CallbackList(callbacks, add_progbar=verbose == 1, model=self,
+                                     verbose=verbose, epochs=1, steps=data.steps)
+        if not self.built:
+            self._build_from_arrays(data.peek()[0])
+        predict_fn = self._function("predict")
+        trainable = self._state_values(self.trainable_variables)
+        non_trainable = self._state_values(self.non_trainable_variables)
+        callback_list.on_predict_begin()
+        outputs = []
+        for step, (batch, _, _) in enumerate(data.batches()):
+            callback_list.on_predict_batch_begin(step)
+            out = predict_fn(trainable, non_trainable, batch)
+            outputs.append((out, tree.flatten(batch)[0].shape[0]))
+            callback_list.on_predict_batch_end(step, {"outputs": out})
+        if not outputs:
+            raise ValueError("predict: the data produced no batch.")
         result = _concatenate_outputs(outputs)
         callback_list.on_predict_end()
         return result
@@ -495,7 +650,37 @@ class Trainer:
         values = [logs[name] for name in self.metrics_names if name in logs]
         return values[0] if len(values) == 1 else values
 
-    # Keras 2 generator methods live with the generator adapters (see fit with generators).
+    # ------------------------------------------------------------------ Keras 2 generator methods
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
+                      validation_data=None, validation_steps=None, validation_freq=1,
+                      class_weight=None, max_queue_size=10, workers=1, use_multiprocessing=False,
+                      shuffle=True, initial_epoch=0):
+        """Keras 2 alias of `fit` with a generator or `Sequence`."""
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs,
+                        verbose=verbose, callbacks=callbacks, validation_data=validation_data,
+                        validation_steps=validation_steps, validation_freq=validation_freq,
+                        class_weight=class_weight, shuffle=shuffle, initial_epoch=initial_epoch)
+
+    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                           workers=1, use_multiprocessing=False, verbose=0):
+        """Keras 2 alias of `evaluate` with a generator or `Sequence`."""
+        return self.evaluate(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+
+    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                          workers=1, use_multiprocessing=False, verbose=0):
+        """Keras 2 alias of `predict` with a generator or `Sequence`."""
+        return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+
+
+def _validates_after(epoch, validation_freq):
+    if isinstance(validation_freq, (int, np.integer)) and not isinstance(validation_freq, bool):
+        if validation_freq < 1:
+            raise ValueError(f"validation_freq must be >= 1. Received: {validation_freq}")
+        return (epoch + 1) % validation_freq == 0
+    if isinstance(validation_freq, (list, tuple, set, range)):
+        return epoch + 1 in validation_freq
+    raise ValueError("validation_freq must be an int or a list of epochs. "
+                     f"Received: {validation_freq!r}")
 
 
 def _len(x):

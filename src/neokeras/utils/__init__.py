@@ -3,3 +3,4 @@
 from neokeras.utils.numerical_utils import normalize, to_categorical  # noqa: F401
 from neokeras.utils.rng_utils import set_random_seed  # noqa: F401
 from neokeras.utils.progbar import Progbar  # noqa: F401
+from neokeras.utils.py_dataset import PyDataset, Sequence  # noqa: F401

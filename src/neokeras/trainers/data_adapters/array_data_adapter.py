@@ -130,11 +130,21 @@ class ArrayDataAdapter:
         return train, val
 
     def epoch_indices(self, shuffle, rng):
-        """`(full_batches[k, batch_size], last_partial_batch or None)` sample indices."""
-        order = rng.permutation(self.num_samples) if shuffle else np.arange(self.num_samples)
+        """`(full_batches[k, batch_size], last_partial_batch or None)` sample indices.
+
+        `shuffle="batch"` keeps each batch's samples contiguous and shuffles the full batches.
+        """
+        if shuffle == "batch":
+            order = np.arange(self.num_samples)
+        elif shuffle:
+            order = rng.permutation(self.num_samples)
+        else:
+            order = np.arange(self.num_samples)
         order = order.astype("int32")
         full = order[: self.num_full_batches * self.batch_size].reshape(
             self.num_full_batches, self.batch_size)
+        if shuffle == "batch":
+            full = full[rng.permutation(self.num_full_batches)]
         last = order[self.num_full_batches * self.batch_size:] if self.remainder else None
         return full, last
 

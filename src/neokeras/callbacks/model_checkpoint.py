@@ -1,0 +1,116 @@
+"""`ModelCheckpoint`: saves the model or its weights during training."""
+
+import os
+import re
+
+from neokeras.api_export import keras_name
+from neokeras.callbacks.callback import Callback
+from neokeras.callbacks.monitor import Monitor
+
+
+@keras_name("keras.callbacks.ModelCheckpoint")
+class ModelCheckpoint(Callback):
+    """Saves the model (`.keras`) or its weights (`.weights.h5`) every epoch or every few batches.
+
+    Args:
+        filepath: Path, may hold `str.format` fields filled from the epoch (1-based) and the
+            logs, e.g. `"w.{epoch:02d}-{val_loss:.2f}.weights.h5"`.
+        monitor: Log name compared when `save_best_only`.
+        verbose: 1 prints a line per save.
+        save_best_only: Save only when `monitor` improved.
+        save_weights_only: Save with `model.save_weights` (path must end in `.weights.h5`)
+            instead of `model.save` (path must end in `.keras`).
+        mode: `"auto"`, `"min"` or `"max"`.
+        save_freq: `"epoch"`, or an int: save after every this many batches.
+        initial_value_threshold: Initial best value for `save_best_only`.
+    """
+
+    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
+                 save_weights_only=False, mode="auto", save_freq="epoch",
+                 initial_value_threshold=None):
+        super().__init__()
+        filepath = os.fspath(filepath)
+        suffix = ".weights.h5" if save_weights_only else ".keras"
+        if not filepath.endswith(suffix) and not (not save_weights_only
+                                                  and filepath.endswith((".h5", ".hdf5"))):
+            raise ValueError(
+                f"ModelCheckpoint: with save_weights_only={save_weights_only} the filepath must "
+                f"end in '{suffix}'. Received: filepath={filepath!r}")
+        if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, int)
+                                     or save_freq <= 0):
+            raise ValueError("ModelCheckpoint: save_freq must be 'epoch' or a positive int. "
+                             f"Received: {save_freq!r}")
+        self.filepath = filepath
+        self.monitor = monitor
+        self.verbose = verbose
+        self.save_best_only = save_best_only
+        self.save_weights_only = save_weights_only
+        self.save_freq = save_freq
+        self._monitor = Monitor(monitor, mode, 0, "ModelCheckpoint")
+        self._initial_best = initial_value_threshold
+        if initial_value_threshold is not None:
+            self._monitor.best = float(initial_value_threshold)
+        self._batches_seen = 0
+        self._epoch = 0
+
+    @property
+    def best(self):
+        return self._monitor.best
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.save_freq == "epoch":
+            return
+        self._batches_seen += 1
+        if self._batches_seen % self.save_freq == 0:
+            self._save(self._epoch, batch, logs)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.save_freq == "epoch":
+            self._save(epoch, None, logs)
+
+    def overrides(self, *hook_names):
+        # Saving per epoch must not force the per-batch (unfused) loop.
+        if self.save_freq == "epoch":
+            hook_names = [n for n in hook_names if n not in ("on_train_batch_end", "on_batch_end")]
+        return super().overrides(*hook_names)
+
+    def _save(self, epoch, batch, logs):
+        logs = dict(logs or {})
+        if self.save_best_only:
+            value = self._monitor.value(logs)
+            if value is None or not self._monitor.improves(value):
+                if self.verbose and value is not None:
+                    print(f"Epoch {epoch + 1}: {self.monitor} did not improve from "
+                          f"{self._monitor.best:.5f}")
+                return
+            if self.verbose:
+                print(f"Epoch {epoch + 1}: {self.monitor} improved from {self._monitor.best:.5f} "
+                      f"to {value:.5f}, saving model")
+            self._monitor.best = value
+        path = self._format_path(epoch, batch, logs)
+        directory = os.path.dirname(path)
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+        if self.verbose and not self.save_best_only:
+            print(f"Epoch {epoch + 1}: saving model to {path}")
+        if self.save_weights_only:
+            self.model.save_weights(path)
+        else:
+            self.model.save(path)
+
+    def _format_path(self, epoch, batch, logs):
+        fields = {k: float(v) for k, v in logs.items()}
+        fields["epoch"] = epoch + 1
+        if batch is not None:
+            fields["batch"] = batch + 1
+        try:
+            return self.filepath.format(**fields)
+        except KeyError as error:
+            names = re.findall(r"{(\w+)", self.filepath)
+            raise KeyError(
+                f"ModelCheckpoint: filepath {self.filepath!r} names {error} which is not in the "
+                f"logs of this epoch (fields in the path: {names}; available: "
+                f"{sorted(fields)}).") from None
