@@ -111,6 +111,14 @@ class Model(Trainer, Layer):
                 "layer an input shape (e.g. input_shape=(784,)) or call build()/fit() first.")
         return super().count_params()
 
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        if "input_layers" in config and "output_layers" in config:
+            from neokeras.models.functional import Functional
+
+            return Functional.from_config(config, custom_objects=custom_objects)
+        return cls(**config)
+
     def get_compile_config(self):
         return self._compile_config
 

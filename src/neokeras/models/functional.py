@@ -1,0 +1,402 @@
+"""`Functional`: a model defined by a graph of layer calls, `Model(inputs, outputs)`.
+
+Calling layers on `KerasTensor`s records `Node`s; the model walks them back from its outputs to
+its inputs once, then runs them in topological order, mapping each symbolic tensor (by id) to the
+value computed for it. Running is plain Python calling layers, so it works eagerly, under `jit`
+and inside `stateless_call` alike.
+"""
+
+from neokeras.api_export import keras_name
+from neokeras.backend.common.keras_tensor import KerasTensor
+from neokeras.layers.core.input_layer import InputLayer
+from neokeras.layers.layer import Layer
+from neokeras.models.model import Model
+from neokeras.utils import tree
+
+
+@keras_name("keras.src.models.functional.Functional")
+class Functional(Model):
+    """A model given by its input and output tensors.
+
+    Args:
+        inputs: A `keras.Input` tensor, or a list or dict of them.
+        outputs: A tensor computed from `inputs` by calling layers and ops, or a list or dict
+            of them.
+        name: Model name.
+        trainable: Whether the model's weights are trained.
+
+    Example:
+
+    >>> x = keras.Input(shape=(3,), name="x")
+    >>> y = keras.layers.Dense(2, name="d")(x)
+    >>> model = keras.Model(x, y)
+    """
+
+    def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        inputs = _unwrap_single(inputs)
+        outputs = _unwrap_single(outputs)
+        self._inputs_struct = inputs
+        self._outputs_struct = outputs
+        self._input_tensors = tree.flatten(inputs)
+        self._output_tensors = tree.flatten(outputs)
+        self._check_endpoints()
+        self._nodes = self._topological_nodes()
+        self._graph_layers = _unique_layers([t._keras_history[0] for t in self._input_tensors]
+                                            + [node.layer for node in self._nodes])
+        for layer in self._graph_layers:
+            self._track(layer)
+        self.built = True
+
+    # ------------------------------------------------------------------ graph
+    def _check_endpoints(self):
+        for tensor in self._input_tensors:
+            if not isinstance(tensor, KerasTensor) or tensor._keras_history is None \
+                    or not isinstance(tensor._keras_history[0], InputLayer):
+                raise ValueError(
+                    f"Model '{self.name}': every input must be a tensor returned by "
+                    f"keras.Input(...). Received: {tensor!r}")
+        for tensor in self._output_tensors:
+            if not isinstance(tensor, KerasTensor) or tensor._keras_history is None:
+                raise ValueError(
+                    f"Model '{self.name}': every output must be a symbolic tensor computed from "
+                    f"the inputs by calling layers or ops. Received: {tensor!r}")
+
+    def _topological_nodes(self):
+        """The nodes between inputs and outputs, each after the nodes it depends on."""
+        input_ids = {id(t) for t in self._input_tensors}
+        order, done, active = [], set(), set()
+
+        def visit(tensor):
+            layer, node_index, _ = tensor._keras_history
+            node = layer._inbound_nodes[node_index]
+            if id(node) in done:
+                return
+            if id(tensor) in input_ids:
+                return
+            if node.is_input:
+                raise ValueError(
+                    f"Graph disconnected in model '{self.name}': the output depends on the input "
+                    f"'{layer.name}', which is not among the model's inputs "
+                    f"{[t.name for t in self._input_tensors]}.")
+            if id(node) in active:
+                raise ValueError(f"Model '{self.name}': the layer graph has a cycle.")
+            active.add(id(node))
+            for parent_tensor in node.input_tensors:
+                visit(parent_tensor)
+            active.discard(id(node))
+            done.add(id(node))
+            order.append(node)
+
+        for tensor in self._output_tensors:
+            visit(tensor)
+        return order
+
+    def _model_nodes_of(self, layer):
+        """The nodes of `layer` that belong to this model, in the layer's call order."""
+        ids = {id(node) for node in self._nodes}
+        if isinstance(layer, InputLayer):
+            return layer._inbound_nodes[:1]
+        return [node for node in layer._inbound_nodes if id(node) in ids]
+
+    # ------------------------------------------------------------------ public properties
+    @property
+    def layers(self):
+        """Every layer of the graph, input layers first, in topological order (ops left out)."""
+        from neokeras.ops.operation import OpLayer
+
+        return [layer for layer in self._graph_layers if not isinstance(layer, OpLayer)]
+
+    @property
+    def inputs(self):
+        return list(self._input_tensors)
+
+    @property
+    def outputs(self):
+        return list(self._output_tensors)
+
+    @property
+    def input(self):
+        return self._inputs_struct
+
+    @property
+    def output(self):
+        return self._outputs_struct
+
+    @property
+    def input_shape(self):
+        return tree.map_structure(lambda t: tuple(t.shape), self._inputs_struct)
+
+    @property
+    def output_shape(self):
+        return tree.map_structure(lambda t: tuple(t.shape), self._outputs_struct)
+
+    @property
+    def input_names(self):
+        return [t._keras_history[0].name for t in self._input_tensors]
+
+    @property
+    def output_names(self):
+        """The names of the layers producing the outputs (dict keys for dict outputs)."""
+        if isinstance(self._outputs_struct, dict):
+            return sorted(self._outputs_struct)
+        return [t._keras_history[0].name for t in self._output_tensors]
+
+    # ------------------------------------------------------------------ running
+    def call(self, inputs, training=None, mask=None):
+        values = self._standardize_inputs(inputs)
+        computed = {id(t): v for t, v in zip(self._input_tensors, values)}
+
+        def lookup(x):
+            return computed[id(x)] if isinstance(x, KerasTensor) else x
+
+        for node in self._nodes:
+            args = tree.map_structure(lookup, node.call_args)
+            kwargs = tree.map_structure(lookup, node.call_kwargs)
+            outputs = node.layer(*args, **kwargs)
+            for tensor, value in zip(node.output_tensors, tree.flatten(outputs)):
+                computed[id(tensor)] = value
+        return tree.map_structure(lambda t: computed[id(t)], self._outputs_struct)
+
+    def _standardize_inputs(self, inputs):
+        """The input values as a flat list in the order of `self.inputs`."""
+        expected = self._inputs_struct
+        if isinstance(inputs, dict) and not isinstance(expected, dict):
+            names = self.input_names
+            missing = [n for n in names if n not in inputs]
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}' expects inputs named {names}; the dict passed is "
+                    f"missing {missing}.")
+            return [inputs[n] for n in names]
+        if isinstance(expected, dict):
+            if not isinstance(inputs, dict):
+                raise ValueError(
+                    f"Model '{self.name}' expects a dict of inputs with keys "
+                    f"{sorted(expected)}. Received: {type(inputs).__name__}")
+            missing = sorted(set(expected) - set(inputs))
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}': the dict of inputs is missing keys {missing} "
+                    f"(expected {sorted(expected)}).")
+            return [inputs[k] for k in sorted(expected)]
+        if isinstance(inputs, (list, tuple)) and len(self._input_tensors) == 1 and len(inputs) == 1:
+            inputs = inputs[0]
+        flat = tree.flatten(inputs) if isinstance(expected, (list, tuple)) else [inputs]
+        if len(flat) != len(self._input_tensors):
+            raise ValueError(
+                f"Model '{self.name}' expects {len(self._input_tensors)} input(s) "
+                f"{self.input_names}, but received {len(flat)}.")
+        return flat
+
+    def _check_input_spec(self, inputs):
+        values = self._standardize_inputs(inputs)
+        for tensor, value in zip(self._input_tensors, values):
+            shape = getattr(value, "shape", None)
+            if shape is None:
+                continue
+            expected = tensor.shape
+            if len(shape) != len(expected) or any(
+                    e is not None and s is not None and e != s for e, s in zip(expected, shape)):
+                raise ValueError(
+                    f"Input '{tensor._keras_history[0].name}' of model '{self.name}' is "
+                    f"incompatible: expected shape {expected}, received shape {tuple(shape)}.")
+
+    def build(self, input_shape=None):
+        self.built = True
+
+    # ------------------------------------------------------------------ serialization
+    def get_config(self):
+        from neokeras.saving.serialization import serialize_keras_object
+
+        node_ids = {}  # id(node) -> index among that layer's nodes in this model
+        for layer in self._graph_layers:
+            for index, node in enumerate(self._model_nodes_of(layer)):
+                node_ids[id(node)] = index
+
+        def history(tensor):
+            layer, node_index, tensor_index = tensor._keras_history
+            node = layer._inbound_nodes[node_index]
+            return [layer.name, node_ids.get(id(node), node_index), tensor_index]
+
+        def encode(value):
+            if isinstance(value, KerasTensor):
+                return {"class_name": "__keras_tensor__",
+                        "config": {"shape": list(value.shape), "dtype": value.dtype,
+                                   "keras_history": history(value)}}
+            if isinstance(value, slice):
+                return {"class_name": "__slice__",
+                        "config": {"start": encode(value.start), "stop": encode(value.stop),
+                                   "step": encode(value.step)}}
+            if value is Ellipsis:
+                return {"class_name": "__ellipsis__", "config": {}}
+            if isinstance(value, (list, tuple)):
+                return [encode(v) for v in value]
+            if isinstance(value, dict):
+                return {k: encode(v) for k, v in value.items()}
+            return serialize_keras_object(value)
+
+        layer_configs = []
+        for layer in self._graph_layers:
+            entry = _serialize_layer(layer)
+            entry["name"] = layer.name
+            entry["inbound_nodes"] = [] if isinstance(layer, InputLayer) else [
+                {"args": encode(list(node.call_args)), "kwargs": encode(node.call_kwargs)}
+                for node in self._model_nodes_of(layer)]
+            layer_configs.append(entry)
+        return {"name": self.name, "trainable": self.trainable, "layers": layer_configs,
+                "input_layers": tree.map_structure(history, self._inputs_struct),
+                "output_layers": tree.map_structure(history, self._outputs_struct)}
+
+    def get_build_config(self):
+        return {"input_shape": None}
+
+    def build_from_config(self, build_config):
+        pass
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None, safe_mode=True):
+        """Rebuilds the model; reads Keras 3 (`args`/`kwargs`) and Keras 2 (nested list) nodes."""
+        return _functional_from_config(cls, config, custom_objects, safe_mode)
+
+
+def _serialize_layer(layer):
+    from neokeras.ops.operation import OpLayer
+    from neokeras.saving.serialization import serialize_keras_object
+
+    if isinstance(layer, OpLayer):
+        module, class_name = layer.keras_identity()
+        return {"module": module, "class_name": class_name, "config": layer.get_config(),
+                "registered_name": class_name}
+    return serialize_keras_object(layer)
+
+
+def _unwrap_single(structure):
+    if isinstance(structure, (list, tuple)) and len(structure) == 1 \
+            and isinstance(structure[0], KerasTensor):
+        return structure[0]
+    return structure
+
+
+def _unique_layers(layers):
+    seen, result = set(), []
+    for layer in layers:
+        if id(layer) not in seen:
+            seen.add(id(layer))
+            result.append(layer)
+    return result
+
+
+# ---------------------------------------------------------------------- from_config
+def _deserialize_layer(layer_config, custom_objects, safe_mode):
+    from neokeras.ops.operation import OpLayer
+    from neokeras.saving.serialization import deserialize_keras_object
+
+    module = layer_config.get("module") or ""
+    if module.startswith("keras.src.ops."):
+        return OpLayer.from_keras_config(layer_config["class_name"],
+                                         layer_config.get("config", {}), module)
+    entry = {k: v for k, v in layer_config.items() if k not in ("name", "inbound_nodes")}
+    if module.startswith("keras.src.models.functional") or entry.get("class_name") in (
+            "Functional", "Model"):
+        return Functional.from_config(entry["config"], custom_objects, safe_mode)
+    return deserialize_keras_object(entry, custom_objects=custom_objects, safe_mode=safe_mode)
+
+
+def _is_history(value):
+    return (isinstance(value, (list, tuple)) and len(value) >= 3 and isinstance(value[0], str)
+            and isinstance(value[1], int) and isinstance(value[2], int))
+
+
+def _functional_from_config(cls, config, custom_objects=None, safe_mode=True):
+    from neokeras.saving.serialization import deserialize_keras_object
+
+    layers = {}
+    pending = []  # (layer, node_config) in file order
+    for layer_config in config["layers"]:
+        layer = _deserialize_layer(layer_config, custom_objects, safe_mode)
+        name = layer_config.get("name") or layer_config.get("config", {}).get("name")
+        layers[name] = layer
+        for node_config in layer_config.get("inbound_nodes", []):
+            pending.append((name, node_config))
+    created = {}  # (layer_name, node_index) -> flat output tensors
+    for name, layer in layers.items():
+        if isinstance(layer, InputLayer):
+            created[(name, 0)] = [layer.output]
+    node_counts = {}
+
+    def ready(value):
+        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+            key = tuple(value["config"]["keras_history"][:2])
+            return key in created
+        if isinstance(value, dict):
+            return all(ready(v) for v in value.values())
+        if isinstance(value, (list, tuple)):
+            if _legacy_entry(value):
+                return (value[0], value[1]) in created
+            return all(ready(v) for v in value)
+        return True
+
+    def decode(value):
+        if isinstance(value, dict):
+            kind = value.get("class_name")
+            if kind == "__keras_tensor__":
+                layer_name, node_index, tensor_index = value["config"]["keras_history"][:3]
+                return created[(layer_name, node_index)][tensor_index]
+            if kind == "__slice__":
+                inner = value["config"]
+                return slice(decode(inner["start"]), decode(inner["stop"]), decode(inner["step"]))
+            if kind == "__ellipsis__":
+                return Ellipsis
+            if "class_name" in value:
+                return deserialize_keras_object(value, custom_objects=custom_objects,
+                                                safe_mode=safe_mode)
+            return {k: decode(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [decode(v) for v in value]
+        return value
+
+    def call_args(node_config):
+        if isinstance(node_config, dict):
+            return decode(node_config.get("args", [])), decode(node_config.get("kwargs", {}))
+        # Keras 2: [[layer_name, node_index, tensor_index, kwargs], ...]
+        tensors = [created[(entry[0], entry[1])][entry[2]] for entry in node_config]
+        kwargs = node_config[0][3] if node_config and len(node_config[0]) > 3 else {}
+        return [tensors[0] if len(tensors) == 1 else tensors], decode(dict(kwargs or {}))
+
+    while pending:
+        progressed = False
+        remaining = []
+        for name, node_config in pending:
+            parts = node_config if not isinstance(node_config, dict) else [node_config]
+            # A layer's nodes are created in order, so a node waits for its layer's earlier ones.
+            if not all(ready(p) for p in parts) or any(n == name for n, _ in remaining):
+                remaining.append((name, node_config))
+                continue
+            args, kwargs = call_args(node_config)
+            outputs = layers[name](*args, **kwargs)
+            index = node_counts.get(name, 0)
+            node_counts[name] = index + 1
+            created[(name, index)] = tree.flatten(outputs)
+            progressed = True
+        if not progressed:
+            raise ValueError(
+                "Cannot rebuild the functional model: the nodes of layers "
+                f"{sorted({n for n, _ in remaining})} depend on tensors that are never created.")
+        pending = remaining
+
+    def endpoint(value):
+        if _is_history(value):
+            return created[(value[0], value[1])][value[2]]
+        if isinstance(value, dict):
+            return {k: endpoint(v) for k, v in value.items()}
+        return [endpoint(v) for v in value]
+
+    inputs = endpoint(config["input_layers"])
+    outputs = endpoint(config["output_layers"])
+    return cls(inputs, outputs, name=config.get("name"), trainable=config.get("trainable", True))
+
+
+def _legacy_entry(value):
+    return _is_history(value) and (len(value) == 3 or isinstance(value[3], dict))
+
