@@ -20,6 +20,7 @@ from neokeras.backend.common.seed_generator import SeedGenerator
 from neokeras.backend.common.stateless_scope import StatelessScope
 from neokeras.backend.common.variables import KerasVariable
 from neokeras.layers.input_spec import InputSpec
+from neokeras.layers.masking import keras_mask
 from neokeras.utils import tree
 
 _CALL_CONTEXT = threading.local()
@@ -401,8 +402,7 @@ class Layer:
             kwargs["training"] = training
         else:
             kwargs.pop("training", None)
-        if not self._call_has_mask_arg:
-            kwargs.pop("mask", None)
+        previous_mask = self._previous_mask(inputs, kwargs)
         if outer is None:
             self._clear_losses()
         _CALL_CONTEXT.context = _CallContext(training if training is not None else False)
@@ -413,7 +413,39 @@ class Layer:
         if self.activity_regularizer is not None:
             for output in tree.flatten(outputs):
                 self.add_loss(self.activity_regularizer(output) / output.shape[0])
+        if (self.supports_masking and previous_mask is not None) or self._overrides_compute_mask():
+            self._set_output_masks(outputs, self.compute_mask(inputs, previous_mask))
         return outputs
+
+    # ------------------------------------------------------------------ masking
+    def compute_mask(self, inputs, previous_mask):
+        """The mask of the outputs: the input mask if the layer supports masking, else None."""
+        return previous_mask if self.supports_masking else None
+
+    def _overrides_compute_mask(self):
+        return type(self).compute_mask is not Layer.compute_mask
+
+    def _previous_mask(self, inputs, kwargs):
+        """Fills `kwargs["mask"]` from the inputs' attached masks; returns the input mask."""
+        mask = kwargs.get("mask")
+        if mask is None:
+            mask = keras_mask.get_structure_mask(inputs)
+        if self._call_has_mask_arg:
+            if mask is not None:
+                kwargs["mask"] = mask
+        else:
+            kwargs.pop("mask", None)
+        return mask
+
+    @staticmethod
+    def _set_output_masks(outputs, masks):
+        if masks is None:
+            return
+        flat_masks = tree.flatten(masks)
+        for i, output in enumerate(tree.flatten(outputs)):
+            mask = flat_masks[i] if i < len(flat_masks) else None
+            if mask is not None and keras_mask.get_keras_mask(output) is None:
+                keras_mask.set_keras_mask(output, mask)
 
     def _check_input_spec(self, inputs):
         if self.input_spec is None:
@@ -441,10 +473,14 @@ class Layer:
         call_kwargs = dict(kwargs)
         if not self._call_has_training_arg:
             call_kwargs.pop("training", None)
-        if not self._call_has_mask_arg:
-            call_kwargs.pop("mask", None)
+        previous_mask = self._previous_mask(inputs, call_kwargs)
         outputs = backend.compute_output_spec(self._plain_call, *args, **call_kwargs)
         Node(self, args, kwargs, outputs)
+        if self._overrides_compute_mask():
+            self._set_output_masks(outputs, backend.compute_output_spec(
+                self.compute_mask, inputs, previous_mask))
+        elif self.supports_masking and previous_mask is not None:
+            self._set_output_masks(outputs, previous_mask)
         return outputs
 
     def stateless_call(self, trainable_variables, non_trainable_variables, *args,

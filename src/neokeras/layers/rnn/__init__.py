@@ -1,0 +1,1 @@
+"""Recurrent layers: cells, the generic `RNN` loop, `SimpleRNN`/`LSTM`/`GRU`, and wrappers."""
