@@ -6,9 +6,11 @@ The state lives in variables, so the same code runs eagerly and inside compiled 
 
 from neokeras import backend
 from neokeras import initializers
+from neokeras import ops
 from neokeras.api_export import keras_name
 from neokeras.backend.common import naming
 from neokeras.backend.common.stateless_scope import StatelessScope
+from neokeras.backend.common.stateless_scope import current_stateless_scope
 
 
 @keras_name("keras.metrics.Metric")
@@ -24,6 +26,25 @@ class Metric:
         self.name = name or naming.to_snake_case(type(self).__name__)
         self._dtype = backend.standardize_dtype(dtype)
         self._variables = []
+        self.built = True
+
+    def build(self, y_true_shape, y_pred_shape):
+        """Creates state whose shape depends on the data (e.g. one counter per class).
+
+        `compile` calls it with the target and output shapes before the training step is traced;
+        eager `update_state` calls it on first use. Metrics with fixed-shape state need nothing.
+        """
+        self.built = True
+
+    def _build_on_first_update(self, y_true, y_pred):
+        if self.built:
+            return
+        if current_stateless_scope() is not None:
+            raise RuntimeError(
+                f"{type(self).__name__} '{self.name}' creates its state from the data shape and "
+                "was first updated inside a compiled step. Call "
+                f"`metric.build(y_true_shape, y_pred_shape)` (or update it once eagerly) first.")
+        self.build(tuple(y_true.shape), tuple(y_pred.shape))
 
     @property
     def dtype(self):
@@ -50,9 +71,7 @@ class Metric:
         raise NotImplementedError
 
     def reset_state(self):
-        """Sets every state variable back to zero."""
-        from neokeras import ops
-
+        """Sets every state variable back to zero (all metric state here starts at zero)."""
         for v in self._variables:
             v.assign(ops.zeros(v.shape, dtype=v.dtype))
 
@@ -68,6 +87,8 @@ class Metric:
 
     def __call__(self, *args, **kwargs):
         """Updates the state with one batch and returns the metric on that batch alone."""
+        if not self.built and len(args) >= 2:
+            self.build(tuple(ops.shape(args[0])), tuple(ops.shape(args[1])))
         values = [v.value * 0 for v in self._variables]
         values = self.stateless_update_state(values, *args, **kwargs)
         self.update_state(*args, **kwargs)

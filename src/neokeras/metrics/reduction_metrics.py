@@ -6,29 +6,41 @@ from neokeras.losses import squeeze_or_expand_to_same_rank
 from neokeras.metrics.metric import Metric
 
 
-def _weighted(values, sample_weight):
-    values = ops.convert_to_tensor(values)
-    if sample_weight is None:
-        return values, ops.ones_like(values)
-    sample_weight = ops.cast(ops.convert_to_tensor(sample_weight), values.dtype)
-    sample_weight, values = squeeze_or_expand_to_same_rank(sample_weight, values)
-    while len(sample_weight.shape) < len(values.shape):
-        sample_weight = ops.expand_dims(sample_weight, -1)
-    sample_weight = ops.broadcast_to(sample_weight, values.shape)
-    return values * sample_weight, sample_weight
+def reduce_to_samplewise(values, sample_weight, reduce_fn, dtype):
+    """Reduces `values` to the rank of `sample_weight` (or to one value per sample) and weights
+    them; returns `(weighted_values, sample_weight)`, the weight reduced to one per sample."""
+    values = ops.cast(ops.convert_to_tensor(values), dtype)
+    if sample_weight is not None:
+        sample_weight = ops.cast(ops.convert_to_tensor(sample_weight), dtype)
+        values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
+        weight_rank, value_rank = len(sample_weight.shape), len(values.shape)
+        if value_rank > weight_rank:
+            values = reduce_fn(values, axis=tuple(range(weight_rank, value_rank)))
+        sample_weight = ops.broadcast_to(sample_weight, values.shape)
+        values = values * sample_weight
+        if weight_rank > 1:
+            sample_weight = reduce_fn(sample_weight, axis=tuple(range(1, weight_rank)))
+    if len(values.shape) > 1:
+        values = reduce_fn(values, axis=tuple(range(1, len(values.shape))))
+    return values, sample_weight
 
 
 @keras_name("keras.metrics.Sum")
 class Sum(Metric):
-    """The (weighted) sum of all values seen."""
+    """The (weighted) sum of all values seen.
+
+    Args:
+        name: Name in logs.
+        dtype: Dtype of the state.
+    """
 
     def __init__(self, name="sum", dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.total = self.add_variable((), name="total")
 
     def update_state(self, values, sample_weight=None):
-        weighted, _ = _weighted(ops.cast(values, self.dtype), sample_weight)
-        self.total.assign(self.total.value + ops.sum(weighted))
+        values, _ = reduce_to_samplewise(values, sample_weight, ops.sum, self.dtype)
+        self.total.assign(self.total.value + ops.sum(values))
 
     def result(self):
         return self.total.value
@@ -36,7 +48,14 @@ class Sum(Metric):
 
 @keras_name("keras.metrics.Mean")
 class Mean(Metric):
-    """The (weighted) mean of all values seen: `sum(w * v) / sum(w)` over every batch."""
+    """The (weighted) mean of all values seen: `sum(w * v) / sum(w)` over every batch.
+
+    Values with more axes than the weights are first averaged per sample.
+
+    Args:
+        name: Name in logs.
+        dtype: Dtype of the state.
+    """
 
     def __init__(self, name="mean", dtype=None):
         super().__init__(name=name, dtype=dtype)
@@ -44,19 +63,18 @@ class Mean(Metric):
         self.count = self.add_variable((), name="count")
 
     def update_state(self, values, sample_weight=None):
-        values = ops.cast(values, self.dtype)
-        if sample_weight is not None and len(ops.convert_to_tensor(sample_weight).shape) == 0 \
-                and len(values.shape) == 0:
-            # A scalar value with a scalar weight (e.g. a batch loss weighted by batch size).
-            self.total.assign(self.total.value + values * sample_weight)
-            self.count.assign(self.count.value + ops.cast(sample_weight, self.dtype))
-            return
-        weighted, weights = _weighted(values, sample_weight)
-        self.total.assign(self.total.value + ops.sum(weighted))
-        self.count.assign(self.count.value + ops.sum(weights))
+        values, sample_weight = reduce_to_samplewise(values, sample_weight, ops.mean, self.dtype)
+        self.total.assign(self.total.value + ops.sum(values))
+        if sample_weight is not None:
+            count = ops.sum(sample_weight)
+        else:
+            count = values.shape[0] if len(values.shape) else 1
+        self.count.assign(self.count.value + ops.cast(count, self.dtype))
 
     def result(self):
-        return ops.divide(self.total.value, ops.maximum(self.count.value, 1e-12))
+        count = self.count.value
+        safe = ops.where(ops.equal(count, 0), ops.ones_like(count), count)
+        return ops.where(ops.equal(count, 0), ops.zeros_like(count), self.total.value / safe)
 
 
 @keras_name("keras.metrics.MeanMetricWrapper")

@@ -150,6 +150,9 @@ class CompileMetrics:
                 for identifier in identifiers:
                     metric = _resolve_metric(identifier, losses[index], y_true_list[index],
                                              y_pred_list[index])
+                    if not getattr(metric, "built", True):  # data-shaped state (F1Score, ...)
+                        metric.build(tuple(y_true_list[index].shape),
+                                     tuple(y_pred_list[index].shape))
                     if len(output_names) > 1:
                         metric.name = f"{output_names[index]}_{metric.name}"
                     self._entries.append((index, metric, weighted))
