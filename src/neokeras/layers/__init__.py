@@ -16,3 +16,9 @@ from neokeras.layers.convolutional.depthwise_conv import (  # noqa: F401
     DepthwiseConv1D, DepthwiseConv2D)
 from neokeras.layers.convolutional.separable_conv import (  # noqa: F401
     SeparableConv1D, SeparableConv2D)
+from neokeras.layers.pooling import (  # noqa: F401
+    AveragePooling1D, AveragePooling2D, AveragePooling3D, AvgPool1D, AvgPool2D, AvgPool3D,
+    GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D, GlobalAvgPool1D,
+    GlobalAvgPool2D, GlobalAvgPool3D, GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D,
+    GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D, MaxPool1D, MaxPool2D, MaxPool3D,
+    MaxPooling1D, MaxPooling2D, MaxPooling3D)
