@@ -22,3 +22,19 @@ from neokeras.layers.pooling import (  # noqa: F401
     GlobalAvgPool2D, GlobalAvgPool3D, GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D,
     GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D, MaxPool1D, MaxPool2D, MaxPool3D,
     MaxPooling1D, MaxPooling2D, MaxPooling3D)
+from neokeras.layers.core.embedding import Embedding  # noqa: F401
+from neokeras.layers.masking.masking import Masking  # noqa: F401
+from neokeras.layers.rnn.bidirectional import Bidirectional  # noqa: F401
+from neokeras.layers.rnn.gru import GRU, GRUCell  # noqa: F401
+from neokeras.layers.rnn.lstm import LSTM, LSTMCell  # noqa: F401
+from neokeras.layers.rnn.rnn import RNN  # noqa: F401
+from neokeras.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell  # noqa: F401
+from neokeras.layers.rnn.time_distributed import TimeDistributed  # noqa: F401
+from neokeras.layers.core.lambda_layer import Lambda  # noqa: F401
+from neokeras.layers.merging.concatenate import Concatenate, concatenate  # noqa: F401
+from neokeras.layers.merging.dot import Dot, dot  # noqa: F401
+from neokeras.layers.merging.elementwise import (  # noqa: F401
+    Add, Average, Maximum, Minimum, Multiply, Subtract, add, average, maximum, minimum,
+    multiply, subtract)
+from neokeras.layers.preprocessing.normalization import Normalization  # noqa: F401
+from neokeras.layers.preprocessing.rescaling import Rescaling  # noqa: F401

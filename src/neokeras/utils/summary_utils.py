@@ -19,6 +19,16 @@ def _output_shape(layer):
     return str(tuple(spec.shape))
 
 
+def _connections(nodes):
+    """`"a[0][0], b[0][0]"`: the tensors feeding a layer of a functional model."""
+    names = []
+    for node in nodes:
+        for tensor in node.input_tensors:
+            layer, node_index, tensor_index = tensor._keras_history
+            names.append(f"{layer.name}[{node_index}][{tensor_index}]")
+    return ", ".join(names) or "-"
+
+
 def _format_count(n):
     return f"{n:,}"
 
@@ -26,14 +36,20 @@ def _format_count(n):
 def print_summary(model, line_length=None, print_fn=None, show_trainable=False):
     """Prints (or passes to `print_fn`) the summary table of `model`."""
     print_fn = print_fn or print
+    graph_nodes = getattr(model, "_model_nodes_of", None)
     headers = ["Layer (type)", "Output Shape", "Param #"]
+    if graph_nodes is not None:
+        headers.append("Connected to")
     if show_trainable:
         headers.append("Trainable")
     rows = []
-    for layer in model.layers:
+    layers = model._graph_layers if graph_nodes is not None else model.layers
+    for layer in layers:
         params = _count(layer.weights) if layer.built else 0
         row = [f"{layer.name} ({type(layer).__name__})", _output_shape(layer),
                _format_count(params) if layer.built else "0 (unbuilt)"]
+        if graph_nodes is not None:
+            row.append(_connections(graph_nodes(layer)))
         if show_trainable:
             row.append("Y" if layer.trainable else "N")
         rows.append(row)

@@ -1,0 +1,1 @@
+"""Layers that transform raw feature values (scaling, normalization)."""
