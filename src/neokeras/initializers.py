@@ -196,7 +196,12 @@ class VarianceScaling(_RandomInitializer):
 def _variance_scaling_preset(public_name, scale, mode, distribution, doc):
     @keras_name(public_name)
     class Preset(VarianceScaling):
-        def __init__(self, seed=None):
+        def __init__(self, seed=None, input_axes=None, output_axes=None):
+            # Keras >= 3.12 writes input_axes/output_axes (None = the usual fan computation).
+            if input_axes is not None or output_axes is not None:
+                raise NotImplementedError(
+                    f"{public_name.rsplit('.', 1)[1]}(input_axes=..., output_axes=...) is not "
+                    "supported yet; only None.")
             super().__init__(scale=scale, mode=mode, distribution=distribution, seed=seed)
 
         def get_config(self):
