@@ -128,6 +128,12 @@ class Layer:
     # ------------------------------------------------------------------ attributes and tracking
     def __setattr__(self, name, value):
         tracked = self.__dict__.get("_tracked_layers")
+        if tracked is not None and not name.startswith("_"):
+            # Lists and dicts stay tracked when layers are appended or set in them later.
+            if type(value) is list:
+                value = _TrackedList(value, owner=self)
+            elif type(value) is dict:
+                value = _TrackedDict(value, owner=self)
         if tracked is not None and not name.startswith("__"):
             self._track(value)
         object.__setattr__(self, name, value)
@@ -364,7 +370,7 @@ class Layer:
         shapes = tree.map_structure(lambda x: tuple(x.shape), inputs)
         self._build_shapes = shapes
         # Variables are created eagerly, never as tracers, even when first called under `jit`.
-        with _no_stateless_scope():
+        with _no_stateless_scope(), backend.impl.eager_scope():
             self.build(shapes)
         self.built = True
         if self._initial_weights is not None:
@@ -467,7 +473,8 @@ class Layer:
         if not self.built:
             shapes = tree.map_structure(lambda x: tuple(x.shape), inputs)
             self._build_shapes = shapes
-            self.build(shapes)
+            with _no_stateless_scope(), backend.impl.eager_scope():
+                self.build(shapes)
             self.built = True
         self._check_input_spec(inputs)
         call_kwargs = dict(kwargs)
@@ -535,6 +542,65 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+class _TrackedList(list):
+    """A list attribute of a layer: layers and variables added to it later are tracked too."""
+
+    def __init__(self, items=(), owner=None):
+        super().__init__(items)
+        self._owner = owner
+
+    def _track(self, item):
+        if self._owner is not None:
+            self._owner._track(item)
+
+    def append(self, item):
+        self._track(item)
+        super().append(item)
+
+    def extend(self, items):
+        items = list(items)
+        self._track(items)
+        super().extend(items)
+
+    def insert(self, index, item):
+        self._track(item)
+        super().insert(index, item)
+
+    def __setitem__(self, index, item):
+        self._track(item)
+        super().__setitem__(index, item)
+
+    def __iadd__(self, items):
+        self.extend(items)
+        return self
+
+
+class _TrackedDict(dict):
+    """A dict attribute of a layer: layers and variables set in it later are tracked too."""
+
+    def __init__(self, items=(), owner=None):
+        super().__init__(items)
+        self._owner = owner
+
+    def _track(self, item):
+        if self._owner is not None:
+            self._owner._track(item)
+
+    def __setitem__(self, key, item):
+        self._track(item)
+        super().__setitem__(key, item)
+
+    def update(self, *args, **kwargs):
+        items = dict(*args, **kwargs)
+        self._track(items)
+        super().update(items)
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
 
 
 def _unique(variables):
