@@ -38,3 +38,5 @@ from neokeras.layers.merging.elementwise import (  # noqa: F401
     multiply, subtract)
 from neokeras.layers.preprocessing.normalization import Normalization  # noqa: F401
 from neokeras.layers.preprocessing.rescaling import Rescaling  # noqa: F401
+from neokeras.layers.normalization import (  # noqa: F401
+    BatchNormalization, GroupNormalization, LayerNormalization, UnitNormalization)

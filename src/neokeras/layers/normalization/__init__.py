@@ -1,0 +1,6 @@
+"""Normalization layers."""
+
+from neokeras.layers.normalization.batch_normalization import BatchNormalization  # noqa: F401
+from neokeras.layers.normalization.group_normalization import GroupNormalization  # noqa: F401
+from neokeras.layers.normalization.layer_normalization import LayerNormalization  # noqa: F401
+from neokeras.layers.normalization.unit_normalization import UnitNormalization  # noqa: F401
