@@ -30,6 +30,8 @@ def _match_outputs(spec, output_names, what):
                 f"compile: {what} names unknown outputs {sorted(unknown)}; the model's outputs "
                 f"are {output_names}.")
         return [spec.get(name) for name in output_names]
+    if isinstance(spec, (list, tuple)) and count == 1 and len(spec) == 1:
+        return list(spec)
     if isinstance(spec, (list, tuple)) and count > 1:
         if len(spec) != count:
             raise ValueError(

@@ -125,6 +125,27 @@ class Trainer:
         return {m.name: m.result() for m in self.metrics}
 
     # ------------------------------------------------------------------ pure pieces of a step
+    def train_step(self, state, data):
+        """One training step; override it to customize `fit` (Keras 3 JAX signature).
+
+        Args:
+            state: `(trainable_variables, non_trainable_variables, optimizer_variables,
+                metrics_variables)`, lists of arrays in the order of the model's variable
+                lists (`optimizer_variables` also holds the variables of other optimizers the
+                model keeps as attributes, after `optimizer.variables`).
+            data: The batch: `x`, `(x, y)` or `(x, y, sample_weight)`.
+
+        Returns:
+            `(logs, state)`: a dict of scalars and the new state. The default step is built
+            into the compiled function and not called through this method.
+        """
+        raise NotImplementedError
+
+    def test_step(self, state, data):
+        """One evaluation step with `state = (trainable, non_trainable, metrics_variables)`;
+        returns `(logs, state)`. Override to customize `evaluate`."""
+        raise NotImplementedError
+
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The training objective: compiled losses plus `model.losses` (regularization)."""
         total, parts = 0.0, {}
@@ -168,17 +189,28 @@ class Trainer:
         for variable, value in zip(variables, values):
             variable._value = value
 
+    @property
+    def _state_optimizer_variables(self):
+        """`optimizer.variables`, then those of other optimizers held as attributes (a GAN's
+        second optimizer, used by a custom `train_step`), in assignment order."""
+        optimizers = [self.optimizer]
+        for value in vars(self).values():
+            if isinstance(value, optimizers_module.Optimizer) and all(
+                    value is not o for o in optimizers):
+                optimizers.append(value)
+        return [v for optimizer in optimizers for v in optimizer.variables]
+
     def _train_state(self):
         return (self._state_values(self.trainable_variables),
                 self._state_values(self.non_trainable_variables),
-                self._state_values(self.optimizer.variables),
+                self._state_values(self._state_optimizer_variables),
                 self._state_values(self.metrics_variables))
 
     def _write_train_state(self, state):
         trainable, non_trainable, optimizer_values, metric_values = state
         self._write_values(self.trainable_variables, trainable)
         self._write_values(self.non_trainable_variables, non_trainable)
-        self._write_values(self.optimizer.variables, optimizer_values)
+        self._write_values(self._state_optimizer_variables, optimizer_values)
         self._write_values(self.metrics_variables, metric_values)
 
     def _fresh_metric_values(self):
@@ -241,6 +273,13 @@ class Trainer:
         return [f"output_{i + 1}" for i in range(len(flat))]
 
     def _build_from_arrays(self, x):
+        sublayers = self._flatten_layers(include_self=False)
+        if type(self).train_step is not Trainer.train_step and sublayers \
+                and all(layer.built for layer in sublayers):
+            # As in Keras: a custom-step model whose layers are all built (e.g. a GAN, whose
+            # `call` does not take the training data) is not traced on the data.
+            self.built = True
+            return
         shapes = tree.map_structure(lambda a: (None,) + tuple(a.shape[1:]), x)
         self.build(shapes)
 

@@ -26,20 +26,48 @@ def _gather(tree, indices):
     return jax.tree_util.tree_map(lambda a: a[indices], tree)
 
 
+def _overrides(model, method):
+    """Whether the model's class defines its own `train_step`/`test_step`."""
+    from neokeras.trainers.trainer import Trainer
+
+    custom = getattr(type(model), method, None)
+    return custom is not None and custom is not getattr(Trainer, method, None)
+
+
+def _pack(batch):
+    """The batch as Keras hands it to a custom step: `x`, `(x, y)` or `(x, y, sample_weight)`."""
+    x, y, sample_weight = batch
+    if y is None and sample_weight is None:
+        return (x,) if isinstance(x, (list, tuple)) else x
+    return (x, y) if sample_weight is None else (x, y, sample_weight)
+
+
+def _custom_step(model, method, state, batch):
+    # Keras 3 on JAX: `step(state, data) -> (logs, state)`; the carried state keeps list leaves.
+    logs, new_state = getattr(model, method)(state, _pack(batch))
+    return tuple(list(part) for part in new_state), logs
+
+
 def _train_step(model, state, batch):
+    if _overrides(model, "train_step"):
+        return _custom_step(model, "train_step", state, batch)
     trainable, non_trainable, optimizer_values, metric_values = state
     x, y, sample_weight = batch
     grad_fn = jax.value_and_grad(model.compute_loss_and_updates, has_aux=True)
     (loss, (y_pred, non_trainable, loss_parts)), grads = grad_fn(
         trainable, non_trainable, x, y, sample_weight, True)
-    trainable, optimizer_values = model.optimizer.stateless_apply(
-        optimizer_values, grads, trainable)
+    own = len(model.optimizer.variables)  # other optimizers' values ride along unchanged
+    trainable, own_values = model.optimizer.stateless_apply(
+        optimizer_values[:own], grads, trainable)
+    optimizer_values = list(own_values) + list(optimizer_values[own:])
     metric_values, logs = model.stateless_update_metrics(
         metric_values, loss, loss_parts, x, y, y_pred, sample_weight)
     return (trainable, non_trainable, optimizer_values, metric_values), logs
 
 
 def _test_step(model, state, batch):
+    if _overrides(model, "test_step"):
+        return _custom_step(model, "test_step", state, batch)
     trainable, non_trainable, metric_values = state
     x, y, sample_weight = batch
     loss, (y_pred, _, loss_parts) = model.compute_loss_and_updates(
