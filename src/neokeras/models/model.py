@@ -122,6 +122,38 @@ class Model(Trainer, Layer):
     def get_compile_config(self):
         return self._compile_config
 
+    # ------------------------------------------------------------------ saving
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Saves the model: `.keras` (Keras 3 archive) or `.h5` (legacy Keras 2 HDF5)."""
+        from neokeras.saving import saving_api
+
+        saving_api.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, **kwargs):
+        """Saves the weights to `.weights.h5` (Keras 3 layout) or `.h5` (Keras 2 layout)."""
+        from neokeras.saving import saving_api
+
+        kwargs.pop("save_format", None)
+        if kwargs:
+            raise TypeError(f"save_weights() got unexpected keyword argument(s) {sorted(kwargs)}.")
+        saving_api.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False, by_name=False, **kwargs):
+        """Loads weights from `.weights.h5`, `.keras` or legacy `.h5` (`by_name` for `.h5`)."""
+        from neokeras.saving import saving_api
+
+        if kwargs:
+            raise TypeError(f"load_weights() got unexpected keyword argument(s) {sorted(kwargs)}.")
+        saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
+
+    def to_json(self, **kwargs):
+        """The model's architecture (and compile config) as a JSON string."""
+        import json
+
+        from neokeras.saving.serialization import serialize_keras_object
+
+        return json.dumps(serialize_keras_object(self), **kwargs)
+
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 

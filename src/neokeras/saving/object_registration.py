@@ -68,3 +68,11 @@ def get_custom_object(name, custom_objects=None):
         if name in scope:
             return scope[name]
     return _GLOBAL_CUSTOM_OBJECTS.get(name)
+
+
+def get_scoped_names(custom_objects=None):
+    """Names resolvable from `custom_objects` and the active `custom_object_scope`s."""
+    names = set(custom_objects or {})
+    for scope in getattr(_SCOPE, "stack", None) or []:
+        names.update(scope)
+    return names

@@ -1,8 +1,15 @@
 """Keras's JSON schema for objects: `{"module", "class_name", "config", "registered_name"}`.
 
 Names resolve through the public-name registry and registered custom objects only: a file can
-never make this module import code or call an arbitrary function.
+never make this module import code or call an arbitrary function. The one exception, a
+serialized lambda (`__lambda__`), is refused unless the caller passes `safe_mode=False`.
 """
+
+import base64
+import inspect
+import marshal
+import threading
+import types
 
 import numpy as np
 
@@ -15,33 +22,70 @@ _LEGACY_MODULES = ("keras.layers", "keras.models", "keras.optimizers", "keras.lo
                    "keras.constraints", "keras.activations", "keras.optimizers.schedules",
                    "keras")
 
+_STATE = threading.local()
+
+
+class SafeModeScope:
+    """Within this block, nested deserialization uses the given `safe_mode`."""
+
+    def __init__(self, safe_mode=True):
+        self.safe_mode = safe_mode
+
+    def __enter__(self):
+        self._previous = getattr(_STATE, "safe_mode", None)
+        _STATE.safe_mode = self.safe_mode
+        return self
+
+    def __exit__(self, *exc):
+        _STATE.safe_mode = self._previous
+
+
+def in_safe_mode():
+    """Whether loading code (lambdas) is refused here (True unless a scope says otherwise)."""
+    value = getattr(_STATE, "safe_mode", None)
+    return True if value is None else value
+
 
 def _public_parts(obj):
     """(module, class_name, registered_name) for a class or function."""
     target = obj if isinstance(obj, type) or callable(obj) and not hasattr(obj, "get_config") else type(obj)
     public = api_export.get_registered_name(target)
     if object_registration.is_registered(target):
-        return None, target.__name__, object_registration.get_registered_name(target)
+        module = getattr(target, "__module__", None)
+        return (None if module == "__main__" else module), target.__name__, \
+            object_registration.get_registered_name(target)
     if public is not None:
         module, _, name = public.rpartition(".")
         return module, name, None
-    return getattr(target, "__module__", None), target.__name__, None
+    module = getattr(target, "__module__", None)
+    return (None if module == "__main__" else module), target.__name__, None
 
 
 def serialize_keras_object(obj):
     """Serializes a Keras object (layer, initializer, loss, ...) or plain value to JSON types."""
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
-    if isinstance(obj, (np.integer, np.floating)):
+    if isinstance(obj, (np.integer, np.floating, np.bool_)):
         return obj.item()
     if isinstance(obj, np.ndarray):
         return {"class_name": "__numpy__", "config": {"value": obj.tolist(), "dtype": str(obj.dtype)}}
+    if isinstance(obj, bytes):
+        return {"class_name": "__bytes__", "config": {"value": obj.decode("utf-8")}}
+    if isinstance(obj, slice):
+        return {"class_name": "__slice__", "config": {
+            "start": serialize_keras_object(obj.start), "stop": serialize_keras_object(obj.stop),
+            "step": serialize_keras_object(obj.step)}}
+    if obj is Ellipsis:
+        return {"class_name": "__ellipsis__", "config": {}}
     if isinstance(obj, (list, tuple)):
         return [serialize_keras_object(x) for x in obj]
     if isinstance(obj, dict):
         return {k: serialize_keras_object(v) for k, v in obj.items()}
     if isinstance(obj, type):
         raise TypeError(f"Cannot serialize the class {obj.__name__}; pass an instance.")
+    if isinstance(obj, types.LambdaType) and obj.__name__ == "<lambda>":
+        code = base64.b64encode(marshal.dumps(obj.__code__)).decode("ascii")
+        return {"class_name": "__lambda__", "config": {"value": code}}
     if not hasattr(obj, "get_config"):
         if callable(obj):
             module, name, registered = _public_parts(obj)
@@ -56,17 +100,22 @@ def serialize_keras_object(obj):
     build_config = getattr(obj, "get_build_config", lambda: None)()
     if build_config is not None:
         result["build_config"] = serialize_keras_object(build_config)
+    compile_config = getattr(obj, "get_compile_config", lambda: None)()
+    if compile_config is not None:
+        result["compile_config"] = serialize_keras_object(compile_config)
     return result
 
 
 def resolve(class_name, module=None, registered_name=None, module_objects=None,
             custom_objects=None):
-    """Finds the class or function a serialized entry names, or None."""
+    """Finds the class or function a serialized entry names, or None (never imports)."""
     for name in (registered_name, class_name):
         if name:
             found = object_registration.get_custom_object(name, custom_objects)
             if found is not None:
                 return found
+    if not isinstance(class_name, str):
+        return None
     if module and module.startswith("keras"):
         found = api_export.get_registered_object(f"{module}.{class_name}")
         if found is not None:
@@ -80,53 +129,105 @@ def resolve(class_name, module=None, registered_name=None, module_objects=None,
     return None
 
 
-def deserialize_keras_object(config, module_objects=None, custom_objects=None, safe_mode=True):
-    """Rebuilds an object from `serialize_keras_object` output (or a Keras 2 style dict)."""
+def deserialize_keras_object(config, module_objects=None, custom_objects=None, safe_mode=None):
+    """Rebuilds an object from `serialize_keras_object` output (or a Keras 2 style dict).
+
+    Args:
+        config: The serialized form (dict, name string, list or plain value).
+        module_objects: Extra `{name: object}` to resolve plain names against.
+        custom_objects: `{name: class_or_function}` for custom objects.
+        safe_mode: Refuse serialized lambdas (default: True, or the enclosing scope's value).
+    """
+    if safe_mode is None:
+        safe_mode = in_safe_mode()
     if config is None or isinstance(config, (bool, int, float)):
         return config
     if isinstance(config, str):
         found = resolve(config, module_objects=module_objects, custom_objects=custom_objects)
         if found is None:
-            raise ValueError(_unknown_message(config, module_objects))
+            raise ValueError(_unknown_message(config, None, module_objects, custom_objects))
         return found
     if isinstance(config, (list, tuple)):
         return [deserialize_keras_object(c, module_objects, custom_objects, safe_mode) for c in config]
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"Cannot deserialize {config!r}: expected a dict with a 'class_name'.")
     class_name = config["class_name"]
+    inner = config.get("config", {})
     if class_name == "__numpy__":
-        inner = config["config"]
         return np.asarray(inner["value"], dtype=inner["dtype"])
+    if class_name == "__bytes__":
+        return inner["value"].encode("utf-8")
+    if class_name == "__slice__":
+        return slice(inner.get("start"), inner.get("stop"), inner.get("step"))
+    if class_name == "__ellipsis__":
+        return Ellipsis
     if class_name == "__lambda__":
-        raise ValueError(
-            "This file contains Python code (a lambda). Loading it could run arbitrary code, "
-            "so it is refused; pass safe_mode=False to load_model if you trust the file."
-        )
+        if safe_mode:
+            raise ValueError(
+                "This file contains Python code (a lambda). Loading it could run arbitrary code, "
+                "so it is refused; pass safe_mode=False to load_model if you trust the file.")
+        code = marshal.loads(base64.b64decode(inner["value"]))
+        return types.FunctionType(code, globals())
+    if not isinstance(class_name, str):
+        raise ValueError(f"Cannot deserialize {config!r}: 'class_name' must be a string.")
     if class_name == "function":
-        name = config["config"]
+        name = inner
         registered = config.get("registered_name")
         found = resolve(name, config.get("module"), registered if registered != "function" else None,
                         module_objects, custom_objects)
         if found is None:
-            raise ValueError(_unknown_message(name, module_objects))
+            raise ValueError(_unknown_message(name, config.get("module"), module_objects,
+                                              custom_objects, kind="function"))
         return found
     cls = resolve(class_name, config.get("module"), config.get("registered_name"),
                   module_objects, custom_objects)
     if cls is None:
-        raise ValueError(_unknown_message(config.get("registered_name") or class_name, module_objects))
-    inner = config.get("config", {})
-    instance = cls.from_config(inner) if hasattr(cls, "from_config") else cls(**inner)
-    build_config = config.get("build_config")
-    if build_config and hasattr(instance, "build_from_config"):
-        instance.build_from_config(build_config)
+        raise ValueError(_unknown_message(config.get("registered_name") or class_name,
+                                          config.get("module"), module_objects, custom_objects))
+    if not hasattr(cls, "from_config") and not isinstance(cls, type):
+        raise ValueError(f"{class_name!r} names a function, not a class; cannot build it from a config.")
+    with SafeModeScope(safe_mode), object_registration.custom_object_scope(custom_objects):
+        instance = _from_config(cls, inner, custom_objects, safe_mode)
+        build_config = config.get("build_config")
+        if build_config and hasattr(instance, "build_from_config") \
+                and not getattr(instance, "built", False):
+            instance.build_from_config(build_config)
+        compile_config = config.get("compile_config")
+        if compile_config and hasattr(instance, "compile"):
+            from neokeras.saving.saving_lib import compile_from_config
+
+            compile_from_config(instance, compile_config)
     return instance
 
 
-def _unknown_message(name, module_objects):
+def _from_config(cls, inner, custom_objects, safe_mode):
+    if not hasattr(cls, "from_config"):
+        return cls(**inner)
+    try:
+        parameters = inspect.signature(cls.from_config).parameters
+    except (TypeError, ValueError):
+        parameters = {}
+    kwargs = {}
+    if "custom_objects" in parameters:
+        kwargs["custom_objects"] = custom_objects
+    if "safe_mode" in parameters:
+        kwargs["safe_mode"] = safe_mode
+    return cls.from_config(inner, **kwargs)
+
+
+def _unknown_message(name, module, module_objects, custom_objects, kind="class"):
+    package, _, short = str(name).rpartition(">")
+    registered = sorted(object_registration.get_custom_objects())
+    scoped = sorted(object_registration.get_scoped_names(custom_objects))
     known = sorted(module_objects) if module_objects else []
-    hint = f" Known names here: {known}." if known else ""
-    return (
-        f"Unknown object {name!r}.{hint} If it is a custom class or function, decorate it with "
-        "`@neokeras.saving.register_keras_serializable()` or pass it in "
-        f"`custom_objects={{{name!r}: ...}}`."
-    )
+    lines = [f"Unknown {kind} {name!r}" + (f" (module {module!r})" if module else "") + "."]
+    if known:
+        lines.append(f"Known names here: {known}.")
+    lines.append(f"Registered custom objects: {registered or 'none'}"
+                 + (f"; passed in custom_objects: {scoped}." if scoped else "."))
+    decorator = (f'@neokeras.saving.register_keras_serializable(package="{package}", '
+                 f'name="{short}")' if package else "@neokeras.saving.register_keras_serializable()")
+    lines.append(f"If it is your own {kind}, define it and add `{decorator}` above it, or pass "
+                 f"custom_objects={{{short!r}: ...}} when loading. neokeras never imports modules "
+                 "named in a file.")
+    return " ".join(lines)

@@ -1,0 +1,142 @@
+"""`inspect(path)`: what a model or weights file holds, read without building anything."""
+
+import json
+import os
+
+from neokeras.saving import h5_utils
+
+
+def _layer_entries(config):
+    """(name, class, registered_name, module) for each layer listed in a model config."""
+    inner = config.get("config", {}) if isinstance(config, dict) else {}
+    result = []
+    for layer in inner.get("layers", []) if isinstance(inner, dict) else []:
+        if not isinstance(layer, dict):
+            continue
+        layer_config = layer.get("config", {})
+        name = layer.get("name") or (layer_config.get("name") if isinstance(layer_config, dict) else None)
+        result.append((name, layer.get("class_name"), layer.get("registered_name"),
+                       layer.get("module")))
+    return result
+
+
+def _custom_objects(value, found):
+    """Registered names or non-Keras modules anywhere in a serialized tree."""
+    if isinstance(value, list):
+        for v in value:
+            _custom_objects(v, found)
+    elif isinstance(value, dict):
+        registered = value.get("registered_name")
+        module = value.get("module")
+        class_name = value.get("class_name")
+        if registered and registered != "function" and ">" in str(registered):
+            found.add(registered)
+        elif isinstance(class_name, str) and ">" in class_name:
+            found.add(class_name)
+        elif module and not str(module).startswith("keras") and class_name:
+            found.add(f"{module}.{class_name}")
+        elif "module" in value and module is None and registered:
+            found.add(registered)
+        for v in value.values():
+            _custom_objects(v, found)
+
+
+def _weight_shapes(group):
+    """{dataset path: shape} for every dataset, without reading data or following links."""
+    h5py = h5_utils.require_h5py()
+    shapes = {}
+
+    def visit(node, prefix):
+        for key in node.keys():
+            link = node.get(key, getlink=True)
+            path = f"{prefix}{key}"
+            if not isinstance(link, h5py.HardLink):
+                shapes[path] = f"<{type(link).__name__}: refused>"
+                continue
+            child = node[key]
+            if isinstance(child, h5py.Dataset):
+                shapes[path] = tuple(child.shape)
+            else:
+                visit(child, path + "/")
+
+    visit(group, "")
+    return shapes
+
+
+def describe(path):
+    """A dict describing the file at `path` (format, versions, layers, weights, custom objects)."""
+    from neokeras.saving import saving_api, saving_lib
+
+    path = os.fspath(path)
+    kind = saving_api._sniff(path)
+    info = {"path": path}
+    if kind == "zip":
+        zf, names = saving_lib.open_archive(path)
+        with zf:
+            config = saving_lib.read_json_member(zf, saving_lib.CONFIG_FILENAME)
+            metadata = saving_lib.read_json_member(zf, saving_lib.METADATA_FILENAME) \
+                if saving_lib.METADATA_FILENAME in names else {}
+            weights = saving_lib.read_member(zf, saving_lib.WEIGHTS_FILENAME) \
+                if saving_lib.WEIGHTS_FILENAME in names else None
+        info.update(format="keras (Keras 3 zip archive)", members=names,
+                    keras_version=metadata.get("keras_version"), date_saved=metadata.get("date_saved"),
+                    model_class=config.get("class_name"), layers=_layer_entries(config),
+                    compiled="compile_config" in config)
+        found = set()
+        _custom_objects(config, found)
+        info["custom_objects"] = sorted(found)
+        if weights is not None:
+            with h5_utils.open_h5(weights) as f:
+                info["weights"] = _weight_shapes(f)
+        return info
+    if kind != "h5":
+        raise ValueError(f"'{path}' is neither a .keras archive nor an HDF5 file.")
+    with h5_utils.open_h5(path) as f:
+        attrs = {k: h5_utils.decode_attr(v) for k, v in f.attrs.items()}
+        if "model_config" in attrs:
+            config = json.loads(attrs["model_config"])
+            info.update(format="h5 (legacy Keras HDF5 model)", keras_version=attrs.get("keras_version"),
+                        backend=attrs.get("backend"), model_class=config.get("class_name"),
+                        layers=_layer_entries(config), compiled="training_config" in attrs)
+            found = set()
+            _custom_objects(config, found)
+            info["custom_objects"] = sorted(found)
+        elif "layer_names" in attrs or "layer_names0" in attrs:
+            info.update(format="h5 (legacy Keras weights)", keras_version=attrs.get("keras_version"),
+                        backend=attrs.get("backend"),
+                        layers=[(n, None, None, None) for n in h5_utils.read_name_list(f, "layer_names")])
+        else:
+            info.update(format="weights.h5 (Keras 3 weights)")
+        info["weights"] = _weight_shapes(f)
+    return info
+
+
+def inspect(path, print_fn=print):
+    """Prints what a `.keras`, `.h5` or `.weights.h5` file contains, without building a model.
+
+    Args:
+        path: The file.
+        print_fn: Where lines go (default `print`).
+
+    Returns:
+        The description as a dict.
+    """
+    info = describe(path)
+    print_fn(f"File: {info['path']}")
+    print_fn(f"Format: {info['format']}")
+    for key in ("keras_version", "backend", "date_saved", "model_class", "compiled"):
+        if info.get(key) is not None:
+            print_fn(f"{key.replace('_', ' ').capitalize()}: {info[key]}")
+    if info.get("layers"):
+        print_fn("Layers:")
+        for name, class_name, registered, _ in info["layers"]:
+            label = registered or class_name
+            print_fn(f"  {name}" + (f" ({label})" if label else ""))
+    if "custom_objects" in info:
+        needed = info["custom_objects"]
+        print_fn("Custom objects needed: " + (", ".join(needed) if needed else "none"))
+    if info.get("weights"):
+        print_fn("Weights:")
+        for key, shape in info["weights"].items():
+            print_fn(f"  {key}: {shape}")
+    return info

@@ -1,0 +1,147 @@
+"""Public entry points: `save_model`, `load_model`, `save_weights`, `load_weights`, JSON configs."""
+
+import json
+import os
+
+from neokeras.saving import legacy
+from neokeras.saving import saving_lib
+
+
+def _path(filepath):
+    if not isinstance(filepath, (str, os.PathLike)):
+        raise TypeError(f"Expected a file path (str or os.PathLike). Received: {filepath!r}")
+    return os.fspath(filepath)
+
+
+def _sniff(path):
+    """'zip', 'h5' or None, by the first bytes of the file."""
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"PK"):
+        return "zip"
+    if head == b"\x89HDF\r\n\x1a\n":
+        return "h5"
+    return None
+
+
+def save_model(model, filepath, overwrite=True, zipped=None, include_optimizer=True, **kwargs):
+    """Saves a model: `.keras` (Keras 3 archive) or `.h5`/`.hdf5` (legacy Keras 2 HDF5).
+
+    Args:
+        model: The model to save.
+        filepath: Destination; the extension picks the format.
+        overwrite: Whether to replace an existing file.
+        include_optimizer: For `.h5`, whether to store the compile config and optimizer state.
+    """
+    path = _path(filepath)
+    save_format = kwargs.pop("save_format", None)
+    if kwargs:
+        raise TypeError(f"save_model() got unexpected keyword argument(s) {sorted(kwargs)}.")
+    if not overwrite and os.path.exists(path):
+        raise FileExistsError(f"'{path}' exists and overwrite=False.")
+    if save_format in ("h5", "keras2-h5") or path.endswith((".h5", ".hdf5")) and save_format is None:
+        if path.endswith(".weights.h5"):
+            raise ValueError(f"'{path}' is a weights file name; use model.save_weights() for it.")
+        return legacy.save_model(model, path, include_optimizer=include_optimizer)
+    if save_format not in (None, "keras") or not path.endswith(".keras"):
+        raise ValueError(
+            f"Cannot tell the format of '{path}': use a name ending in `.keras` (Keras 3 "
+            "archive) or `.h5` (legacy HDF5).")
+    if not model.built:
+        raise ValueError(f"Model '{model.name}' is not built yet; build it or call it on data "
+                         "before saving.")
+    saving_lib.save_model(model, path)
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Loads a model saved as `.keras` (Keras 3 or neokeras) or legacy `.h5` (Keras 2 or 3).
+
+    Args:
+        filepath: The file.
+        custom_objects: `{name: class_or_function}` for custom objects in the file.
+        compile: Whether to compile the model from the saved compile config.
+        safe_mode: Refuse serialized lambdas (Python code) in the file.
+    """
+    path = _path(filepath)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"No such file: '{path}'.")
+    if os.path.isdir(path):
+        raise ValueError(f"'{path}' is a directory; expected a .keras or .h5 file.")
+    kind = _sniff(path)
+    if kind == "zip":
+        return saving_lib.load_model(path, custom_objects, compile, safe_mode)
+    if kind == "h5":
+        return legacy.load_model(path, custom_objects, compile, safe_mode)
+    raise ValueError(f"'{path}' is neither a .keras archive (zip) nor an HDF5 file.")
+
+
+def save_weights(model, filepath, overwrite=True):
+    """Saves the weights: `.weights.h5` (Keras 3 layout) or `.h5` (Keras 2 layout)."""
+    path = _path(filepath)
+    if not overwrite and os.path.exists(path):
+        raise FileExistsError(f"'{path}' exists and overwrite=False.")
+    if not model.built:
+        raise ValueError(f"Model '{model.name}' is not built yet, so it has no weights to save.")
+    if path.endswith(".weights.h5"):
+        from neokeras.saving import h5_utils
+
+        h5py = h5_utils.require_h5py()
+
+        def write(tmp):
+            with h5py.File(tmp, "w") as f:
+                saving_lib.write_weights(model, f)
+
+        return saving_lib.atomic_write(path, write)
+    if path.endswith((".h5", ".hdf5")):
+        return legacy.save_weights(model, path)
+    raise ValueError(f"The filename must end in `.weights.h5` (or `.h5` for the legacy Keras 2 "
+                     f"layout). Received: filepath={path}")
+
+
+def load_weights(model, filepath, skip_mismatch=False, by_name=False):
+    """Loads weights from `.weights.h5`, `.keras` or a legacy `.h5` file into `model`."""
+    path = _path(filepath)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"No such file: '{path}'.")
+    if not model.built:
+        raise ValueError(f"Model '{model.name}' is not built yet; build it before load_weights.")
+    kind = _sniff(path)
+    if kind == "zip":
+        return saving_lib.load_weights_from_archive(model, path, skip_mismatch=skip_mismatch)
+    if kind != "h5":
+        raise ValueError(f"'{path}' is not an HDF5 weights file or a .keras archive.")
+    from neokeras.saving import h5_utils
+
+    with h5_utils.open_h5(path) as f:
+        keras3_layout = "layer_names" not in f.attrs and "layer_names0" not in f.attrs \
+            and "model_weights" not in f
+        if keras3_layout:
+            if by_name:
+                raise ValueError("by_name=True applies to legacy .h5 files only; `.weights.h5` "
+                                 "files are matched by the model's structure.")
+            return saving_lib.read_weights(model, f, skip_mismatch=skip_mismatch)
+    return legacy.load_weights(model, path, by_name=by_name, skip_mismatch=skip_mismatch)
+
+
+def model_from_json(json_string, custom_objects=None, safe_mode=True):
+    """Builds a model (fresh weights) from `model.to_json()` output (Keras 3 or Keras 2 JSON)."""
+    from neokeras.saving.serialization import deserialize_keras_object
+
+    try:
+        config = json.loads(json_string)
+    except (TypeError, json.JSONDecodeError) as error:
+        raise ValueError(f"model_from_json: not valid JSON ({error}).") from error
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError("model_from_json: the JSON does not describe a model "
+                         "(expected an object with a 'class_name').")
+    return deserialize_keras_object(legacy.normalize_config(config),
+                                    custom_objects=custom_objects, safe_mode=safe_mode)
+
+
+def clone_model(model, custom_objects=None):
+    """A new model with the same architecture and freshly initialized weights (not compiled)."""
+    from neokeras.saving.serialization import deserialize_keras_object, serialize_keras_object
+
+    config = serialize_keras_object(model)
+    config.pop("compile_config", None)
+    return deserialize_keras_object(config, custom_objects=custom_objects)

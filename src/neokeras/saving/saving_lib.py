@@ -1,0 +1,396 @@
+"""The Keras 3 formats: `.keras` zip archives and `.weights.h5` files.
+
+Weights are found by walking the object tree the way Keras does: a model's `layers` first (path
+`layers/<snake_case class>`, numbered `_1`, `_2`, ... within the list), then every other
+attribute holding a layer or an optimizer (path = attribute name), public names before private
+ones, skipping attributes every bare `Layer`/`Model` has. Each object's own variables live in
+the group `<path>/vars` as datasets `"0"`, `"1"`, ... with the object's name as attribute.
+"""
+
+import datetime
+import io
+import json
+import os
+import tempfile
+import warnings
+import zipfile
+
+import numpy as np
+
+from neokeras.saving import h5_utils
+
+CONFIG_FILENAME = "config.json"
+METADATA_FILENAME = "metadata.json"
+WEIGHTS_FILENAME = "model.weights.h5"
+_MEMBERS = (METADATA_FILENAME, CONFIG_FILENAME, WEIGHTS_FILENAME)
+# Members larger than this, or inflating more than _MAX_RATIO times, are refused (zip bombs).
+MAX_MEMBER_BYTES = 8 * 2**30
+MAX_JSON_BYTES = 64 * 2**20
+_MAX_RATIO = 200
+
+
+# ---------------------------------------------------------------------- atomic writes
+def atomic_write(path, write):
+    """Calls `write(tmp_path)` then renames onto `path`; on any error `path` is untouched."""
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".",
+                               suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+# ---------------------------------------------------------------------- the object walk
+def _is_layer(obj):
+    from neokeras.layers.layer import Layer
+
+    return isinstance(obj, Layer)
+
+
+def _is_saveable(obj):
+    from neokeras.optimizers.optimizer import Optimizer
+
+    return _is_layer(obj) or isinstance(obj, Optimizer)
+
+
+_SKIPSETS = {}
+
+
+def _skipset(obj):
+    """Attribute names that every bare instance of `obj`'s framework base class has."""
+    from neokeras.layers.layer import Layer
+    from neokeras.models.model import Model
+    from neokeras.models.sequential import Sequential
+
+    base = Sequential if isinstance(obj, Sequential) else Model if isinstance(obj, Model) else Layer
+    if base not in _SKIPSETS:
+        bare = base(name="skipset_probe")
+        _SKIPSETS[base] = set(dir(bare)) - {"optimizer"}
+    return _SKIPSETS[base]
+
+
+def _children(obj):
+    """(attribute, value) pairs to visit below `obj`, in Keras's order."""
+    if not _is_layer(obj):
+        return
+    # Only Sequential and Functional list their layers first; subclassed models go by attribute.
+    if any(c.__name__ in ("Sequential", "Functional") for c in type(obj).__mro__):
+        yield "layers", obj.layers
+    skip = _skipset(obj)
+    for attr in sorted(dir(obj), key=lambda n: "~" + n if n.startswith("_") else n):
+        if attr.startswith("__") or attr in skip:
+            continue
+        try:
+            value = getattr(obj, attr)
+        except Exception:  # properties that are not available in this state
+            continue
+        yield attr, value
+
+
+def saveables(root):
+    """Every saveable object under `root` as `(inner_path, object)`, root first ("")."""
+    from neokeras.backend.common.naming import to_snake_case
+
+    visited, found = set(), []
+
+    def visit(obj, path):
+        if id(obj) in visited:
+            return
+        visited.add(id(obj))
+        found.append((path, obj))
+        for attr, value in _children(obj):
+            child_path = f"{path}/{attr}" if path else attr
+            if _is_saveable(value):
+                visit(value, child_path)
+            elif isinstance(value, (list, tuple, dict)):
+                visit_container(value, child_path)
+
+    def visit_container(container, path):
+        used = {}
+        items = list(container.values()) if isinstance(container, dict) else list(container)
+        for item in items:
+            if _is_saveable(item):
+                name = _unique(to_snake_case(type(item).__name__), used)
+                visit(item, f"{path}/{name}")
+            elif isinstance(item, (list, tuple, dict)) and item:
+                visit_container(item, f"{path}/{_unique('container', used)}")
+
+    visit(root, "")
+    return found
+
+
+def _unique(name, used):
+    if name in used:
+        used[name] += 1
+        return f"{name}_{used[name]}"
+    used[name] = 0
+    return name
+
+
+def own_variables(obj):
+    """The variables an object stores itself (not those of its sublayers), in file order."""
+    if _is_layer(obj):
+        return list(obj._trainable_variables) + list(obj._non_trainable_variables)
+    return list(obj.variables)
+
+
+def _vars_path(path):
+    return f"{path}/vars" if path else "vars"
+
+
+# ---------------------------------------------------------------------- weights: save
+def write_weights(model, h5file):
+    """Writes every saveable's variables into an open h5py File (Keras 3 layout)."""
+    for path, obj in saveables(model):
+        group = h5file.create_group(_vars_path(path))
+        group.attrs["name"] = str(obj.name)
+        for index, variable in enumerate(own_variables(obj)):
+            group.create_dataset(str(index), data=np.asarray(variable.numpy()))
+
+
+def weights_bytes(model):
+    h5py = h5_utils.require_h5py()
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as f:
+        write_weights(model, f)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------- weights: load
+def read_weights(model, h5file, skip_mismatch=False):
+    """Reads and checks every value, then assigns them all (nothing is assigned on error)."""
+    from neokeras.optimizers.optimizer import Optimizer
+
+    assignments = []
+    for path, obj in saveables(model):
+        variables = own_variables(obj)
+        is_optimizer = isinstance(obj, Optimizer)
+        group = h5_utils.get(h5file, _vars_path(path), kind="group", where=" in the weights")
+        if group is None:
+            if variables and not is_optimizer:
+                if skip_mismatch:
+                    continue
+                raise ValueError(
+                    f"The weights file has no entry '{_vars_path(path)}' for "
+                    f"{type(obj).__name__} '{obj.name}', which has {len(variables)} variables. "
+                    "Was the file saved from a different architecture?")
+            continue
+        saved = len([k for k in group.keys()])
+        if is_optimizer:
+            if saved != len(variables) and not obj.built:
+                obj.build(model.trainable_variables)
+                variables = own_variables(obj)
+            if saved == len(variables) - 1 and saved and _is_integer_dataset(group, "0"):
+                # tf-keras: [iteration, slots...] without a learning-rate variable.
+                variables = variables[:1] + variables[2:]
+            if saved != len(variables):
+                warnings.warn(
+                    f"Skipping the optimizer state: the file holds {saved} optimizer variables, "
+                    f"optimizer '{obj.name}' has {len(variables)}.", stacklevel=3)
+                continue
+        elif saved != len(variables):
+            if skip_mismatch:
+                continue
+            raise ValueError(
+                f"{type(obj).__name__} '{obj.name}' (file entry '{_vars_path(path)}') has "
+                f"{len(variables)} variables, but the file holds {saved}.")
+        values = []
+        try:
+            for index, variable in enumerate(variables):
+                dataset = h5_utils.get(group, str(index), kind="dataset")
+                if dataset is None:
+                    raise ValueError(f"missing dataset '{group.name}/{index}'")
+                values.append(h5_utils.read_dataset(
+                    dataset, variable.shape,
+                    f"{type(obj).__name__} '{obj.name}' variable {index} ('{variable.path}')"))
+        except h5_utils.UnsafeFileError:
+            raise
+        except ValueError:
+            if skip_mismatch:
+                continue
+            raise
+        assignments.extend(zip(variables, values))
+    for variable, value in assignments:
+        variable.assign(value.astype(variable.dtype))
+
+
+def _is_integer_dataset(group, key):
+    dataset = h5_utils.get(group, key, kind="dataset")
+    return dataset is not None and dataset.dtype.kind in "iu"
+
+
+# ---------------------------------------------------------------------- .keras archives
+def _metadata():
+    import neokeras
+
+    return {"keras_version": _keras_version(), "date_saved":
+            datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+            "producer": f"neokeras {neokeras.__version__}"}
+
+
+def _keras_version():
+    # The Keras API version whose files we write; real Keras reads it as a version string.
+    return "3.15.1"
+
+
+def model_config(model):
+    from neokeras.saving.serialization import serialize_keras_object
+
+    return serialize_keras_object(model)
+
+
+def save_model(model, filepath):
+    """Writes `model` as a Keras 3 `.keras` zip archive (atomically)."""
+    config = json.dumps(model_config(model))
+    metadata = json.dumps(_metadata())
+    weights = weights_bytes(model)
+
+    def write(tmp):
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
+            zf.writestr(METADATA_FILENAME, metadata)
+            zf.writestr(CONFIG_FILENAME, config)
+            zf.writestr(WEIGHTS_FILENAME, weights)
+
+    atomic_write(filepath, write)
+
+
+def open_archive(filepath):
+    """Opens a `.keras` zip after checking member names and sizes; returns (zipfile, names)."""
+    try:
+        zf = zipfile.ZipFile(filepath, "r")
+    except zipfile.BadZipFile as error:
+        raise ValueError(f"'{filepath}' is not a valid .keras archive (not a zip file: {error}).") \
+            from error
+    try:
+        names = []
+        for info in zf.infolist():
+            name = info.filename
+            parts = name.replace("\\", "/").split("/")
+            if name.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
+                raise h5_utils.UnsafeFileError(
+                    f"'{filepath}': refusing archive member '{name}' (a path outside the archive).")
+            if info.file_size > MAX_MEMBER_BYTES or (
+                    info.file_size > 2**20 and info.file_size > _MAX_RATIO * max(info.compress_size, 1)):
+                raise h5_utils.UnsafeFileError(
+                    f"'{filepath}': refusing archive member '{name}': it declares "
+                    f"{info.file_size} bytes from {info.compress_size} compressed (a zip bomb?).")
+            names.append(name)
+        for required in (CONFIG_FILENAME,):
+            if required not in names:
+                raise ValueError(f"'{filepath}' is not a .keras archive: it has no '{required}' "
+                                 f"(members: {names[:10]}).")
+        return zf, names
+    except BaseException:
+        zf.close()
+        raise
+
+
+def read_member(zf, name, limit=MAX_MEMBER_BYTES):
+    """Reads a member, never more than its declared size (nor `limit`)."""
+    info = zf.getinfo(name)
+    if info.file_size > limit:
+        raise h5_utils.UnsafeFileError(f"Archive member '{name}' is too large ({info.file_size} bytes).")
+    try:
+        with zf.open(info) as handle:
+            data = handle.read(info.file_size + 1)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
+        raise ValueError(f"Archive member '{name}' is corrupt or truncated ({error}).") from error
+    if len(data) != info.file_size:
+        raise ValueError(f"Archive member '{name}' does not match its declared size.")
+    return data
+
+
+def read_json_member(zf, name):
+    data = read_member(zf, name, MAX_JSON_BYTES)
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"Archive member '{name}' is not valid JSON ({error}).") from error
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Loads a `.keras` archive written by neokeras or Keras 3."""
+    from neokeras.saving import legacy
+    from neokeras.saving.object_registration import custom_object_scope
+    from neokeras.saving.serialization import SafeModeScope, deserialize_keras_object
+
+    zf, names = open_archive(filepath)
+    with zf:
+        config = read_json_member(zf, CONFIG_FILENAME)
+        weights = read_member(zf, WEIGHTS_FILENAME) if WEIGHTS_FILENAME in names else None
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(f"'{filepath}': config.json does not describe a model.")
+    config = legacy.normalize_config(config)
+    if not compile:
+        config.pop("compile_config", None)
+    with SafeModeScope(safe_mode), custom_object_scope(custom_objects):
+        model = deserialize_keras_object(config, custom_objects=custom_objects,
+                                         safe_mode=safe_mode)
+    if weights is not None:
+        with h5_utils.open_h5(weights) as f:
+            read_weights(model, f)
+    return model
+
+
+def load_weights_from_archive(model, filepath, skip_mismatch=False):
+    zf, names = open_archive(filepath)
+    with zf:
+        if WEIGHTS_FILENAME not in names:
+            raise ValueError(f"'{filepath}' holds no '{WEIGHTS_FILENAME}'.")
+        weights = read_member(zf, WEIGHTS_FILENAME)
+    with h5_utils.open_h5(weights) as f:
+        read_weights(model, f, skip_mismatch=skip_mismatch)
+
+
+# ---------------------------------------------------------------------- compile configs
+def compile_from_config(model, config):
+    """Compiles `model` from a (Keras 3 or Keras 2 `training_config`) compile config."""
+    from neokeras import optimizers
+    from neokeras.saving.serialization import deserialize_keras_object
+
+    config = dict(config)
+    optimizer = config.pop("optimizer", "rmsprop")
+    if isinstance(optimizer, dict):
+        optimizer = optimizers.deserialize(_clean_optimizer_config(optimizer))
+
+    def objects(value):
+        if isinstance(value, dict) and "class_name" in value:
+            return deserialize_keras_object(value)
+        if isinstance(value, dict):
+            return {k: objects(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [objects(v) for v in value]
+        return value
+
+    kwargs = {k: objects(config.get(k)) for k in ("loss", "metrics", "weighted_metrics")}
+    kwargs["loss_weights"] = config.get("loss_weights")
+    for key in ("run_eagerly", "steps_per_execution", "jit_compile"):
+        if config.get(key) is not None:  # tf-keras writes null for these
+            kwargs[key] = config[key]
+    model.compile(optimizer=optimizer, **kwargs)
+    if getattr(model, "built", False) and not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+
+
+_KERAS2_OPTIMIZER_KEYS = ("is_legacy_optimizer", "jit_compile")
+
+
+def _clean_optimizer_config(config):
+    """Keras 2 optimizer configs: `Custom>Adam` names and keys Keras 3 dropped."""
+    from neokeras.saving.serialization import resolve
+
+    config = dict(config)
+    class_name = config.get("class_name", "")
+    registered = config.get("registered_name")
+    if class_name.startswith("Custom>") and resolve(class_name, registered_name=registered) is None:
+        config["class_name"] = class_name[len("Custom>"):]
+    inner = {k: v for k, v in dict(config.get("config", {})).items()
+             if k not in _KERAS2_OPTIMIZER_KEYS}
+    config["config"] = inner
+    return config
