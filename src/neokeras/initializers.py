@@ -136,8 +136,12 @@ class TruncatedNormal(_RandomInitializer):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
 
 
-def _fans(shape):
-    """(fan_in, fan_out) as Keras computes them (receptive field times channels for convs)."""
+def _fans(shape, input_axes=None, output_axes=None):
+    """(fan_in, fan_out) as Keras computes them (receptive field times channels for convs, or
+    the product of the given axes)."""
+    if input_axes is not None and output_axes is not None:
+        return (math.prod(shape[a] for a in input_axes),
+                math.prod(shape[a] for a in output_axes))
     if len(shape) == 0:
         return 1, 1
     if len(shape) == 1:
@@ -157,10 +161,15 @@ class VarianceScaling(_RandomInitializer):
         mode: `"fan_in"`, `"fan_out"` or `"fan_avg"`.
         distribution: `"truncated_normal"`, `"untruncated_normal"` or `"uniform"`.
         seed: Int or None.
+        input_axes, output_axes: Optional lists of axes whose sizes multiply to the fan-in and
+            fan-out (instead of the usual dense/convolution rule).
     """
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
+                 input_axes=None, output_axes=None):
         super().__init__(seed)
+        self.input_axes = None if input_axes is None else list(input_axes)
+        self.output_axes = None if output_axes is None else list(output_axes)
         if scale <= 0:
             raise ValueError(f"VarianceScaling(scale=...) must be positive. Received: scale={scale}")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
@@ -176,7 +185,7 @@ class VarianceScaling(_RandomInitializer):
         self.scale, self.mode, self.distribution = scale, mode, distribution
 
     def __call__(self, shape, dtype=None):
-        fan_in, fan_out = _fans(shape)
+        fan_in, fan_out = _fans(shape, self.input_axes, self.output_axes)
         fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         variance = self.scale / max(1.0, fan)
         if self.distribution == "truncated_normal":
@@ -190,22 +199,20 @@ class VarianceScaling(_RandomInitializer):
 
     def get_config(self):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
-                "seed": self.seed}
+                "seed": self.seed, "input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
 def _variance_scaling_preset(public_name, scale, mode, distribution, doc):
     @keras_name(public_name)
     class Preset(VarianceScaling):
         def __init__(self, seed=None, input_axes=None, output_axes=None):
-            # Keras >= 3.12 writes input_axes/output_axes (None = the usual fan computation).
-            if input_axes is not None or output_axes is not None:
-                raise NotImplementedError(
-                    f"{public_name.rsplit('.', 1)[1]}(input_axes=..., output_axes=...) is not "
-                    "supported yet; only None.")
-            super().__init__(scale=scale, mode=mode, distribution=distribution, seed=seed)
+            super().__init__(scale=scale, mode=mode, distribution=distribution, seed=seed,
+                             input_axes=input_axes, output_axes=output_axes)
 
         def get_config(self):
-            return {"seed": self.seed}
+            # Keras >= 3.12 writes input_axes/output_axes; older files simply omit them.
+            return {"seed": self.seed, "input_axes": self.input_axes,
+                    "output_axes": self.output_axes}
 
     Preset.__name__ = Preset.__qualname__ = public_name.rsplit(".", 1)[1]
     Preset.__doc__ = doc
