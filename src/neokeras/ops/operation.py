@@ -10,6 +10,7 @@ from neokeras.backend.common import naming
 from neokeras.backend.common.keras_tensor import KerasTensor
 from neokeras.layers.layer import Layer
 from neokeras.layers.layer import _is_json_like
+from neokeras.utils import tree
 
 # Keras writes op nodes with the module of its `Operation` classes (not a public module).
 _KERAS_OP_MODULES = {"core": "keras.src.ops.core", "numpy": "keras.src.ops.numpy",
@@ -55,6 +56,25 @@ class OpLayer(Layer):
 
     def call(self, *args, **kwargs):
         return self._fn(*args, **{**self.op_kwargs, **kwargs})
+
+    def _symbolic_call(self, *args, **kwargs):
+        from neokeras import backend
+        from neokeras.layers.node import Node
+
+        # Only the symbolic tensors are traced; constants (numbers, slices) are closed over.
+        tensors = []
+        tree.map_structure(lambda v: tensors.append(v) if isinstance(v, KerasTensor) else None,
+                           (args, kwargs))
+
+        def run(*values):
+            fill = iter(values)
+            a, k = tree.map_structure(lambda v: next(fill) if isinstance(v, KerasTensor) else v,
+                                      (args, kwargs))
+            return self.call(*a, **k)
+
+        outputs = backend.compute_output_spec(run, *tensors)
+        Node(self, args, kwargs, outputs)
+        return outputs
 
     def _convert_inputs(self, inputs):
         # Operands keep their own dtypes (ops decide promotion), unlike a layer's float cast.
