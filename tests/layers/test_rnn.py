@@ -1,0 +1,231 @@
+"""Recurrent layers: harness checks, outputs against real Keras 3, gradients, state, masks."""
+
+import numpy as np
+import pytest
+
+import neokeras as keras
+from neokeras.testing import check_layer
+from neokeras import layers
+
+
+def _x(shape=(2, 5, 3), seed=0):
+    return np.random.default_rng(seed).standard_normal(shape).astype("float32")
+
+
+def _real_keras():
+    pytest.importorskip("keras")
+    import keras as real
+
+    return real
+
+
+def _as_tuple(y):
+    return tuple(y) if isinstance(y, (list, tuple)) else (y,)
+
+
+def _compare_with_keras(ours, theirs, x, **call_kwargs):
+    """Copies our weights into the Keras layer and compares every output."""
+    y_ours = _as_tuple(ours(x, **call_kwargs))
+    theirs(x, **call_kwargs)
+    theirs.set_weights(ours.get_weights())
+    y_theirs = _as_tuple(theirs(x, **call_kwargs))
+    assert len(y_ours) == len(y_theirs)
+    for a, b in zip(y_ours, y_theirs):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-5)
+    return y_ours
+
+
+@pytest.mark.parametrize("cls,kwargs,trainable", [
+    (layers.SimpleRNN, {"units": 4}, 3),
+    (layers.LSTM, {"units": 4, "return_sequences": True}, 3),
+    (layers.GRU, {"units": 4, "reset_after": False}, 3),
+])
+def test_harness(cls, kwargs, trainable):
+    out_shape = (2, 5, 4) if kwargs.get("return_sequences") else (2, 4)
+    check_layer(cls, kwargs, input_shape=(2, 5, 3),
+                              expected_output_shape=out_shape, expected_trainable=trainable,
+                              expected_non_trainable=0)
+
+
+def test_harness_generic_rnn_and_wrappers():
+    check_layer(layers.RNN, {"cell": layers.GRUCell(3), "return_sequences": True},
+                              input_shape=(2, 4, 3), expected_output_shape=(2, 4, 3),
+                              expected_trainable=3, check_training=False)
+    check_layer(layers.Bidirectional, {"layer": layers.LSTM(3)},
+                              input_shape=(2, 4, 3), expected_output_shape=(2, 6),
+                              expected_trainable=6, check_training=False)
+    check_layer(layers.TimeDistributed, {"layer": layers.Dense(2)},
+                              input_shape=(2, 4, 3), expected_output_shape=(2, 4, 2),
+                              expected_trainable=2)
+
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("SimpleRNN", {}),
+    ("LSTM", {}),
+    ("GRU", {}),
+    ("GRU", {"reset_after": False}),
+])
+@pytest.mark.parametrize("flags", [
+    {},
+    {"return_sequences": True, "return_state": True},
+    {"go_backwards": True, "return_sequences": True},
+])
+def test_matches_keras(name, kwargs, flags):
+    real = _real_keras()
+    ours = getattr(layers, name)(4, **kwargs, **flags)
+    theirs = getattr(real.layers, name)(4, **kwargs, **flags)
+    outputs = _compare_with_keras(ours, theirs, _x())
+    n_states = 2 if name == "LSTM" else 1
+    assert len(outputs) == (1 + n_states if flags.get("return_state") else 1)
+
+
+def test_weight_names_order_and_shapes_match_keras_layout():
+    lstm = layers.LSTM(4)
+    lstm(_x())
+    assert [v.name for v in lstm.weights] == ["kernel", "recurrent_kernel", "bias"]
+    assert [v.shape for v in lstm.weights] == [(3, 16), (4, 16), (16,)]
+    assert lstm.cell.name == "lstm_cell" and lstm.weights[0] is lstm.cell.kernel
+    # unit_forget_bias: the forget block (second quarter) starts at 1, the rest at 0.
+    np.testing.assert_array_equal(lstm.cell.bias.numpy(), np.repeat([0, 1, 0, 0], 4))
+    gru = layers.GRU(4)
+    gru(_x())
+    assert [v.shape for v in gru.weights] == [(3, 12), (4, 12), (2, 12)]
+
+
+def test_initial_state_and_masking_match_keras():
+    real = _real_keras()
+    x = _x((3, 6, 3))
+    mask = np.ones((3, 6), bool)
+    mask[0, 4:] = False
+    mask[2, 1:] = False
+    h0, c0 = _x((3, 4), 1), _x((3, 4), 2)
+    ours = layers.LSTM(4, return_sequences=True, return_state=True)
+    theirs = real.layers.LSTM(4, return_sequences=True, return_state=True)
+    y, h, c = _compare_with_keras(ours, theirs, x, initial_state=[h0, c0], mask=mask)
+    # Masked steps repeat the last real output, and the state freezes there.
+    np.testing.assert_allclose(np.asarray(y)[0, 4:], np.repeat(np.asarray(y)[0, 3:4], 2, 0))
+    np.testing.assert_allclose(np.asarray(h)[2], np.asarray(y)[2, 0], rtol=1e-6)
+    gru = layers.GRU(4, go_backwards=True, zero_output_for_mask=True, return_sequences=True)
+    gru_k = real.layers.GRU(4, go_backwards=True, zero_output_for_mask=True,
+                            return_sequences=True)
+    _compare_with_keras(gru, gru_k, x, mask=mask)
+
+
+@pytest.mark.parametrize("merge_mode", ["concat", "sum", "mul", "ave", None])
+def test_bidirectional_matches_keras(merge_mode):
+    real = _real_keras()
+    ours = layers.Bidirectional(layers.GRU(3, return_sequences=True), merge_mode=merge_mode)
+    theirs = real.layers.Bidirectional(real.layers.GRU(3, return_sequences=True),
+                                       merge_mode=merge_mode)
+    _compare_with_keras(ours, theirs, _x())
+    assert ours.forward_layer.name.startswith("forward_gru")
+    assert ours.backward_layer.go_backwards and not ours.forward_layer.go_backwards
+
+
+def test_bidirectional_return_state_matches_keras():
+    real = _real_keras()
+    ours = layers.Bidirectional(layers.LSTM(3, return_state=True))
+    theirs = real.layers.Bidirectional(real.layers.LSTM(3, return_state=True))
+    outputs = _compare_with_keras(ours, theirs, _x())
+    assert [o.shape for o in outputs] == [(2, 6)] + [(2, 3)] * 4
+
+
+def test_time_distributed_applies_layer_per_step():
+    dense = layers.Dense(2)
+    wrapper = layers.TimeDistributed(dense)
+    x = _x((2, 4, 3))
+    y = np.asarray(wrapper(x))
+    expected = x @ dense.kernel.numpy() + dense.bias.numpy()
+    np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_lstm_cell_gradient_matches_finite_differences():
+    import jax  # Tests may use jax for autodiff; the library itself goes through ops.
+
+    cell = layers.LSTMCell(3)
+    x, h, c = _x((2, 4), 0), _x((2, 3), 1), _x((2, 3), 2)
+    cell(x, [h, c])
+    values = [w.value for w in cell.trainable_variables]
+
+    def loss(kernel):
+        (out, (_, c1)), _ = cell.stateless_call([kernel] + values[1:], [], x, [h, c])
+        return (out ** 2).sum() + c1.sum()
+
+    grad = np.asarray(jax.grad(loss)(values[0]))
+    loss = jax.jit(loss)
+    kernel = np.asarray(values[0], np.float64)
+    eps = 1e-2
+    numeric = np.zeros_like(kernel)
+    for index in np.ndindex(*kernel.shape):
+        plus, minus = kernel.copy(), kernel.copy()
+        plus[index] += eps
+        minus[index] -= eps
+        numeric[index] = (float(loss(plus.astype("float32")))
+                          - float(loss(minus.astype("float32")))) / (2 * eps)
+    np.testing.assert_allclose(grad, numeric, rtol=1e-2, atol=1e-3)
+
+
+def test_stateful_carries_state_and_resets():
+    x = _x((2, 3, 3))
+    layer = layers.SimpleRNN(4, stateful=True)
+    reference = layers.SimpleRNN(4)
+    first = np.asarray(layer(x))
+    reference(x)
+    reference.set_weights(layer.get_weights())
+    assert len(layer.weights) == 3 and len(layer.non_trainable_weights) == 0
+    # Two stateful calls on halves equal one call on the whole sequence.
+    layer.reset_states()
+    layer(x[:, :2])
+    second_half = np.asarray(layer(x[:, 2:]))
+    np.testing.assert_allclose(second_half, np.asarray(reference(x)), rtol=1e-5, atol=1e-6)
+    layer.reset_states()
+    np.testing.assert_allclose(np.asarray(layer(x)), first, rtol=1e-6)
+    assert not np.allclose(np.asarray(layer(x)), first)
+
+
+def test_stateful_needs_fixed_batch_size():
+    with pytest.raises(ValueError, match="stateful.*batch size"):
+        layers.LSTM(2, stateful=True)(keras.Input((3, 2)))
+
+
+def test_stateful_state_updates_inside_compiled_fit():
+    model = keras.Sequential([keras.Input(batch_shape=(2, 3, 3)),
+                              layers.LSTM(2, stateful=True), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    lstm = model.layers[0]
+    model.fit(_x((2, 3, 3)), np.zeros((2, 1), "float32"), epochs=1, verbose=0, batch_size=2)
+    assert np.abs(lstm.states[0].numpy()).sum() > 0
+    lstm.reset_states()
+    assert np.abs(lstm.states[0].numpy()).sum() == 0
+
+
+def test_dropout_only_in_training_and_config_round_trip():
+    layer = layers.GRU(4, dropout=0.5, recurrent_dropout=0.5, seed=1)
+    x = _x()
+    inference = np.asarray(layer(x))
+    np.testing.assert_allclose(np.asarray(layer(x)), inference)
+    assert not np.allclose(np.asarray(layer(x, training=True)), inference)
+    config = layer.get_config()
+    assert config["dropout"] == 0.5 and config["reset_after"] is True
+    assert layers.GRU.from_config(config).get_config() == config
+
+
+def test_config_keys_match_keras():
+    real = _real_keras()
+    for name in ("SimpleRNN", "LSTM", "GRU"):
+        ours = getattr(layers, name)(3).get_config()
+        theirs = getattr(real.layers, name)(3).get_config()
+        assert set(ours) == set(theirs), name
+    cell = layers.LSTMCell(3).get_config()
+    assert set(cell) == set(real.layers.LSTMCell(3).get_config())
+
+
+def test_bad_arguments_raise_clear_errors():
+    with pytest.raises(ValueError, match="units"):
+        layers.LSTM(0)
+    with pytest.raises(ValueError, match="dropout"):
+        layers.GRU(2, dropout=1.5)
+    with pytest.raises(ValueError, match="merge_mode"):
+        layers.Bidirectional(layers.LSTM(2), merge_mode="max")
+    with pytest.raises(ValueError, match="timesteps"):
+        layers.LSTM(2)(np.ones((2, 3), "float32"))
