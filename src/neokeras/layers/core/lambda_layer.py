@@ -90,7 +90,7 @@ class Lambda(Layer):
         from neokeras.saving.serialization import serialize_keras_object
 
         if isinstance(fn, types.LambdaType) and fn.__name__ == "<lambda>":
-            return _dump_lambda(fn)
+            return getattr(fn, "_keras_lambda_config", None) or _dump_lambda(fn)
         return serialize_keras_object(fn)
 
     def get_config(self):
@@ -121,7 +121,10 @@ class Lambda(Layer):
                         f"Lambda layer '{config.get('name')}' stores Python bytecode; loading "
                         "it would run arbitrary code, so it is refused. Pass safe_mode=False "
                         "(to load_model or from_config) only if you trust the file.")
-                return _load_lambda(value["config"])
+                fn = _load_lambda(value["config"])
+                # Re-marshalling loaded bytecode need not give the same bytes: keep the original.
+                fn._keras_lambda_config = value
+                return fn
             if isinstance(value, dict) and "class_name" in value:
                 return deserialize_keras_object(value, custom_objects=custom_objects,
                                                 safe_mode=safe_mode)
