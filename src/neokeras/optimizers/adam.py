@@ -7,7 +7,7 @@ from neokeras.optimizers.optimizer import Optimizer
 
 @keras_name("keras.optimizers.Adam")
 class Adam(Optimizer):
-    """Adam with bias correction folded into the step size, as Keras computes it:
+    """Adam with the bias correction folded into the step size, as Keras computes it:
     `lr_t = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)`, `w -= lr_t * m / (sqrt(v) + epsilon)`.
 
     Args:
@@ -16,10 +16,11 @@ class Adam(Optimizer):
         beta_2: Decay of the second-moment estimate (default 0.999).
         epsilon: Small constant for numerical stability (default 1e-7).
         amsgrad: Whether to use the AMSGrad variant (max of past second moments).
+        **kwargs: See `Optimizer`.
     """
 
     def __init__(self, learning_rate=None, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 amsgrad=False, name="adam", **kwargs):
+                 amsgrad=False, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.amsgrad = bool(amsgrad)
@@ -32,10 +33,12 @@ class Adam(Optimizer):
             self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
 
     def update_step(self, gradient, variable, learning_rate):
-        index = self._index(variable)
+        index = self._get_variable_index(variable)
         m, v = self._momentums[index], self._velocities[index]
-        step = ops.cast(self.iterations.value + 1, variable.dtype)
-        alpha = learning_rate * ops.sqrt(1 - self.beta_2 ** step) / (1 - self.beta_1 ** step)
+        step = self._local_step(variable.dtype)
+        beta_1_power = ops.power(ops.cast(self.beta_1, variable.dtype), step)
+        beta_2_power = ops.power(ops.cast(self.beta_2, variable.dtype), step)
+        alpha = learning_rate * ops.sqrt(1 - beta_2_power) / (1 - beta_1_power)
         m.assign(m.value + (gradient - m.value) * (1 - self.beta_1))
         v.assign(v.value + (ops.square(gradient) - v.value) * (1 - self.beta_2))
         second_moment = v.value
@@ -43,7 +46,7 @@ class Adam(Optimizer):
             v_hat = self._velocity_hats[index]
             v_hat.assign(ops.maximum(v_hat.value, v.value))
             second_moment = v_hat.value
-        variable.assign(variable.value - alpha * m.value / (ops.sqrt(second_moment) + self.epsilon))
+        variable.assign(variable.value - m.value * alpha / (ops.sqrt(second_moment) + self.epsilon))
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

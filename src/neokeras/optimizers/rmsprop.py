@@ -15,10 +15,11 @@ class RMSprop(Optimizer):
         momentum: If > 0, momentum applied to the scaled update.
         epsilon: Small constant for numerical stability (default 1e-7).
         centered: If True, normalize by the estimated variance (subtract the mean gradient).
+        **kwargs: See `Optimizer`.
     """
 
     def __init__(self, learning_rate=None, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
-                 name="rmsprop", **kwargs):
+                 name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.rho, self.momentum, self.epsilon = rho, momentum, epsilon
         self.centered = bool(centered)
@@ -26,20 +27,22 @@ class RMSprop(Optimizer):
     def build(self, var_list):
         super().build(var_list)
         self._velocities = self.add_optimizer_variables(var_list, "velocity")
-        self._momentums = self.add_optimizer_variables(var_list, "momentum") if self.momentum > 0 else []
+        self._momentums = (self.add_optimizer_variables(var_list, "momentum")
+                           if self.momentum > 0 else [])
         self._average_gradients = (self.add_optimizer_variables(var_list, "average_gradient")
                                    if self.centered else [])
 
     def update_step(self, gradient, variable, learning_rate):
-        index = self._index(variable)
+        index = self._get_variable_index(variable)
         velocity = self._velocities[index]
         velocity.assign(self.rho * velocity.value + (1 - self.rho) * ops.square(gradient))
-        denominator = velocity.value
         if self.centered:
             average = self._average_gradients[index]
             average.assign(self.rho * average.value + (1 - self.rho) * gradient)
-            denominator = denominator - ops.square(average.value)
-        increment = learning_rate * gradient / ops.sqrt(denominator + self.epsilon)
+            denominator = velocity.value - ops.square(average.value) + self.epsilon
+        else:
+            denominator = velocity.value + self.epsilon
+        increment = learning_rate * gradient / ops.sqrt(denominator)
         if self.momentum > 0:
             momentum = self._momentums[index]
             momentum.assign(self.momentum * momentum.value + increment)

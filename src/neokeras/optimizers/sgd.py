@@ -11,16 +11,17 @@ class SGD(Optimizer):
 
     Args:
         learning_rate: Float, schedule or callable (default 0.01).
-        momentum: Float >= 0 (default 0).
+        momentum: Float in [0, 1] (default 0).
         nesterov: Whether to use Nesterov momentum.
-        Other arguments: see `Optimizer` (including the Keras 2 `lr` and `decay`).
+        **kwargs: See `Optimizer` (clipping, weight decay, EMA, Keras 2 `lr` and `decay`).
     """
 
     _default_learning_rate = 0.01
 
-    def __init__(self, learning_rate=None, momentum=0.0, nesterov=False, name="SGD", **kwargs):
+    def __init__(self, learning_rate=None, momentum=0.0, nesterov=False, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
-        if not isinstance(momentum, (int, float)) or momentum < 0 or momentum > 1:
+        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) \
+                or not 0 <= momentum <= 1:
             raise ValueError(f"SGD(momentum=...) must be a float in [0, 1]. Received: {momentum!r}")
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
@@ -31,13 +32,14 @@ class SGD(Optimizer):
 
     def update_step(self, gradient, variable, learning_rate):
         if not self.momentum:
-            variable.assign(variable.value - learning_rate * gradient)
+            variable.assign(variable.value - gradient * learning_rate)
             return
-        velocity = self.momentums[self._index(variable)]
-        new_velocity = self.momentum * velocity.value - learning_rate * gradient
+        velocity = self.momentums[self._get_variable_index(variable)]
+        new_velocity = velocity.value * self.momentum - gradient * learning_rate
         velocity.assign(new_velocity)
         if self.nesterov:
-            variable.assign(variable.value + self.momentum * new_velocity - learning_rate * gradient)
+            variable.assign(variable.value + (new_velocity * self.momentum
+                                              - gradient * learning_rate))
         else:
             variable.assign(variable.value + new_velocity)
 
