@@ -1,0 +1,139 @@
+"""Subclassed layers and models: tracking, training flag, add_loss, custom train_step."""
+
+import pathlib
+
+import numpy as np
+import pytest
+
+import neokeras as keras
+from neokeras import ops
+
+DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "custom_train_step.md"
+
+
+class Scale(keras.layers.Layer):
+    def __init__(self, init=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.init = init
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="w")
+        self.w.assign(self.init * np.ones(input_shape[-1], "float32"))
+
+    def call(self, inputs):
+        return inputs * self.w
+
+    def get_config(self):
+        return {**super().get_config(), "init": self.init}
+
+
+class Net(keras.Model):
+    def __init__(self, penalty=0.0):
+        super().__init__()
+        self.penalty = penalty
+        self.blocks = []
+        for units in (8, 8):
+            self.blocks.append(keras.layers.Dense(units, activation="relu"))
+        self.heads = {}
+        self.heads["out"] = keras.layers.Dense(1)
+        self.drop = keras.layers.Dropout(0.5)
+        self.scale = Scale(2.0)
+
+    def call(self, inputs, training=None):
+        x = inputs
+        for block in self.blocks:
+            x = block(x)
+        x = self.drop(x, training=training)
+        out = self.scale(self.heads["out"](x))
+        if self.penalty:
+            self.add_loss(self.penalty * ops.sum(ops.square(out)))
+        return out
+
+
+def _data():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 3)).astype("float32")
+    return x, x.sum(1, keepdims=True)
+
+
+def test_custom_layer_weights_and_config():
+    layer = Scale(3.0, name="scale")
+    out = layer(np.ones((2, 4), "float32"))
+    np.testing.assert_allclose(np.asarray(out), 3 * np.ones((2, 4)))
+    assert [w.name for w in layer.trainable_weights] == ["w"]
+    clone = Scale.from_config(layer.get_config())
+    assert clone.init == 3.0 and clone.name == "scale"
+
+
+def test_layers_in_lists_and_dicts_are_tracked():
+    model = Net()
+    model(np.ones((2, 3), "float32"))
+    # 2 blocks + head: kernel and bias each, plus Scale's weight.
+    assert len(model.trainable_weights) == 7
+    tracked = model._flatten_layers(include_self=False)
+    assert all(any(t is layer for t in tracked) for layer in model.blocks + [model.heads["out"]])
+
+
+def test_subclassed_fit_evaluate_predict_summary_lower_loss():
+    x, y = _data()
+    model = Net()
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    before = model.evaluate(x, y, verbose=0)
+    history = model.fit(x, y, epochs=8, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert model.evaluate(x, y, verbose=0) < before
+    assert model.predict(x, verbose=0).shape == (64, 1)
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert any("dense" in line for line in lines)
+
+
+def test_training_flag_reaches_dropout():
+    model = Net()
+    x = np.ones((16, 3), "float32")
+    inference = [np.asarray(model(x)) for _ in range(2)]
+    np.testing.assert_allclose(inference[0], inference[1])
+    train = np.asarray(model(x, training=True))
+    assert not np.allclose(train, inference[0])
+
+
+def test_add_loss_in_call_is_part_of_the_fit_loss():
+    x, y = _data()
+    model = Net(penalty=0.1)
+    model.compile("sgd", "mse")
+    loss = model.evaluate(x, y, verbose=0, batch_size=64)
+    pred = model.predict(x, verbose=0)
+    expected = np.mean((pred - y) ** 2) + 0.1 * np.sum(pred ** 2)
+    assert loss == pytest.approx(expected, rel=1e-4)
+
+
+def test_custom_train_step_gan_example_from_docs():
+    source = DOC.read_text().split("```python\n", 1)[1].split("```", 1)[0]
+    namespace = {}
+    exec(compile(source, str(DOC), "exec"), namespace)  # noqa: S102 (our own documentation)
+    gan, history = namespace["gan"], namespace["history"].history
+    assert set(history) == {"d_loss", "g_loss"} and len(history["d_loss"]) == 3
+    # 64 samples / 16 per batch * 3 epochs: both optimizers stepped every batch.
+    assert int(gan.optimizer.iterations.numpy()) == 12
+    assert int(gan.g_optimizer.iterations.numpy()) == 12
+    assert all(np.isfinite(history["d_loss"] + history["g_loss"]))
+
+
+def test_custom_test_step_is_used_by_evaluate():
+    class Constant(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(1)
+
+        def call(self, x):
+            return self.dense(x)
+
+        def test_step(self, state, data):
+            x, y = data
+            return {"mean_target": ops.mean(y)}, state
+
+    model = Constant()
+    model.compile("sgd", "mse")
+    x, y = _data()
+    logs = model.evaluate(x, y, verbose=0, return_dict=True, batch_size=64)
+    assert logs["mean_target"] == pytest.approx(float(y.mean()), rel=1e-5)
