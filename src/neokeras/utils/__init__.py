@@ -1,6 +1,9 @@
 """Utilities users reach for (`to_categorical`, `set_random_seed`, ...)."""
 
+from neokeras.utils.dataset_utils import split_dataset  # noqa: F401
 from neokeras.utils.numerical_utils import normalize, to_categorical  # noqa: F401
-from neokeras.utils.rng_utils import set_random_seed  # noqa: F401
+from neokeras.utils.plot_utils import model_to_dot, plot_history, plot_model  # noqa: F401
 from neokeras.utils.progbar import Progbar  # noqa: F401
 from neokeras.utils.py_dataset import PyDataset, Sequence  # noqa: F401
+from neokeras.utils.rng_utils import set_random_seed  # noqa: F401
+from neokeras.utils.sequence_utils import pad_sequences  # noqa: F401
