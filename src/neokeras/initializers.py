@@ -277,6 +277,7 @@ _BY_NAME = {
     "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal, "he_normal": HeNormal,
     "he_uniform": HeUniform, "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform,
     "orthogonal": Orthogonal,
+    "uniform": RandomUniform, "normal": RandomNormal,  # Keras aliases (Embedding's default)
 }
 _CLASSES = {cls.__name__: cls for cls in set(_BY_NAME.values())}
 _CLASSES.update({"IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal})
