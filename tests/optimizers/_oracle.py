@@ -10,7 +10,7 @@ INITIAL = [np.linspace(-1.0, 1.5, 6, dtype="float32").reshape(2, 3),
            np.array([0.5, -0.25, 2.0], dtype="float32")]
 
 
-def gradient_sequence(steps=6):
+def gradient_sequence(steps=5):
     """Deterministic gradients of varied sign and size for the two test variables."""
     sequence = []
     for t in range(steps):

@@ -1,4 +1,4 @@
-"""Every optimizer against real Keras 3: same initial variables, same gradients, 6 steps."""
+"""Every optimizer against real Keras 3: same initial variables, same gradients, 5 steps."""
 
 import numpy as np
 import pytest
@@ -105,7 +105,7 @@ def test_schedule_values_match_keras(index):
 
     keras = keras_module()
     theirs, ours = _schedules(keras)[index], _schedules(neokeras)[index]
-    steps = np.arange(0, 15)
+    steps = np.arange(0, 12)
     np.testing.assert_allclose([float(ours(np.int32(s))) for s in steps],
                                [float(theirs(np.int32(s))) for s in steps], rtol=1e-6, atol=1e-9)
     assert ours.get_config() == theirs.get_config()
