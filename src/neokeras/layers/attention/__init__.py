@@ -1,0 +1,1 @@
+"""Attention layers: dot-product `Attention`, `AdditiveAttention`, `MultiHeadAttention`."""

@@ -1,0 +1,257 @@
+"""`MultiHeadAttention`: scaled dot-product attention over several learned projections."""
+
+import math
+import string
+
+from neokeras import constraints
+from neokeras import initializers
+from neokeras import ops
+from neokeras import regularizers
+from neokeras.api_export import keras_name
+from neokeras.backend import SeedGenerator
+from neokeras.backend import random
+from neokeras.layers.attention.attention import causal_mask
+from neokeras.layers.layer import Layer
+from neokeras.layers.layer import _no_stateless_scope
+from neokeras.layers.masking.keras_mask import get_keras_mask
+
+_LARGE_NEGATIVE = -1.0e9
+
+
+class _Projection(Layer):
+    """`einsum(equation, x, kernel) + bias`: the EinsumDense-shaped projections of the layer."""
+
+    def __init__(self, equation, kernel_shape, bias_shape, settings, **kwargs):
+        super().__init__(**kwargs)
+        self.equation = equation
+        self.kernel_shape = tuple(kernel_shape)
+        self.bias_shape = None if bias_shape is None else tuple(bias_shape)
+        self.settings = settings  # initializers, regularizers and constraints by weight kind
+
+    def build(self, input_shape=None):
+        self.kernel = self.add_weight(shape=self.kernel_shape, name="kernel",
+                                      **self.settings["kernel"])
+        self.bias = None
+        if self.bias_shape is not None:
+            self.bias = self.add_weight(shape=self.bias_shape, name="bias",
+                                        **self.settings["bias"])
+        self.built = True
+
+    def call(self, inputs):
+        x = ops.einsum(self.equation, inputs, self.kernel)
+        return x + self.bias if self.bias is not None else x
+
+
+@keras_name("keras.layers.MultiHeadAttention")
+class MultiHeadAttention(Layer):
+    """Multi-head attention (Vaswani et al., 2017).
+
+    Query, key and value are projected to `num_heads` heads (kernels of shape
+    `(dim, num_heads, key_dim)`), attention `softmax(q k^T / sqrt(key_dim)) v` runs per head over
+    `attention_axes`, and the heads are projected back (kernel `(num_heads, value_dim, out)`).
+
+    Args:
+        num_heads: Number of attention heads.
+        key_dim: Size of each head for query and key.
+        value_dim: Size of each head for value (default `key_dim`).
+        dropout: Dropout rate on the attention weights (training only).
+        use_bias: Whether the projections have biases.
+        output_shape: Size (or shape) of the output's last dimension(s); default: the query's
+            last dimension.
+        attention_axes: Axes attention runs over (default: all but batch, heads and features).
+        kernel_initializer, bias_initializer: Initializers of the projections.
+        kernel_regularizer, bias_regularizer, activity_regularizer: Optional regularizers.
+        kernel_constraint, bias_constraint: Optional constraints.
+        seed: Int seed for dropout.
+
+    Call arguments:
+        query: `(batch, Tq, dim)`; value: `(batch, Tv, dim)`; key: optional, default `value`.
+        query_mask, value_mask, key_mask: Optional boolean padding masks `(batch, T)`; masks
+            attached to the inputs (e.g. by `Embedding(mask_zero=True)`) are used otherwise.
+        attention_mask: Boolean `(batch, Tq, Tv)`, True where attention is allowed.
+        return_attention_scores: Also return the weights `(batch, num_heads, Tq, Tv)`.
+        use_causal_mask: Stop position `i` attending to positions `j > i`.
+    """
+
+    def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True,
+                 output_shape=None, attention_axes=None, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+                 seed=None, use_gate=False, sliding_window=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        for arg, value in (("num_heads", num_heads), ("key_dim", key_dim)):
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ValueError(
+                    f"MultiHeadAttention({arg}=...) must be a positive int. "
+                    f"Received: {arg}={value!r}")
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"MultiHeadAttention(dropout=...) must be in [0, 1). Received: {dropout!r}")
+        if use_gate or sliding_window is not None:
+            raise NotImplementedError(
+                "MultiHeadAttention: use_gate and sliding_window are not supported.")
+        self.num_heads = num_heads
+        self.key_dim = key_dim
+        self.value_dim = value_dim if value_dim is not None else key_dim
+        self.dropout = float(dropout)
+        self.use_bias = bool(use_bias)
+        if isinstance(output_shape, int):
+            output_shape = (output_shape,)
+        self._output_shape = None if output_shape is None else tuple(output_shape)
+        if isinstance(attention_axes, int):
+            attention_axes = (attention_axes,)
+        self.attention_axes = None if attention_axes is None else tuple(attention_axes)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.seed = seed
+        self.seed_generator = SeedGenerator(seed) if dropout > 0 else None
+        self.supports_masking = True
+        self._build_shapes_all = None
+
+    # The three inputs' shapes are all needed to build, so building happens here rather than
+    # from the first input alone.
+    def __call__(self, query, value=None, key=None, **kwargs):
+        if value is None:
+            raise ValueError(f"MultiHeadAttention '{self.name}' needs both `query` and `value`.")
+        if not self.built:
+            with _no_stateless_scope():
+                self.build(tuple(query.shape), tuple(value.shape),
+                           None if key is None else tuple(key.shape))
+            self.built = True
+        return super().__call__(query, value, key, **kwargs)
+
+    def build(self, query_shape, value_shape=None, key_shape=None):
+        value_shape = query_shape if value_shape is None else tuple(value_shape)
+        key_shape = value_shape if key_shape is None else tuple(key_shape)
+        rank = len(query_shape)
+        if rank < 3:
+            raise ValueError(
+                f"MultiHeadAttention '{self.name}' expects inputs of rank >= 3 "
+                f"(batch, ..., features). Received query shape {tuple(query_shape)}")
+        self._build_shapes_all = (tuple(query_shape), tuple(value_shape), tuple(key_shape))
+        axes = self.attention_axes or tuple(range(1, rank - 1))
+        self._attention_axes = tuple(a % (rank + 1) if a < 0 else a for a in axes)
+        letters = string.ascii_lowercase
+        x, feature = letters[:rank - 1], letters[rank - 1]
+        heads, depth = letters[rank], letters[rank + 1]
+        settings = {kind: {"initializer": getattr(self, f"{kind}_initializer"),
+                           "regularizer": getattr(self, f"{kind}_regularizer"),
+                           "constraint": getattr(self, f"{kind}_constraint")}
+                    for kind in ("kernel", "bias")}
+
+        def projection(name, dim, size):
+            return _Projection(f"{x}{feature},{feature}{heads}{depth}->{x}{heads}{depth}",
+                               (dim, self.num_heads, size),
+                               (self.num_heads, size) if self.use_bias else None, settings,
+                               name=name)
+
+        self._query_dense = projection("query", query_shape[-1], self.key_dim)
+        self._key_dense = projection("key", key_shape[-1], self.key_dim)
+        self._value_dense = projection("value", value_shape[-1], self.value_dim)
+        out_shape = self._output_shape or (query_shape[-1],)
+        out_letters = letters[rank + 2:rank + 2 + len(out_shape)]
+        self._output_dense = _Projection(
+            f"{x}{heads}{depth},{heads}{depth}{out_letters}->{x}{out_letters}",
+            (self.num_heads, self.value_dim) + out_shape,
+            out_shape if self.use_bias else None, settings, name="attention_output")
+        for layer in (self._query_dense, self._key_dense, self._value_dense, self._output_dense):
+            layer.build()
+        self._set_attention_equations(rank + 1)
+        self.built = True
+
+    def _set_attention_equations(self, projected_rank):
+        """einsum strings for scores and outputs over the projected `(batch, ..., heads, d)`."""
+        letters = string.ascii_lowercase
+        query = letters[:projected_rank]
+        key = "".join(letters[projected_rank + i] if i in self._attention_axes else query[i]
+                      for i in range(projected_rank))
+        batch = [i for i in range(projected_rank - 1) if i not in self._attention_axes]
+        scores = ("".join(query[i] for i in batch)
+                  + "".join(query[i] for i in self._attention_axes)
+                  + "".join(key[i] for i in self._attention_axes))
+        self._scores_equation = f"{key},{query}->{scores}"
+        self._output_equation = f"{scores},{key}->{query}"
+
+    def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
+             attention_mask=None, return_attention_scores=False, training=None,
+             use_causal_mask=False):
+        key_input = value if key is None else key
+        query_mask = get_keras_mask(query) if query_mask is None else query_mask
+        value_mask = get_keras_mask(value) if value_mask is None else value_mask
+        if key is not None and key_mask is None:
+            key_mask = get_keras_mask(key)
+        q = self._query_dense(query) * (1.0 / math.sqrt(float(self.key_dim)))
+        k = self._key_dense(key_input)
+        v = self._value_dense(value)
+        scores = ops.einsum(self._scores_equation, k, q)
+        mask = self._attention_mask(query, value, query_mask, value_mask, key_mask,
+                                    attention_mask, use_causal_mask)
+        if mask is not None:
+            n_attention = len(self._attention_axes)
+            while len(mask.shape) < len(scores.shape):
+                mask = ops.expand_dims(mask, -2 * n_attention - 1)
+            scores = ops.where(mask, scores, _LARGE_NEGATIVE)
+        weights = self._softmax(scores)
+        if mask is not None:
+            weights = ops.where(mask, weights, 0.0)
+        dropped = weights
+        if training and self.dropout > 0:
+            dropped = random.dropout(weights, self.dropout, seed=self.seed_generator)
+        output = self._output_dense(ops.einsum(self._output_equation, dropped, v))
+        if return_attention_scores:
+            return output, weights
+        return output
+
+    def _softmax(self, scores):
+        axes = tuple(range(-len(self._attention_axes), 0))
+        if len(axes) == 1:
+            return ops.softmax(scores, axis=-1)
+        return ops.exp(scores - ops.logsumexp(scores, axis=axes, keepdims=True))
+
+    def _attention_mask(self, query, value, query_mask, value_mask, key_mask, attention_mask,
+                        use_causal_mask):
+        mask = None
+        if query_mask is not None:
+            mask = ops.expand_dims(ops.cast(query_mask, "bool"), -1)
+        for other in (value_mask, key_mask):
+            if other is not None:
+                other = ops.expand_dims(ops.cast(other, "bool"), -2)
+                mask = other if mask is None else ops.logical_and(mask, other)
+        if use_causal_mask:
+            causal = causal_mask(query.shape[1], value.shape[1])
+            mask = causal if mask is None else ops.logical_and(mask, causal)
+        if attention_mask is not None:
+            attention_mask = ops.cast(attention_mask, "bool")
+            mask = attention_mask if mask is None else ops.logical_and(mask, attention_mask)
+        return mask
+
+    def get_build_config(self):
+        if self._build_shapes_all is None:
+            return None
+        query, value, key = self._build_shapes_all
+        return {"query_shape": list(query), "value_shape": list(value), "key_shape": list(key)}
+
+    def build_from_config(self, build_config):
+        if build_config and not self.built:
+            self.build(*(tuple(build_config[k]) if build_config.get(k) is not None else None
+                         for k in ("query_shape", "value_shape", "key_shape")))
+
+    def get_config(self):
+        return {**super().get_config(), "num_heads": self.num_heads, "key_dim": self.key_dim,
+                "value_dim": self.value_dim, "dropout": self.dropout, "use_bias": self.use_bias,
+                "use_gate": False,
+                "output_shape": None if self._output_shape is None else list(self._output_shape),
+                "attention_axes": (None if self.attention_axes is None
+                                   else list(self.attention_axes)),
+                "sliding_window": None,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint),
+                "seed": self.seed}
