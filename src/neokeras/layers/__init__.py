@@ -40,3 +40,6 @@ from neokeras.layers.preprocessing.normalization import Normalization  # noqa: F
 from neokeras.layers.preprocessing.rescaling import Rescaling  # noqa: F401
 from neokeras.layers.normalization import (  # noqa: F401
     BatchNormalization, GroupNormalization, LayerNormalization, UnitNormalization)
+from neokeras.layers.attention.additive_attention import AdditiveAttention  # noqa: F401
+from neokeras.layers.attention.attention import Attention  # noqa: F401
+from neokeras.layers.attention.multi_head_attention import MultiHeadAttention  # noqa: F401
