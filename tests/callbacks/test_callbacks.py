@@ -77,9 +77,10 @@ def test_custom_callback_sees_every_hook_params_and_model():
     assert rec.params == {"verbose": 0, "epochs": 2, "steps": 3}
     epoch = [("epoch_begin", 0), ("batch_begin", 0), ("batch_end", 0, "float"),
              ("batch_begin", 1), ("batch_end", 1, "float"), ("batch_begin", 2),
-             ("batch_end", 2, "float"), ("epoch_end", 0, ["loss", "val_loss"])]
+             ("batch_end", 2, "float"), ("test_begin",), ("test_batch_end", 0), ("test_end",),
+             ("epoch_end", 0, ["loss", "val_loss"])]
     assert rec.calls[0] == ("train_begin",)
-    assert rec.calls[1:9] == epoch
+    assert rec.calls[1:12] == epoch
     assert rec.calls[-1] == ("train_end",)
     rec.calls.clear()
     model.evaluate(x, y, batch_size=16, verbose=0, callbacks=[rec])
@@ -388,3 +389,25 @@ def test_tensorboard_without_tensorboardx_names_the_package(monkeypatch):
     monkeypatch.setitem(sys.modules, "tensorboardX", None)
     with pytest.raises(ImportError, match="pip install tensorboardX"):
         callbacks.TensorBoard("logs")
+
+
+def test_model_checkpoint_with_real_saving(tmp_path):
+    from neokeras import saving
+    x, y = _data(32)
+    model = _model()
+    weights = {}
+    record = callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: weights.__setitem__(epoch, model.get_weights()))
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[
+        record, callbacks.ModelCheckpoint(str(tmp_path / "w.{epoch:02d}.weights.h5"),
+                                          save_weights_only=True),
+        callbacks.ModelCheckpoint(str(tmp_path / "best.keras"), monitor="loss",
+                                  save_best_only=True)])
+    assert sorted(os.listdir(tmp_path)) == ["best.keras", "w.01.weights.h5", "w.02.weights.h5"]
+    fresh = _model()
+    fresh.load_weights(str(tmp_path / "w.01.weights.h5"))
+    for got, want in zip(fresh.get_weights(), weights[0]):
+        np.testing.assert_array_equal(got, want)
+    loaded = saving.load_model(str(tmp_path / "best.keras"))
+    for got, want in zip(loaded.get_weights(), weights[1]):
+        np.testing.assert_array_equal(got, want)

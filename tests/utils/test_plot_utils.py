@@ -43,10 +43,12 @@ def test_plot_history_saves_a_png(tmp_path):
     np.testing.assert_array_equal(lines[1].get_ydata(), [1.2, 0.7, 0.4])
 
 
-def test_plot_history_errors(monkeypatch):
+def test_plot_history_errors():
+    pytest.importorskip("matplotlib")
     with pytest.raises(ValueError, match="not in the history"):
-        pytest.importorskip("matplotlib")
         utils.plot_history(_history(), metrics=["auc"])
+    with pytest.raises(ValueError, match="non-empty dict"):
+        utils.plot_history({})
 
 
 def test_plot_history_without_matplotlib(monkeypatch):

@@ -388,7 +388,7 @@ class Trainer:
                     break
                 epoch_logs = _to_floats(logs)
                 if val_data is not None and _validates_after(epoch, validation_freq):
-                    val_logs = self._evaluate_data(val_data, callback_list=None)
+                    val_logs = self._evaluate_data(val_data, callback_list)
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 callback_list.on_epoch_end(epoch, epoch_logs)
                 if self.stop_training:
