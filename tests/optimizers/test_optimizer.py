@@ -5,7 +5,7 @@ import pytest
 
 import neokeras
 from neokeras import optimizers
-from tests.optimizers._oracle import keras_module
+from optimizer_oracle import keras_module
 
 
 def _var(value, name="w"):
@@ -29,7 +29,7 @@ def test_get_unknown_name_lists_valid_ones():
 
 
 def test_unknown_kwarg_raises_naming_it():
-    with pytest.raises(TypeError, match=r"Adam\(\) got unexpected keyword argument\(s\) \['bta_1'\]"):
+    with pytest.raises(TypeError, match=r"Adam\(\) got unexpected keyword .*\['bta_1'\]"):
         optimizers.Adam(bta_1=0.9)
 
 
@@ -87,6 +87,14 @@ def test_deserializes_keras_serialized_optimizer():
 def test_keras2_legacy_dict_and_case_insensitive_class_name():
     opt = optimizers.deserialize({"class_name": "adam", "config": {"lr": 0.5}})
     assert isinstance(opt, optimizers.Adam) and float(opt.learning_rate) == 0.5
+    # As tf.keras 2.11+ wrote it into .h5 files.
+    config = {"name": "Adam", "weight_decay": None, "clipnorm": None, "global_clipnorm": None,
+              "clipvalue": None, "use_ema": False, "ema_momentum": 0.99,
+              "ema_overwrite_frequency": None, "jit_compile": True, "is_legacy_optimizer": False,
+              "learning_rate": 0.002, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-07,
+              "amsgrad": False}
+    opt = optimizers.deserialize({"class_name": "Adam", "config": config})
+    assert opt.name == "Adam" and float(opt.learning_rate) == pytest.approx(0.002)
 
 
 # ---------------------------------------------------------------------- learning rate

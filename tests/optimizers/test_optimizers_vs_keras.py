@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 from neokeras import optimizers
-from tests.optimizers._oracle import assert_trajectories_close
-from tests.optimizers._oracle import keras_module
-from tests.optimizers._oracle import neokeras_variables
-from tests.optimizers._oracle import run_keras
-from tests.optimizers._oracle import run_neokeras
+from optimizer_oracle import assert_trajectories_close
+from optimizer_oracle import keras_module
+from optimizer_oracle import neokeras_variables
+from optimizer_oracle import run_keras
+from optimizer_oracle import run_neokeras
 
 CASES = [
     ("SGD", {}),

@@ -60,3 +60,13 @@ def test_defaults():
 def test_bad_momentum():
     with pytest.raises(ValueError, match=r"SGD\(momentum=...\).*Received: -0.1"):
         optimizers.SGD(momentum=-0.1)
+
+
+def test_keras2_decay_inside_compiled_fit():
+    model = neokeras.Sequential([neokeras.layers.Dense(1, use_bias=False, input_shape=(1,),
+                                                       kernel_initializer="ones")])
+    model.compile(optimizer=optimizers.SGD(lr=0.1, decay=0.5), loss="mse")
+    model.fit(np.ones((2, 1), "float32"), np.zeros((2, 1), "float32"), epochs=2, batch_size=2,
+              verbose=0)
+    # grad of w^2 is 2w: w1 = 1 - 0.1 * 2 = 0.8, w2 = 0.8 - 0.1 / 1.5 * 1.6
+    assert float(model.get_weights()[0][0, 0]) == pytest.approx(0.8 - 0.16 / 1.5, rel=1e-6)

@@ -12,7 +12,6 @@ from neokeras.optimizers.lion import Lion
 from neokeras.optimizers.nadam import Nadam
 from neokeras.optimizers.optimizer import Optimizer
 from neokeras.optimizers.rmsprop import RMSprop
-from neokeras.optimizers.schedules import LearningRateSchedule  # noqa: F401
 from neokeras.optimizers.sgd import SGD
 
 ALL_OPTIMIZERS = {cls.__name__.lower(): cls for cls in (

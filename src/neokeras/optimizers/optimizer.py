@@ -16,11 +16,13 @@ import numpy as np
 
 from neokeras import backend
 from neokeras import ops
+from neokeras.api_export import keras_name
 from neokeras.backend.common import naming
 from neokeras.backend.common.stateless_scope import StatelessScope
 from neokeras.backend.common.variables import KerasVariable
 
 
+@keras_name("keras.optimizers.Optimizer", "keras.Optimizer")
 class Optimizer:
     """Base class of optimizers.
 
@@ -109,7 +111,8 @@ class Optimizer:
 
         if isinstance(learning_rate, LearningRateSchedule) or callable(learning_rate):
             return learning_rate
-        if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float, np.number)):
+        if isinstance(learning_rate, bool) or not isinstance(learning_rate,
+                                                             (int, float, np.number)):
             raise ValueError(
                 f"{cls_name}(learning_rate=...) must be a float, a LearningRateSchedule or a "
                 f"callable. Received: {learning_rate!r}")
@@ -453,7 +456,7 @@ class Optimizer:
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        config = dict(config)
+        config = {k: v for k, v in config.items() if k not in _KERAS2_CONFIG_ONLY}
         if isinstance(config.get("learning_rate"), dict):
             from neokeras.saving.serialization import deserialize_keras_object
 
@@ -463,6 +466,10 @@ class Optimizer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}>"
+
+
+# Keys that tf.keras 2.11+ wrote into optimizer configs and that have no effect here.
+_KERAS2_CONFIG_ONLY = ("is_legacy_optimizer", "jit_compile")
 
 
 def _l2_norm(g):

@@ -1,4 +1,4 @@
-"""Shared helpers: run a neokeras optimizer and a real Keras 3 one on the same gradients."""
+"""Test helpers: run a neokeras optimizer and a real Keras 3 one on the same gradients."""
 
 import os
 
