@@ -43,8 +43,12 @@ class BackupAndRestore(Callback):
 
     def _variables(self):
         model = self.model
+        # `_state_optimizer_variables` also covers extra optimizers of a custom train_step.
+        optimizer_variables = getattr(model, "_state_optimizer_variables", None)
+        if optimizer_variables is None:
+            optimizer_variables = model.optimizer.variables
         return (list(model.trainable_variables) + list(model.non_trainable_variables)
-                + list(model.optimizer.variables))
+                + list(optimizer_variables))
 
     def on_train_begin(self, logs=None):
         if not os.path.exists(self._path):

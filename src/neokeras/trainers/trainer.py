@@ -349,14 +349,15 @@ class Trainer:
             first, steps = data.arrays(), min(steps_per_epoch or data.steps, data.steps)
         val_data = None
         if validation_data is not None:
-            val_data = self._validation_adapter(validation_data, validation_batch_size or batch_size,
-                                                validation_steps)
+            val_data = self._validation_adapter(
+                validation_data, validation_batch_size or batch_size, validation_steps)
         verbose = _verbose_mode(verbose)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
                                      model=self, verbose=verbose, epochs=epochs, steps=steps)
         self._prepare(first[0], first[1], training=True)
         if val_data is not None:
-            val_first = val_data.peek() if isinstance(val_data, BatchDataAdapter) else val_data.arrays()
+            val_first = val_data.peek() if isinstance(val_data, BatchDataAdapter) \
+                else val_data.arrays()
             self._prepare(val_first[0], val_first[1], training=False)
         per_batch = callback_list.needs_batch_hooks("train")
         # Shuffling draws from (seed, epoch), so a resumed run (BackupAndRestore restores the

@@ -46,8 +46,8 @@ class BatchDataAdapter:
     """
 
     def __init__(self, data, steps=None, caller="fit", class_weight=None):
-        if steps is not None and (isinstance(steps, bool) or not isinstance(steps, (int, np.integer))
-                                  or steps <= 0):
+        if steps is not None and (isinstance(steps, bool)
+                                  or not isinstance(steps, (int, np.integer)) or steps <= 0):
             raise ValueError(f"{caller}: steps must be a positive int or None. Received: {steps!r}")
         self.caller = caller
         self.class_weight = class_weight
