@@ -139,3 +139,15 @@ def test_masked_global_average_matches_keras():
     np.testing.assert_allclose(np.asarray(layers.GlobalAveragePooling1D()(x, mask=mask)),
                                np.asarray(keras.layers.GlobalAveragePooling1D()(x, mask=mask)),
                                rtol=1e-5)
+
+
+def test_pooling_layers_train_inside_the_compiled_step():
+    # Pooling must be differentiable under jit (a traced init value breaks max_pool's gradient).
+    model = neokeras.Sequential([neokeras.Input((6, 6, 2)), layers.Conv2D(3, 3, padding="same"),
+                                 layers.MaxPooling2D(), layers.AveragePooling2D(2, 1, "same"),
+                                 layers.GlobalMaxPooling2D(), layers.Dense(1)])
+    model.compile(optimizer=neokeras.optimizers.SGD(0.05), loss="mse")
+    x, y = _randn(8, 6, 6, 2), _randn(8, 1)
+    before = model.evaluate(x, y, verbose=0)
+    model.fit(x, y, batch_size=8, epochs=5, verbose=0)
+    assert model.evaluate(x, y, verbose=0) < before

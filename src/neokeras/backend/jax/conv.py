@@ -9,6 +9,7 @@ Layouts follow Keras: inputs are `(batch, *spatial, channels)` for `"channels_la
 import math
 
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from neokeras.backend.jax.core import convert_to_tensor as _t
@@ -215,8 +216,9 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     inputs = _t(inputs)
     window, strides = _pool_window(inputs, pool_size, strides, _data_format(data_format),
                                    "max_pool")
-    init = -jnp.inf if jnp.issubdtype(inputs.dtype, jnp.floating) else jnp.iinfo(inputs.dtype).min
-    return lax.reduce_window(inputs, jnp.array(init, inputs.dtype), lax.max, window, strides,
+    init = -np.inf if jnp.issubdtype(inputs.dtype, jnp.floating) else jnp.iinfo(inputs.dtype).min
+    # A concrete (numpy) init value lets jax recognise the max monoid, which has a gradient.
+    return lax.reduce_window(inputs, np.array(init, inputs.dtype), lax.max, window, strides,
                              _padding(padding))
 
 
@@ -234,7 +236,7 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     window, strides = _pool_window(inputs, pool_size, strides, _data_format(data_format),
                                    "average_pool")
     padding = _padding(padding)
-    zero = jnp.array(0, inputs.dtype)
+    zero = np.array(0, inputs.dtype)
     sums = lax.reduce_window(inputs, zero, lax.add, window, strides, padding)
     if padding == "VALID":
         return sums / jnp.array(math.prod(window), inputs.dtype)
