@@ -112,6 +112,21 @@ def test_batch_callback_reads_current_weights_and_its_changes_take_effect():
     np.testing.assert_allclose(seen[2], -0.05 * grad, rtol=1e-5, atol=1e-6)
 
 
+def test_keras2_batch_hook_names_are_called():
+    x, y = _data(32)
+    seen = []
+
+    class Keras2Style(callbacks.Callback):
+        def on_batch_begin(self, batch, logs=None):
+            seen.append(("begin", batch))
+
+        def on_batch_end(self, batch, logs=None):
+            seen.append(("end", batch, sorted(logs)))
+
+    _model().fit(x, y, batch_size=16, epochs=1, verbose=0, callbacks=[Keras2Style()])
+    assert seen == [("begin", 0), ("end", 0, ["loss"]), ("begin", 1), ("end", 1, ["loss"])]
+
+
 def test_stop_training_from_a_callback():
     x, y = _data(32)
     model = _model()

@@ -35,10 +35,10 @@ class Callback:
         pass
 
     def on_train_batch_begin(self, batch, logs=None):
-        pass
+        self.on_batch_begin(batch, logs)  # so Keras 2 callbacks that override it still run
 
     def on_train_batch_end(self, batch, logs=None):
-        pass
+        self.on_batch_end(batch, logs)
 
     def on_test_begin(self, logs=None):
         pass
@@ -64,12 +64,12 @@ class Callback:
     def on_predict_batch_end(self, batch, logs=None):
         pass
 
-    # Keras 2 names of the training batch hooks.
+    # Keras 2 names of the training batch hooks (called by the default ones above).
     def on_batch_begin(self, batch, logs=None):
-        self.on_train_batch_begin(batch, logs)
+        pass
 
     def on_batch_end(self, batch, logs=None):
-        self.on_train_batch_end(batch, logs)
+        pass
 
     def overrides(self, *hook_names):
         """True if this callback's class overrides any of the given hooks."""
