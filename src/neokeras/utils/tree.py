@@ -26,10 +26,18 @@ def map_structure(fn, structure):
 
 
 def pack_sequence_as(structure, flat):
-    """Rebuilds `structure` with the leaves taken in order from `flat`."""
+    """Rebuilds `structure` with the leaves taken in order from `flat` (the inverse of
+    `flatten`, so dict values are filled in sorted-key order)."""
     iterator = iter(flat)
 
-    def take(_):
+    def fill(node):
+        if isinstance(node, dict):
+            filled = {key: fill(node[key]) for key in sorted(node)}
+            return {key: filled[key] for key in node}
+        if isinstance(node, tuple) and hasattr(node, "_fields"):
+            return type(node)(*[fill(item) for item in node])
+        if isinstance(node, (list, tuple)):
+            return type(node)(fill(item) for item in node)
         return next(iterator)
 
-    return map_structure(take, structure)
+    return fill(structure)

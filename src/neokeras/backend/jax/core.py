@@ -96,25 +96,28 @@ def compute_output_spec(fn, *args, **kwargs):
     between the two are unknown too. Variable assignments made by `fn` are discarded.
     """
 
-    def to_struct(x, size):
-        if isinstance(x, KerasTensor):
-            return jax.ShapeDtypeStruct(tuple(size if d is None else d for d in x.shape), x.dtype)
-        return x
+    is_symbolic = lambda x: isinstance(x, KerasTensor)  # noqa: E731
+    leaves, treedef = jax.tree_util.tree_flatten((args, kwargs), is_leaf=is_symbolic)
+    # Only symbolic tensors and arrays are traced; every other leaf (ints, slices, strings)
+    # is closed over as a static value.
+    traced = [i for i, x in enumerate(leaves) if is_symbolic(x) or isinstance(x, jax.Array)
+              or hasattr(x, "shape") and hasattr(x, "dtype")]
 
     def run(size):
-        structs_args = jax.tree_util.tree_map(lambda x: to_struct(x, size), (args, kwargs),
-                                              is_leaf=lambda x: isinstance(x, KerasTensor))
+        structs = [jax.ShapeDtypeStruct(tuple(size if d is None else d for d in leaves[i].shape),
+                                        leaves[i].dtype) for i in traced]
 
-        def pure(a, k):
+        def pure(*values):
+            filled = list(leaves)
+            for i, value in zip(traced, values):
+                filled[i] = value
+            a, k = jax.tree_util.tree_unflatten(treedef, filled)
             with StatelessScope():
                 return fn(*a, **k)
 
-        return jax.eval_shape(pure, *structs_args)
+        return jax.eval_shape(pure, *structs)
 
-    has_unknown = any(
-        isinstance(x, KerasTensor) and None in x.shape
-        for x in jax.tree_util.tree_leaves((args, kwargs), is_leaf=lambda x: isinstance(x, KerasTensor))
-    )
+    has_unknown = any(is_symbolic(x) and None in x.shape for x in leaves)
     first = run(_PROBE_SIZES[0])
     second = run(_PROBE_SIZES[1]) if has_unknown else first
 
