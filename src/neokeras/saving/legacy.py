@@ -101,11 +101,26 @@ def training_config(model):
     optimizer_config = to_keras2_config(optimizer)
     for key in _KERAS3_ONLY_OPTIMIZER_KEYS:
         optimizer_config["config"].pop(key, None)
-    return {"loss": to_keras2_config(compile_config.get("loss")),
-            "metrics": to_keras2_config(compile_config.get("metrics")),
-            "weighted_metrics": to_keras2_config(compile_config.get("weighted_metrics")),
+    return {"loss": _long_names(to_keras2_config(compile_config.get("loss"))),
+            "metrics": _long_names(to_keras2_config(compile_config.get("metrics"))),
+            "weighted_metrics": _long_names(to_keras2_config(compile_config.get("weighted_metrics"))),
             "loss_weights": compile_config.get("loss_weights"),
             "optimizer_config": optimizer_config}
+
+
+# Keras 3.15's legacy loader cannot compile the short aliases; both generations read these.
+_ALIASES = {"mse": "mean_squared_error", "mae": "mean_absolute_error",
+            "mape": "mean_absolute_percentage_error", "msle": "mean_squared_logarithmic_error"}
+
+
+def _long_names(value):
+    if isinstance(value, str):
+        return _ALIASES.get(value.lower(), value)
+    if isinstance(value, list):
+        return [_long_names(v) for v in value]
+    if isinstance(value, dict) and "class_name" not in value:
+        return {k: _long_names(v) for k, v in value.items()}
+    return value
 
 
 def compile_config_from_training_config(config):

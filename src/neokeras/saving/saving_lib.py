@@ -189,6 +189,9 @@ def read_weights(model, h5file, skip_mismatch=False):
             if saved == len(variables) - 1 and saved and _is_integer_dataset(group, "0"):
                 # tf-keras: [iteration, slots...] without a learning-rate variable.
                 variables = variables[:1] + variables[2:]
+            elif saved == 2 and len(variables) > 2:
+                # Saved before the optimizer was built: only iteration and learning rate.
+                variables = variables[:2]
             if saved != len(variables):
                 warnings.warn(
                     f"Skipping the optimizer state: the file holds {saved} optimizer variables, "

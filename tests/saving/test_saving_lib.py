@@ -1,0 +1,222 @@
+"""`.keras` archives and `.weights.h5` files: layout, round trips, real Keras 3 both ways."""
+
+import json
+import os
+import zipfile
+
+import numpy as np
+import pytest
+
+import neokeras as nk
+from neokeras.saving import saving_lib
+
+from conftest import make_mlp, train
+
+
+def test_archive_layout_matches_keras3(tmp_path):
+    model = make_mlp()
+    train(model)
+    path = tmp_path / "m.keras"
+    model.save(path)
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        assert [i.filename for i in infos] == ["metadata.json", "config.json", "model.weights.h5"]
+        assert all(i.compress_type == zipfile.ZIP_STORED for i in infos)
+        config = json.loads(zf.read("config.json"))
+        metadata = json.loads(zf.read("metadata.json"))
+        weights = zf.read("model.weights.h5")
+    assert set(metadata) >= {"keras_version", "date_saved"}
+    assert (config["module"], config["class_name"], config["registered_name"]) == \
+        ("keras", "Sequential", None)
+    assert config["build_config"] == {"input_shape": [None, 3]}
+    dense = config["config"]["layers"][1]
+    assert (dense["module"], dense["class_name"]) == ("keras.layers", "Dense")
+    assert dense["build_config"] == {"input_shape": [None, 3]}
+    assert config["compile_config"]["optimizer"]["class_name"] == "Adam"
+    assert config["compile_config"]["loss"] == "mse"
+    import h5py, io
+
+    with h5py.File(io.BytesIO(weights), "r") as f:
+        assert f["layers/dense/vars"].attrs["name"] == "dense"
+        assert f["layers/dense_1/vars"].attrs["name"] == "dense_1"
+        assert f["vars"].attrs["name"] == model.name
+        np.testing.assert_array_equal(f["layers/dense/vars/0"][()], model.layers[0].kernel.numpy())
+        optimizer = f["optimizer/vars"]
+        assert optimizer.attrs["name"] == "adam"
+        assert len(optimizer) == 2 + 2 * 4  # iteration, learning_rate, (m, v) per variable
+        assert optimizer["0"].dtype == np.int32 and optimizer["0"][()] == 4
+        np.testing.assert_allclose(optimizer["1"][()], 1e-2)
+        assert optimizer["2"].shape == (3, 4) and optimizer["3"].shape == (3, 4)
+
+
+def test_keras_round_trip_restores_predictions_compile_and_optimizer(tmp_path):
+    model = make_mlp()
+    x = train(model)
+    path = tmp_path / "m.keras"
+    model.save(path)
+    loaded = nk.models.load_model(path)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
+    assert loaded.compiled and isinstance(loaded.optimizer, nk.optimizers.Adam)
+    for a, b in zip(loaded.optimizer.variables, model.optimizer.variables):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    # Training continues identically from the restored state.
+    y = np.ones((16, 2), "float32")
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0, shuffle=False)
+    loaded.fit(x, y, epochs=1, batch_size=16, verbose=0, shuffle=False)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-5)
+    assert nk.saving.load_model(path, compile=False).compiled is False
+
+
+def test_save_model_function_and_overwrite_flag(tmp_path):
+    model = make_mlp(compile=False)
+    path = tmp_path / "m.keras"
+    nk.saving.save_model(model, path)
+    with pytest.raises(FileExistsError):
+        nk.saving.save_model(model, path, overwrite=False)
+    with pytest.raises(ValueError, match=r"\.keras"):
+        model.save(tmp_path / "m.bin")
+
+
+def test_weights_h5_round_trip_and_keras_archive_as_weights(tmp_path):
+    model = make_mlp()
+    x = train(model)
+    model.save_weights(tmp_path / "w.weights.h5")
+    model.save(tmp_path / "m.keras")
+    for source in ("w.weights.h5", "m.keras"):
+        other = make_mlp()
+        other.load_weights(tmp_path / source)
+        np.testing.assert_allclose(other.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
+    with pytest.raises(ValueError, match=r"\.weights\.h5"):
+        model.save_weights(tmp_path / "w.bin")
+
+
+def test_load_weights_mismatch_is_atomic(tmp_path):
+    model = make_mlp()
+    model.save_weights(tmp_path / "w.weights.h5")
+    other = nk.Sequential([nk.layers.Input((3,)), nk.layers.Dense(4), nk.layers.Dense(5)])
+    before = other.get_weights()
+    with pytest.raises(ValueError, match=r"shape \(4, 2\).*expects shape \(4, 5\)"):
+        other.load_weights(tmp_path / "w.weights.h5")
+    for a, b in zip(before, other.get_weights()):  # the first layer was not half-loaded
+        np.testing.assert_array_equal(a, b)
+    other.load_weights(tmp_path / "w.weights.h5", skip_mismatch=True)
+    np.testing.assert_array_equal(other.layers[0].kernel.numpy(), model.layers[0].kernel.numpy())
+    np.testing.assert_array_equal(other.layers[1].kernel.numpy(), before[2])
+
+
+def test_subclassed_layer_weights_live_under_attribute_paths(tmp_path):
+    @nk.saving.register_keras_serializable(package="test_saving")
+    class Block(nk.layers.Layer):
+        def __init__(self, units=2, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+            self.inner = nk.layers.Dense(units)
+            self.scale = self.add_weight(shape=(), initializer="ones", name="scale")
+
+        def build(self, input_shape):
+            self.inner.build(input_shape)
+
+        def call(self, x):
+            return self.inner(x) * self.scale
+
+        def get_config(self):
+            return {**super().get_config(), "units": self.units}
+
+    model = nk.Sequential([nk.layers.Input((3,)), Block(name="blk")])
+    model.layers[0].scale.assign(3.0)
+    path = tmp_path / "w.weights.h5"
+    model.save_weights(path)
+    import h5py
+
+    with h5py.File(path) as f:
+        assert f["layers/block/vars"].attrs["name"] == "blk"
+        assert f["layers/block/vars/0"][()] == 3.0
+        assert f["layers/block/inner/vars/0"].shape == (3, 2)
+    model.save(tmp_path / "m.keras")
+    x = np.ones((2, 3), "float32")
+    loaded = nk.models.load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
+
+
+def test_functional_round_trip(tmp_path):
+    a = nk.Input((3,), name="a")
+    b = nk.Input((2,), name="b")
+    h = nk.layers.Dense(4, activation="tanh", name="da")(a)
+    out = nk.layers.Dense(1, name="out")(nk.layers.Concatenate()([h, b]))
+    model = nk.Model([a, b], out)
+    model.compile("adam", "mse")
+    xs = [np.ones((2, 3), "float32"), np.arange(4, dtype="float32").reshape(2, 2)]
+    model.save(tmp_path / "f.keras")
+    loaded = nk.models.load_model(tmp_path / "f.keras")
+    np.testing.assert_allclose(loaded.predict(xs, verbose=0), model.predict(xs, verbose=0), atol=1e-6)
+    config = json.loads(zipfile.ZipFile(tmp_path / "f.keras").read("config.json"))
+    assert (config["module"], config["class_name"]) == ("keras.src.models.functional", "Functional")
+
+
+def test_neokeras_archive_loads_in_real_keras(tmp_path, real_keras):
+    model = make_mlp()
+    x = train(model)
+    model.save(tmp_path / "m.keras")
+    theirs = real_keras.saving.load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(np.asarray(theirs.predict(x, verbose=0)),
+                               model.predict(x, verbose=0), atol=1e-5)
+    assert int(theirs.optimizer.iterations.numpy()) == 4
+    np.testing.assert_allclose(np.asarray(theirs.optimizer.variables[2].numpy()),
+                               model.optimizer.variables[2].numpy(), atol=1e-7)
+    theirs.load_weights(tmp_path / "m.keras")
+
+
+def test_real_keras_archive_and_weights_load_in_neokeras(tmp_path, real_keras):
+    keras = real_keras
+    theirs = keras.Sequential([keras.Input((3,)), keras.layers.Dense(5, activation="relu"),
+                               keras.layers.Dropout(0.1), keras.layers.Dense(2)])
+    theirs.compile(keras.optimizers.Adam(0.01), "mse", metrics=["mae"])
+    x = np.random.default_rng(1).normal(size=(8, 3)).astype("float32")
+    theirs.fit(x, np.ones((8, 2), "float32"), epochs=1, verbose=0)
+    theirs.save(tmp_path / "k.keras")
+    theirs.save_weights(tmp_path / "k.weights.h5")
+    ours = nk.models.load_model(tmp_path / "k.keras")
+    expected = np.asarray(theirs.predict(x, verbose=0))
+    np.testing.assert_allclose(ours.predict(x, verbose=0), expected, atol=1e-5)
+    assert int(ours.optimizer.iterations.numpy()) == 1
+    assert ours.get_compile_config()["loss"] == "mse"
+    fresh = nk.Sequential([nk.layers.Input((3,)), nk.layers.Dense(5, activation="relu"),
+                           nk.layers.Dropout(0.1), nk.layers.Dense(2)])
+    fresh.load_weights(tmp_path / "k.weights.h5")
+    np.testing.assert_allclose(fresh.predict(x, verbose=0), expected, atol=1e-5)
+
+
+def test_interrupted_save_keeps_previous_file(tmp_path, monkeypatch):
+    model = make_mlp()
+    path = tmp_path / "m.keras"
+    model.save(path)
+    original = path.read_bytes()
+    model.layers[0].kernel.assign(np.zeros((3, 4), "float32"))
+
+    def broken(self):
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(saving_lib, "weights_bytes", lambda m: broken(m))
+    with pytest.raises(RuntimeError, match="simulated"):
+        model.save(path)
+    monkeypatch.undo()
+
+    real_write = saving_lib.write_weights
+
+    def half_write(m, f):
+        f.create_group("partial")
+        raise RuntimeError("killed mid-write (simulated)")
+
+    for target in ("m.keras", "w.weights.h5", "m.h5"):
+        monkeypatch.setattr(saving_lib, "write_weights", half_write)
+        monkeypatch.setattr(type(model.layers[1]), "get_config",
+                            lambda self: (_ for _ in ()).throw(RuntimeError("simulated")))
+        with pytest.raises(RuntimeError, match="simulated"):
+            if target == "w.weights.h5":
+                model.save_weights(tmp_path / target)
+            else:
+                model.save(tmp_path / target)
+        monkeypatch.undo()
+    assert saving_lib.write_weights is real_write
+    assert path.read_bytes() == original
+    assert sorted(os.listdir(tmp_path)) == ["m.keras"]  # no temp files, no partial new files
