@@ -326,7 +326,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     zf, names = open_archive(filepath)
     with zf:
         config = read_json_member(zf, CONFIG_FILENAME)
-        weights = read_member(zf, WEIGHTS_FILENAME) if WEIGHTS_FILENAME in names else None
+        weights = _weights_member(zf, names, filepath)
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"'{filepath}': config.json does not describe a model.")
     config = legacy.normalize_config(config)
@@ -335,18 +335,25 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     with SafeModeScope(safe_mode), custom_object_scope(custom_objects):
         model = deserialize_keras_object(config, custom_objects=custom_objects,
                                          safe_mode=safe_mode)
-    if weights is not None:
-        with h5_utils.open_h5(weights) as f:
-            read_weights(model, f)
+    with h5_utils.open_h5(weights) as f:
+        read_weights(model, f)
     return model
+
+
+def _weights_member(zf, names, filepath):
+    if WEIGHTS_FILENAME in names:
+        return read_member(zf, WEIGHTS_FILENAME)
+    if "model.weights.npz" in names:
+        raise ValueError(
+            f"'{filepath}' stores its weights as model.weights.npz, which holds pickled objects; "
+            "neokeras never unpickles files. Re-save the model with the default h5 weights.")
+    raise ValueError(f"'{filepath}' holds no '{WEIGHTS_FILENAME}' (members: {names[:10]}).")
 
 
 def load_weights_from_archive(model, filepath, skip_mismatch=False):
     zf, names = open_archive(filepath)
     with zf:
-        if WEIGHTS_FILENAME not in names:
-            raise ValueError(f"'{filepath}' holds no '{WEIGHTS_FILENAME}'.")
-        weights = read_member(zf, WEIGHTS_FILENAME)
+        weights = _weights_member(zf, names, filepath)
     with h5_utils.open_h5(weights) as f:
         read_weights(model, f, skip_mismatch=skip_mismatch)
 
