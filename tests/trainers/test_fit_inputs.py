@@ -154,11 +154,14 @@ def test_several_inputs_as_list_dict_and_pandas():
     model = Model([a, b], out)
     model.compile(optimizers.SGD(0.1), "mse")
     h_list = model.fit([x[:, :2], x[:, 2:]], y, epochs=2, batch_size=8, shuffle=False, verbose=0)
-    model2 = Model([a, b], out)
-    model2.compile(optimizers.SGD(0.1), "mse")
     assert model.evaluate({"a": x[:, :2], "b": x[:, 2:]}, y, verbose=0) == pytest.approx(
         model.evaluate([x[:, :2], x[:, 2:]], y, verbose=0))
     assert h_list.history["loss"][1] < h_list.history["loss"][0]
+    # A generator yields several inputs as a tuple (a list counts as a tuple, as in Keras).
+    gen_loss = model.evaluate(iter([[(x[:16, :2], x[:16, 2:]), y[:16]],
+                                    ((x[16:, :2], x[16:, 2:]), y[16:])]), verbose=0)
+    assert gen_loss == pytest.approx(model.evaluate([x[:, :2], x[:, 2:]], y, verbose=0),
+                                     rel=1e-5)
 
     frame = pd.DataFrame(x, columns=list("pqrs"))
     seq = _classifier()

@@ -25,7 +25,12 @@ def is_batch_data(x):
 
 
 def unpack_batch(batch):
-    """`x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)` -> `(x, y, sample_weight)`."""
+    """`x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)` -> `(x, y, sample_weight)`.
+
+    A list counts as a tuple, as in Keras (so several inputs go in a tuple: `((x1, x2), y)`).
+    """
+    if isinstance(batch, list):
+        batch = tuple(batch)
     if isinstance(batch, tuple):
         if not 1 <= len(batch) <= 3:
             raise ValueError(
