@@ -47,6 +47,7 @@ class MaxPooling3D(BasePooling):
         data_format: `"channels_last"` (default) or `"channels_first"`.
     """
 
-    def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None, **kwargs):
+    def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None,
+                 **kwargs):
         super().__init__(3, "max", pool_size, strides=strides, padding=padding,
                          data_format=data_format, **kwargs)
