@@ -229,3 +229,37 @@ def test_bad_arguments_raise_clear_errors():
         layers.Bidirectional(layers.LSTM(2), merge_mode="max")
     with pytest.raises(ValueError, match="timesteps"):
         layers.LSTM(2)(np.ones((2, 3), "float32"))
+
+
+class _RunningSum(layers.Layer):
+    """A custom cell with no weights: the state accumulates the inputs."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.state_size = units
+
+    def call(self, inputs, states):
+        total = states[0] + inputs
+        return total * 2, [total]
+
+
+def test_generic_rnn_runs_a_custom_cell():
+    x = _x((2, 4, 3))
+    layer = layers.RNN(_RunningSum(3), return_sequences=True, return_state=True)
+    outputs, total = layer(x)
+    np.testing.assert_allclose(np.asarray(outputs), 2 * np.cumsum(x, axis=1), rtol=1e-5)
+    np.testing.assert_allclose(np.asarray(total), x.sum(axis=1), rtol=1e-5)
+
+
+def test_recurrent_dropout_trains_inside_compiled_fit():
+    model = keras.Sequential([keras.Input((5, 3)),
+                              layers.LSTM(4, dropout=0.3, recurrent_dropout=0.3, seed=3),
+                              layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    x, y = _x((16, 5, 3)), _x((16, 1), 1)
+    before = model.evaluate(x, y, verbose=0)
+    model.fit(x, y, epochs=5, batch_size=8, verbose=0)
+    assert model.evaluate(x, y, verbose=0) < before
+    # Inference is deterministic (no dropout).
+    np.testing.assert_allclose(model.predict(x, verbose=0), model.predict(x, verbose=0))

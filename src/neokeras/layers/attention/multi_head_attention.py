@@ -85,7 +85,8 @@ class MultiHeadAttention(Layer):
                     f"MultiHeadAttention({arg}=...) must be a positive int. "
                     f"Received: {arg}={value!r}")
         if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"MultiHeadAttention(dropout=...) must be in [0, 1). Received: {dropout!r}")
+            raise ValueError(
+                f"MultiHeadAttention(dropout=...) must be in [0, 1). Received: {dropout!r}")
         if use_gate or sliding_window is not None:
             raise NotImplementedError(
                 "MultiHeadAttention: use_gate and sliding_window are not supported.")

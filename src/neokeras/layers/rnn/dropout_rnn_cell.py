@@ -33,7 +33,8 @@ class RecurrentCell(Layer):
         super().__init__(**kwargs)
         owner = type(self).__name__
         if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
-            raise ValueError(f"{owner}(units=...) must be a positive int. Received: units={units!r}")
+            raise ValueError(
+                f"{owner}(units=...) must be a positive int. Received: units={units!r}")
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)

@@ -190,7 +190,6 @@ class BuiltinRNN(RNN):
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll,
                          zero_output_for_mask=zero_output_for_mask, **kwargs)
-        self.input_spec = None
 
     def __getattr__(self, name):
         # `layer.units`, `layer.dropout`, ... read through to the cell, as in Keras.

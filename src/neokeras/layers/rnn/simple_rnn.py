@@ -1,4 +1,4 @@
-"""`SimpleRNNCell` and `SimpleRNN`: `h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)`."""
+"""`SimpleRNNCell` and `SimpleRNN`: `h_t = act(x_t @ kernel + h_{t-1} @ recurrent_kernel + b)`."""
 
 from neokeras import ops
 from neokeras.api_export import keras_name
