@@ -21,6 +21,27 @@ def test_plot_model_writes_dot(tmp_path):
     dot = utils.model_to_dot(model, show_shapes=True)
     text = dot.to_string()
     assert "d1 (Dense)" in text and "d2 (Dense)" in text and "->" in text
+    assert "output: (None, 2)" in text and "output: (None, 1)" in text
+    utils.plot_model(model, to_file=tmp_path / "m.dot", show_shapes=True)
+    with open(tmp_path / "m.dot") as handle:
+        assert "d2 (Dense)" in handle.read()
+
+
+def test_model_to_dot_follows_a_functional_graph():
+    pytest.importorskip("pydot")
+    from neokeras.models import Model
+
+    inputs = layers.Input((4,), name="x")
+    left = layers.Dense(2, name="left")(inputs)
+    right = layers.Dense(3, name="right")(inputs)
+    merged = layers.Concatenate(name="merge")([left, right])
+    model = Model(inputs, layers.Dense(1, name="out")(merged))
+    dot = utils.model_to_dot(model)
+    names = {node.get_name(): node.get_label().strip('"').split(" ")[0]
+             for node in dot.get_nodes() if node.get_label()}
+    edges = {(names[e.get_source()], names[e.get_destination()]) for e in dot.get_edges()}
+    assert {("left", "merge"), ("right", "merge"), ("merge", "out")} <= edges
+    assert ("left", "right") not in edges and ("right", "left") not in edges
 
 
 def _history():

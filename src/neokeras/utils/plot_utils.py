@@ -15,7 +15,8 @@ def _import_pydot():
     return pydot
 
 
-def _layer_label(layer, show_shapes, show_dtype, show_layer_names, show_layer_activations):
+def _layer_label(layer, shape, show_shapes, show_dtype, show_layer_names,
+                 show_layer_activations):
     label = type(layer).__name__
     if show_layer_names:
         label = f"{layer.name} ({label})"
@@ -25,12 +26,28 @@ def _layer_label(layer, show_shapes, show_dtype, show_layer_names, show_layer_ac
     if show_dtype:
         label += f"\\ndtype: {getattr(layer, 'dtype', '?')}"
     if show_shapes:
-        try:
-            shape = layer.output_shape if hasattr(layer, "output_shape") else "?"
-        except (AttributeError, ValueError, RuntimeError):
-            shape = "?"
         label += f"\\noutput: {shape}"
     return label
+
+
+def _output_shapes(model, layers):
+    """Each layer's output shape: from its first symbolic call (functional models), else by
+    running the shapes down the stack (Sequential); "?" when unknown."""
+    shapes, chained = {}, None
+    try:
+        chained = tuple(model.input_shape)
+    except (AttributeError, ValueError):
+        pass
+    for layer in layers:
+        nodes = getattr(layer, "_inbound_nodes", [])
+        if nodes and nodes[0].output_tensors:
+            found = [tuple(t.shape) for t in nodes[0].output_tensors]
+            shapes[id(layer)] = found[0] if len(found) == 1 else found
+            chained = None
+        elif chained is not None:
+            chained = tuple(layer.compute_output_shape(chained))
+            shapes[id(layer)] = chained
+    return shapes
 
 
 def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=True,
@@ -41,9 +58,11 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
     dot = pydot.Dot(graph_type="digraph", rankdir=rankdir, dpi=str(dpi))
     dot.set_node_defaults(shape="record")
     layers = list(model.layers)
+    shapes = _output_shapes(model, layers) if show_shapes else {}
     for layer in layers:
         dot.add_node(pydot.Node(str(id(layer)), label=_layer_label(
-            layer, show_shapes, show_dtype, show_layer_names, show_layer_activations)))
+            layer, shapes.get(id(layer), "?"), show_shapes, show_dtype, show_layer_names,
+            show_layer_activations)))
     for source, target in _edges(model, layers):
         dot.add_edge(pydot.Edge(str(id(source)), str(id(target))))
     return dot
@@ -54,10 +73,10 @@ def _edges(model, layers):
     edges = []
     ids = {id(layer) for layer in layers}
     for layer in layers:
-        for node in getattr(layer, "_inbound_nodes", []) or []:
-            for parent in getattr(node, "parent_layers", None) or \
-                    getattr(node, "inbound_layers", None) or []:
-                if id(parent) in ids and (parent, layer) not in edges:
+        for node in getattr(layer, "_inbound_nodes", []):
+            for parent in (p.layer for p in node.parent_nodes):
+                if id(parent) in ids and all(parent is not a or layer is not b
+                                             for a, b in edges):
                     edges.append((parent, layer))
     if not edges:
         edges = list(zip(layers, layers[1:]))
