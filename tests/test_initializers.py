@@ -191,3 +191,9 @@ def test_callable_and_class_identifiers():
     assert initializers.get(custom) is custom
     assert isinstance(initializers.get(initializers.HeNormal), initializers.HeNormal)
     assert initializers.get(None) is None
+
+
+@pytest.mark.parametrize("alias,cls", [("uniform", "RandomUniform"), ("normal", "RandomNormal"),
+                                       ("one", "Ones"), ("zero", "Zeros")])
+def test_keras_aliases(alias, cls):
+    assert type(initializers.get(alias)).__name__ == cls

@@ -278,6 +278,7 @@ _BY_NAME = {
     "he_uniform": HeUniform, "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform,
     "orthogonal": Orthogonal,
     "uniform": RandomUniform, "normal": RandomNormal,  # Keras aliases (Embedding's default)
+    "one": Ones, "zero": Zeros,
 }
 _CLASSES = {cls.__name__: cls for cls in set(_BY_NAME.values())}
 _CLASSES.update({"IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal})

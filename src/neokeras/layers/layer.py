@@ -79,6 +79,27 @@ class Layer:
             instance._init_arguments = None
         return instance
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_marks_built", False):
+            # A direct `layer.build(shape)` must leave the layer built (as in Keras), or the
+            # first call would build it again and replace weights set in between.
+            def build_and_mark(self, *args, **kwargs):
+                result = build(self, *args, **kwargs)
+                if self._build_shapes is None and args:
+                    self._build_shapes = args[0]
+                self.built = True
+                if self._initial_weights is not None:  # Keras 2 `weights=[...]` argument
+                    weights, self._initial_weights = self._initial_weights, None
+                    self.set_weights(weights)
+                return result
+
+            build_and_mark._marks_built = True
+            build_and_mark.__doc__ = build.__doc__
+            build_and_mark.__name__ = build.__name__
+            cls.build = build_and_mark
+
     def __init__(self, *, trainable=True, name=None, dtype=None, activity_regularizer=None,
                  **kwargs):
         unknown = set(kwargs) - _BASE_KWARGS
