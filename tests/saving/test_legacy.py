@@ -102,3 +102,33 @@ def test_real_keras_legacy_weights_load_here(tmp_path, real_keras):
     loaded = nk.models.load_model(tmp_path / "k.h5")
     np.testing.assert_allclose(loaded.predict(x, verbose=0), np.asarray(theirs.predict(x, verbose=0)),
                                atol=1e-5)
+
+
+def _functional():
+    a = nk.Input((3,), name="a")
+    b = nk.Input((2,), name="b")
+    h = nk.layers.Dense(4, activation="tanh", name="da")(a)
+    reg = nk.layers.Dense(1, name="reg")(nk.layers.Concatenate()([h, b]))
+    cls = nk.layers.Dense(2, activation="softmax", name="cls")(h)
+    model = nk.Model([a, b], [reg, cls])
+    model.compile("adam", ["mse", "categorical_crossentropy"], loss_weights=[1.0, 0.5])
+    return model
+
+
+def test_functional_h5_uses_keras2_nodes_and_round_trips(tmp_path, real_keras):
+    model = _functional()
+    model.save(tmp_path / "f.h5")
+    with h5py.File(tmp_path / "f.h5") as f:
+        config = json.loads(f.attrs["model_config"])["config"]
+    concat = [l for l in config["layers"] if l["class_name"] == "Concatenate"][0]
+    assert concat["inbound_nodes"] == [[["da", 0, 0, {}], ["b", 0, 0, {}]]]
+    assert config["input_layers"] == [["a", 0, 0], ["b", 0, 0]]
+    xs = [np.ones((2, 3), "float32"), np.arange(4, dtype="float32").reshape(2, 2)]
+    expected = model.predict(xs, verbose=0)
+    loaded = nk.models.load_model(tmp_path / "f.h5")
+    assert loaded.get_compile_config()["loss_weights"] == [1.0, 0.5]
+    theirs = real_keras.saving.load_model(tmp_path / "f.h5")
+    for ours_out, theirs_out, want in zip(loaded.predict(xs, verbose=0),
+                                          theirs.predict(xs, verbose=0), expected):
+        np.testing.assert_allclose(ours_out, want, atol=1e-6)
+        np.testing.assert_allclose(np.asarray(theirs_out), want, atol=1e-5)

@@ -314,6 +314,8 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False):
 
 
 def _load_optimizer_weights(model, f):
+    from neokeras.saving import saving_lib
+
     group = h5_utils.get(f, "optimizer_weights", kind="group") if "optimizer_weights" in f else None
     if group is None:
         return
@@ -322,12 +324,10 @@ def _load_optimizer_weights(model, f):
         optimizer.build(model.trainable_variables)
     names = h5_utils.read_name_list(group, "weight_names")
     ours = optimizer.variables
-    if len(names) == len(ours):
-        targets = ours
-    elif len(names) == len(ours) - 1 and names and names[0].split("/")[-1].startswith("iter"):
-        # tf-keras: [iteration, slots...] with no learning-rate variable.
-        targets = [ours[0]] + ours[2:]
-    else:
+    first = h5_utils.get(group, names[0], kind="dataset") if names else None
+    targets = saving_lib.optimizer_targets(len(names), ours,
+                                           first is not None and first.dtype.kind in "iu")
+    if len(targets) != len(names):
         warnings.warn(
             f"Skipping the optimizer state: the file holds {len(names)} optimizer variables, "
             f"optimizer '{optimizer.name}' has {len(ours)}.", stacklevel=3)

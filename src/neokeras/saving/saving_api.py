@@ -31,7 +31,9 @@ def save_model(model, filepath, overwrite=True, zipped=None, include_optimizer=T
         model: The model to save.
         filepath: Destination; the extension picks the format.
         overwrite: Whether to replace an existing file.
+        zipped: Only the zipped archive (None or True) is supported.
         include_optimizer: For `.h5`, whether to store the compile config and optimizer state.
+        save_format: `"keras"` or `"h5"` to override the extension (Keras 2 argument).
     """
     path = _path(filepath)
     save_format = kwargs.pop("save_format", None)
@@ -39,6 +41,10 @@ def save_model(model, filepath, overwrite=True, zipped=None, include_optimizer=T
         raise TypeError(f"save_model() got unexpected keyword argument(s) {sorted(kwargs)}.")
     if not overwrite and os.path.exists(path):
         raise FileExistsError(f"'{path}' exists and overwrite=False.")
+    if zipped is False:
+        raise NotImplementedError(
+            "save_model(zipped=False) (an unzipped directory) is not supported; save to a "
+            "`.keras` file instead.")
     if save_format in ("h5", "keras2-h5") or path.endswith((".h5", ".hdf5")) and save_format is None:
         if path.endswith(".weights.h5"):
             raise ValueError(f"'{path}' is a weights file name; use model.save_weights() for it.")

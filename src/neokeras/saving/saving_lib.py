@@ -186,12 +186,7 @@ def read_weights(model, h5file, skip_mismatch=False):
             if saved != len(variables) and not obj.built:
                 obj.build(model.trainable_variables)
                 variables = own_variables(obj)
-            if saved == len(variables) - 1 and saved and _is_integer_dataset(group, "0"):
-                # tf-keras: [iteration, slots...] without a learning-rate variable.
-                variables = variables[:1] + variables[2:]
-            elif saved == 2 and len(variables) > 2:
-                # Saved before the optimizer was built: only iteration and learning rate.
-                variables = variables[:2]
+            variables = optimizer_targets(saved, variables, _is_integer_dataset(group, "0"))
             if saved != len(variables):
                 warnings.warn(
                     f"Skipping the optimizer state: the file holds {saved} optimizer variables, "
@@ -221,6 +216,17 @@ def read_weights(model, h5file, skip_mismatch=False):
         assignments.extend(zip(variables, values))
     for variable, value in assignments:
         variable.assign(value.astype(variable.dtype))
+
+
+def optimizer_targets(saved, variables, first_is_integer):
+    """Which optimizer variables `saved` stored values map onto, in order."""
+    if saved == len(variables) - 1 and saved and first_is_integer:
+        # tf-keras: [iteration, slots...] without a learning-rate variable.
+        return variables[:1] + variables[2:]
+    if saved == 2 and len(variables) > 2:
+        # Saved before the optimizer was built: only iteration and learning rate.
+        return variables[:2]
+    return variables
 
 
 def _is_integer_dataset(group, key):
