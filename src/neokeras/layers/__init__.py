@@ -43,3 +43,16 @@ from neokeras.layers.normalization import (  # noqa: F401
 from neokeras.layers.attention.additive_attention import AdditiveAttention  # noqa: F401
 from neokeras.layers.attention.attention import Attention  # noqa: F401
 from neokeras.layers.attention.multi_head_attention import MultiHeadAttention  # noqa: F401
+from neokeras.layers.reshaping.cropping import Cropping1D, Cropping2D, Cropping3D  # noqa: F401
+from neokeras.layers.reshaping.permute import Permute  # noqa: F401
+from neokeras.layers.reshaping.repeat_vector import RepeatVector  # noqa: F401
+from neokeras.layers.reshaping.up_sampling import (  # noqa: F401
+    UpSampling1D, UpSampling2D, UpSampling3D)
+from neokeras.layers.reshaping.zero_padding import (  # noqa: F401
+    ZeroPadding1D, ZeroPadding2D, ZeroPadding3D)
+from neokeras.layers.regularization.activity_regularization import (  # noqa: F401
+    ActivityRegularization)
+from neokeras.layers.regularization.gaussian_noise import (  # noqa: F401
+    GaussianDropout, GaussianNoise)
+from neokeras.layers.regularization.spatial_dropout import (  # noqa: F401
+    SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
