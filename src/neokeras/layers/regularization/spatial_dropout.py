@@ -28,6 +28,8 @@ class _SpatialDropout(Dropout):
     def get_config(self):
         config = super().get_config()
         config.pop("noise_shape")
+        # Keras's SpatialDropout constructors reject `trainable`, so it is left out of the config.
+        config.pop("trainable")
         return {**config, "data_format": self.data_format}
 
 
