@@ -224,3 +224,39 @@ def test_interrupted_save_keeps_previous_file(tmp_path, monkeypatch):
     assert saving_lib.write_weights is real_write
     assert path.read_bytes() == original
     assert sorted(os.listdir(tmp_path)) == ["m.keras"]  # no temp files, no partial new files
+
+
+def _architectures(lib):
+    """The same small CNN, BatchNorm and LSTM models in neokeras or real Keras."""
+    L = lib.layers
+    return {
+        "cnn": (lambda: lib.Sequential([L.Input((6, 6, 1)), L.Conv2D(2, 3, activation="relu"),
+                                        L.MaxPooling2D(2), L.Flatten(), L.Dense(2)]),
+                (3, 6, 6, 1)),
+        "batchnorm": (lambda: lib.Sequential([L.Input((4,)), L.Dense(3), L.BatchNormalization(),
+                                              L.Dense(1)]), (3, 4)),
+        "lstm": (lambda: lib.Sequential([L.Input((5, 2)), L.LSTM(3), L.Dense(1)]), (3, 5, 2)),
+    }
+
+
+@pytest.mark.parametrize("kind", ["cnn", "batchnorm", "lstm"])
+def test_layer_families_cross_with_real_keras(tmp_path, real_keras, kind):
+    build, shape = _architectures(nk)[kind]
+    x = np.random.default_rng(2).normal(size=shape).astype("float32")
+    ours = build()
+    for w in ours.weights:  # non-default values everywhere, including moving statistics
+        w.assign(np.random.default_rng(len(w.path)).uniform(0.5, 1.5, w.shape).astype(w.dtype))
+    for name in ("ours.keras", "ours.h5"):
+        ours.save(tmp_path / name)
+        theirs = real_keras.saving.load_model(tmp_path / name)
+        np.testing.assert_allclose(np.asarray(theirs.predict(x, verbose=0)),
+                                   ours.predict(x, verbose=0), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(nk.models.load_model(tmp_path / "ours.h5").predict(x, verbose=0),
+                               ours.predict(x, verbose=0), rtol=1e-6, atol=1e-6)
+    theirs_built, _ = _architectures(real_keras)[kind]
+    theirs = theirs_built()
+    theirs.set_weights([np.asarray(w) * 0.9 for w in theirs.get_weights()])
+    theirs.save(tmp_path / "theirs.keras")
+    loaded = nk.models.load_model(tmp_path / "theirs.keras")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0),
+                               np.asarray(theirs.predict(x, verbose=0)), rtol=1e-5, atol=1e-5)
