@@ -99,7 +99,7 @@ class L2(Regularizer):
 class OrthogonalRegularizer(Regularizer):
     """Pushes the rows (or columns) of a 2D weight towards being mutually orthogonal.
 
-    The penalty is `factor * 0.5 * mean(abs(cos(v_i, v_j)))` over the pairs `i < j` of rows (or
+    The penalty is `factor * mean(abs(cos(v_i, v_j)))` over the pairs `i < j` of rows (or
     columns).
 
     Args:
@@ -123,8 +123,8 @@ class OrthogonalRegularizer(Regularizer):
         unit = vectors / norms
         n = vectors.shape[0]
         cosines = ops.matmul(unit, ops.transpose(unit)) * (1.0 - ops.eye(n, dtype=x.dtype))
-        # The off-diagonal sum counts every pair twice.
         num_pairs = n * (n - 1) / 2.0
+        # The off-diagonal sum counts every pair twice, hence the 0.5.
         return self.factor * 0.5 * ops.sum(ops.abs(cosines)) / num_pairs
 
     def get_config(self):
