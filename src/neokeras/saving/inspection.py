@@ -35,8 +35,6 @@ def _custom_objects(value, found):
             found.add(class_name)
         elif module and not str(module).startswith("keras") and class_name:
             found.add(f"{module}.{class_name}")
-        elif "module" in value and module is None and registered:
-            found.add(registered)
         for v in value.values():
             _custom_objects(v, found)
 

@@ -33,10 +33,10 @@ def normalize_config(config):
     return config
 
 
-def to_keras2_config(value, top=True):
+def to_keras2_config(value):
     """Rewrites a Keras 3 serialized object tree in Keras 2 form (no module keys, string dtypes)."""
     if isinstance(value, list):
-        return [to_keras2_config(v, top=False) for v in value]
+        return [to_keras2_config(v) for v in value]
     if not isinstance(value, dict):
         return value
     class_name = value.get("class_name")
@@ -47,7 +47,7 @@ def to_keras2_config(value, top=True):
     if isinstance(class_name, str) and "config" in value and not class_name.startswith("__"):
         registered = value.get("registered_name")
         result = {"class_name": registered if registered and registered != "function" else class_name,
-                  "config": to_keras2_config(value["config"], top=False)}
+                  "config": to_keras2_config(value["config"])}
         inner = result["config"]
         if isinstance(inner, dict):
             if "batch_shape" in inner and class_name == "InputLayer":
@@ -60,7 +60,7 @@ def to_keras2_config(value, top=True):
             if key in value:
                 result[key] = value[key] if key == "name" else _nodes_to_keras2(value[key])
         return result
-    return {k: to_keras2_config(v, top=False) for k, v in value.items()}
+    return {k: to_keras2_config(v) for k, v in value.items()}
 
 
 def _sequential_to_keras2(config):
@@ -86,7 +86,7 @@ def _nodes_to_keras2(nodes):
             continue
         args = node.get("args", [])
         tensors = args[0] if len(args) == 1 and isinstance(args[0], list) else args
-        kwargs = {k: to_keras2_config(v, top=False) for k, v in node.get("kwargs", {}).items()}
+        kwargs = {k: to_keras2_config(v) for k, v in node.get("kwargs", {}).items()}
         result.append([list(t["config"]["keras_history"][:3]) + [kwargs]
                        for t in tensors if isinstance(t, dict)])
     return result
