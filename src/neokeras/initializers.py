@@ -1,6 +1,8 @@
 """Weight initializers, by name (`"glorot_uniform"`) or class (`GlorotUniform(seed=1)`).
 
-An initializer is called as `initializer(shape, dtype)` and returns an array. With `seed=None`
+An initializer is called as `initializer(shape, dtype)` and returns an array. Initial values
+are computed on the host (numpy arrays are accepted by every backend), which needs no
+compilation per weight shape. With `seed=None`
 each call draws from the global random stream (made repeatable by `utils.set_random_seed`); with
 an int seed every call returns the same values.
 """
@@ -45,7 +47,7 @@ class Constant(Initializer):
         self.value = value
 
     def __call__(self, shape, dtype=None):
-        return ops.full(shape, self.value, dtype=dtype or _floatx())
+        return np.full(shape, self.value, dtype=dtype or _floatx())
 
     def get_config(self):
         return {"value": self.value}
@@ -56,7 +58,7 @@ class Zeros(Initializer):
     """Fills with zeros."""
 
     def __call__(self, shape, dtype=None):
-        return ops.zeros(shape, dtype=dtype)
+        return np.zeros(shape, dtype=dtype or _floatx())
 
 
 @keras_name("keras.initializers.Ones")
@@ -64,7 +66,7 @@ class Ones(Initializer):
     """Fills with ones."""
 
     def __call__(self, shape, dtype=None):
-        return ops.ones(shape, dtype=dtype)
+        return np.ones(shape, dtype=dtype or _floatx())
 
 
 @keras_name("keras.initializers.Identity", "keras.initializers.IdentityInitializer")
@@ -77,7 +79,7 @@ class Identity(Initializer):
     def __call__(self, shape, dtype=None):
         if len(shape) != 2:
             raise ValueError(f"Identity initializer needs a 2D shape. Received: shape={shape}")
-        return self.gain * ops.eye(shape[0], shape[1], dtype=dtype)
+        return (self.gain * np.eye(shape[0], shape[1])).astype(dtype or _floatx())
 
     def get_config(self):
         return {"gain": self.gain}

@@ -45,14 +45,19 @@ def convert_to_tensor(x, dtype=None):
         if dtype is not None and x.dtype != dtype:
             x = x.astype(dtype)
         return x
+    if isinstance(x, jax.core.Tracer):
+        return x if dtype is None else x.astype(dtype)
+    array = np.asarray(x)
     if dtype is None:
-        array = np.asarray(x)
         if array.dtype == np.float64:
             dtype = config.floatx()
         elif array.dtype == np.int64:
             dtype = "int32"
-        x = array
-    return jnp.asarray(x, dtype=dtype)
+    if dtype is not None and array.dtype != dtype:
+        array = array.astype(standardize_dtype(dtype))
+    # device_put moves host data without compiling anything (jnp.asarray compiles a small
+    # program per new shape in current JAX).
+    return jax.device_put(array)
 
 
 def convert_to_numpy(x):

@@ -35,20 +35,49 @@ def _as_key(data):
     return jax.random.wrap_key_data(data)
 
 
+def _host_generator(key_data, *params):
+    """A numpy generator seeded by a concrete key, or None when anything is being traced.
+
+    Eager draws (weight initialization) use it: numpy needs no compilation, while a
+    `jax.random` draw compiles once per new shape, which made building models slow.
+    """
+    if any(isinstance(x, jax.core.Tracer) for x in (key_data,) + params):
+        return None
+    return np.random.default_rng(np.asarray(key_data, dtype=np.uint32).tolist())
+
+
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     dtype = dtype or config.floatx()
-    return jax.random.normal(_as_key(_key(seed)), tuple(shape), dtype=dtype) * stddev + mean
+    key = _key(seed)
+    host = _host_generator(key, mean, stddev)
+    if host is not None:
+        return jax.device_put(host.normal(mean, stddev, tuple(shape)).astype(dtype))
+    return jax.random.normal(_as_key(key), tuple(shape), dtype=dtype) * stddev + mean
 
 
 def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
     dtype = dtype or config.floatx()
-    return jax.random.uniform(_as_key(_key(seed)), tuple(shape), dtype=dtype,
+    key = _key(seed)
+    host = _host_generator(key, minval, maxval)
+    if host is not None:
+        return jax.device_put(host.uniform(minval, maxval, tuple(shape)).astype(dtype))
+    return jax.random.uniform(_as_key(key), tuple(shape), dtype=dtype,
                               minval=minval, maxval=maxval)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    """Normal samples redrawn until they lie within two standard deviations of the mean."""
     dtype = dtype or config.floatx()
-    sample = jax.random.truncated_normal(_as_key(_key(seed)), -2.0, 2.0, tuple(shape), dtype=dtype)
+    key = _key(seed)
+    host = _host_generator(key, mean, stddev)
+    if host is not None:
+        sample = host.standard_normal(tuple(shape))
+        outside = np.abs(sample) > 2.0
+        while outside.any():
+            sample[outside] = host.standard_normal(int(outside.sum()))
+            outside = np.abs(sample) > 2.0
+        return jax.device_put((sample * stddev + mean).astype(dtype))
+    sample = jax.random.truncated_normal(_as_key(key), -2.0, 2.0, tuple(shape), dtype=dtype)
     return sample * stddev + mean
 
 
