@@ -1,6 +1,5 @@
 """Malformed and hostile files: clear errors, no code run, nothing followed outside the file."""
 
-import io
 import json
 import os
 import zipfile

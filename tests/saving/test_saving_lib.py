@@ -1,9 +1,11 @@
 """`.keras` archives and `.weights.h5` files: layout, round trips, real Keras 3 both ways."""
 
+import io
 import json
 import os
 import zipfile
 
+import h5py
 import numpy as np
 import pytest
 
@@ -34,8 +36,6 @@ def test_archive_layout_matches_keras3(tmp_path):
     assert dense["build_config"] == {"input_shape": [None, 3]}
     assert config["compile_config"]["optimizer"]["class_name"] == "Adam"
     assert config["compile_config"]["loss"] == "mse"
-    import h5py, io
-
     with h5py.File(io.BytesIO(weights), "r") as f:
         assert f["layers/dense/vars"].attrs["name"] == "dense"
         assert f["layers/dense_1/vars"].attrs["name"] == "dense_1"
@@ -130,8 +130,6 @@ def test_subclassed_layer_weights_live_under_attribute_paths(tmp_path):
     model.layers[0].scale.assign(3.0)
     path = tmp_path / "w.weights.h5"
     model.save_weights(path)
-    import h5py
-
     with h5py.File(path) as f:
         assert f["layers/block/vars"].attrs["name"] == "blk"
         assert f["layers/block/vars/0"][()] == 3.0
