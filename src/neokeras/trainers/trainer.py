@@ -46,6 +46,13 @@ class Trainer:
         self._functions = {}
         self._trace_counts = {}
         self._in_fit = False
+        # Set by fit: the state threaded through the compiled steps, the shuffling seed (a
+        # BackupAndRestore restores it with the epoch to resume at) and the seconds spent
+        # compiling in the current epoch (shown by the progress bar).
+        self._fit_state = None
+        self._shuffle_seed = None
+        self._resume_epoch = None
+        self._epoch_compile_seconds = None
 
     # ------------------------------------------------------------------ compile
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -623,9 +630,10 @@ class Trainer:
             if count < size:  # pad so the last batch reuses the compiled function
                 batch = tree.map_structure(lambda a: _pad_batch(a, size), batch)
             callback_list.on_predict_batch_begin(step)
-            out = predict_fn(trainable, non_trainable, batch)
+            out, non_trainable = predict_fn(trainable, non_trainable, batch)
             outputs.append((out, count))
             callback_list.on_predict_batch_end(step, {"outputs": out})
+        self._write_values(self.non_trainable_variables, non_trainable)
         result = _concatenate_outputs(outputs)
         callback_list.on_predict_end()
         return result
@@ -643,11 +651,12 @@ class Trainer:
         outputs = []
         for step, (batch, _, _) in enumerate(data.batches()):
             callback_list.on_predict_batch_begin(step)
-            out = predict_fn(trainable, non_trainable, batch)
+            out, non_trainable = predict_fn(trainable, non_trainable, batch)
             outputs.append((out, tree.flatten(batch)[0].shape[0]))
             callback_list.on_predict_batch_end(step, {"outputs": out})
         if not outputs:
             raise ValueError("predict: the data produced no batch.")
+        self._write_values(self.non_trainable_variables, non_trainable)
         result = _concatenate_outputs(outputs)
         callback_list.on_predict_end()
         return result
@@ -657,8 +666,10 @@ class Trainer:
         x = tree.map_structure(lambda a: backend.convert_to_tensor(a), _standardize_input(x))
         if not self.built:
             self._build_from_arrays(x)
-        out = self._function("predict")(self._state_values(self.trainable_variables),
-                                        self._state_values(self.non_trainable_variables), x)
+        out, non_trainable = self._function("predict")(
+            self._state_values(self.trainable_variables),
+            self._state_values(self.non_trainable_variables), x)
+        self._write_values(self.non_trainable_variables, non_trainable)
         return tree.map_structure(np.asarray, out)
 
     # ------------------------------------------------------------------ single batches
