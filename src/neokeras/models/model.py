@@ -73,8 +73,7 @@ class Model(Trainer, Layer):
         outputs, non_trainable = forward(self._state_values(self.trainable_variables),
                                          self._state_values(self.non_trainable_variables),
                                          inputs, training)
-        if training:
-            self._write_values(self.non_trainable_variables, non_trainable)
+        self._write_values(self.non_trainable_variables, non_trainable)
         return outputs
 
     def get_layer(self, name=None, index=None):

@@ -142,11 +142,13 @@ def make_test_chunk_function(model):
 
 
 def make_predict_function(model):
-    """`(trainable, non_trainable, x) -> y_pred` in inference mode, compiled."""
+    """`(trainable, non_trainable, x) -> (y_pred, non_trainable)` in inference mode, compiled.
+
+    The non-trainable values come back because inference can still change state (the
+    carried states of stateful RNNs)."""
 
     def predict(trainable, non_trainable, x):
-        y_pred, _ = model.stateless_call(trainable, non_trainable, x, training=False)
-        return y_pred
+        return model.stateless_call(trainable, non_trainable, x, training=False)
 
     return jax.jit(_counted(model, "predict", predict))
 
