@@ -363,6 +363,12 @@ class Layer:
         """Adds a scalar loss term (e.g. computed in `call`) to the training loss."""
         self._losses.append(loss)
 
+    def _pop_added_losses(self):
+        """Removes and returns the `add_loss` values of this layer and its sublayers."""
+        added = [loss for layer in self._flatten_layers() for loss in layer._losses]
+        self._clear_losses()
+        return added
+
     def _clear_losses(self):
         for layer in self._flatten_layers():
             layer._losses = []

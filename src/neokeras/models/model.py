@@ -70,10 +70,14 @@ class Model(Trainer, Layer):
         inputs = self._convert_inputs(inputs)
         self._check_input_spec(inputs)
         forward = self._function("forward")
-        outputs, non_trainable = forward(self._state_values(self.trainable_variables),
-                                         self._state_values(self.non_trainable_variables),
-                                         inputs, training)
+        outputs, non_trainable, added_losses = forward(
+            self._state_values(self.trainable_variables),
+            self._state_values(self.non_trainable_variables), inputs, training)
         self._write_values(self.non_trainable_variables, non_trainable)
+        # The compiled call's `add_loss` values come back as arrays; keep them on the model
+        # so that `model.losses` reflects this call, as after an eager call.
+        self._clear_losses()
+        self._losses = list(added_losses)
         return outputs
 
     def get_layer(self, name=None, index=None):

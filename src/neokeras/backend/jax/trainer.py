@@ -154,10 +154,14 @@ def make_predict_function(model):
 
 
 def make_forward_function(model):
-    """`(trainable, non_trainable, x, training) -> (y, non_trainable)`, compiled per flag."""
+    """`(trainable, non_trainable, x, training) -> (y, non_trainable, added_losses)`, compiled
+    per flag. `added_losses` are the values layers passed to `add_loss` during the call."""
 
     def forward(trainable, non_trainable, x, training):
-        return model.stateless_call(trainable, non_trainable, x, training=training)
+        outputs, non_trainable = model.stateless_call(trainable, non_trainable, x,
+                                                      training=training)
+        added_losses = model._pop_added_losses()
+        return outputs, non_trainable, added_losses
 
     return jax.jit(_counted(model, "forward", forward), static_argnums=3)
 
