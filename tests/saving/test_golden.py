@@ -24,14 +24,7 @@ def _require_layers(model_name):
 
 
 def _load(path, **kwargs):
-    try:
-        return nk.models.load_model(path, **kwargs)
-    except TypeError as error:
-        # Known gap in the layers' area (reported): Embedding rejects Keras 3's
-        # `quantization_config=None`, LSTM rejects Keras 2's `time_major=False`.
-        if "quantization_config" in str(error) or "time_major" in str(error):
-            pytest.xfail(f"layer config not accepted yet: {error}")
-        raise
+    return nk.models.load_model(path, **kwargs)
 
 
 def _check(model, x, ys):

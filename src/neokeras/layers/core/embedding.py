@@ -28,7 +28,10 @@ class Embedding(Layer):
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
-                 weights=None, lora_rank=None, input_length=None, **kwargs):
+                 weights=None, lora_rank=None, input_length=None, quantization_config=None,
+                 **kwargs):
+        if quantization_config is not None:
+            raise NotImplementedError("Embedding: quantization is not supported.")
         if input_length is not None and "input_shape" not in kwargs:
             lengths = input_length if isinstance(input_length, (list, tuple)) else (input_length,)
             kwargs["input_shape"] = tuple(lengths)

@@ -186,7 +186,11 @@ class BuiltinRNN(RNN):
 
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, zero_output_for_mask=False, use_cudnn="auto",
-                 **kwargs):
+                 time_major=False, **kwargs):
+        if time_major:
+            raise NotImplementedError(
+                f"{type(self).__name__}(time_major=True) is not supported: pass inputs as "
+                "(batch, time, features). (time_major=False, written by Keras 2, is accepted.)")
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll,
                          zero_output_for_mask=zero_output_for_mask, **kwargs)
