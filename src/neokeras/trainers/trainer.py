@@ -406,6 +406,8 @@ class Trainer:
                 self._write_train_state(self._fit_state)
             self._fit_state = None
             self._in_fit = False
+        # With use_ema, the trained weights become their moving averages, as in Keras.
+        self.optimizer.finalize_variable_values(self.trainable_variables)
         callback_list.on_train_end(epoch_logs)
         return callback_list.history
 

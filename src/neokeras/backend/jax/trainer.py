@@ -53,9 +53,16 @@ def _train_step(model, state, batch):
         return _custom_step(model, "train_step", state, batch)
     trainable, non_trainable, optimizer_values, metric_values = state
     x, y, sample_weight = batch
-    grad_fn = jax.value_and_grad(model.compute_loss_and_updates, has_aux=True)
-    (loss, (y_pred, non_trainable, loss_parts)), grads = grad_fn(
-        trainable, non_trainable, x, y, sample_weight, True)
+
+    def scaled_loss(trainable_values):
+        # Gradients come from the loss times `loss_scale_factor` (the optimizer divides them
+        # back); metrics see the unscaled loss.
+        loss, aux = model.compute_loss_and_updates(
+            trainable_values, non_trainable, x, y, sample_weight, True)
+        return model.optimizer.scale_loss(loss), (loss,) + tuple(aux)
+
+    (_, (loss, y_pred, non_trainable, loss_parts)), grads = jax.value_and_grad(
+        scaled_loss, has_aux=True)(trainable)
     own = len(model.optimizer.variables)  # other optimizers' values ride along unchanged
     trainable, own_values = model.optimizer.stateless_apply(
         optimizer_values[:own], grads, trainable)
