@@ -38,6 +38,7 @@ dot = ops.dot
 transpose = ops.transpose
 tanh = ops.tanh
 sigmoid = ops.sigmoid
+# Keras 3's definition relu6(x + 3) / 6; Keras 2 used clip(0.2 * x + 0.5, 0, 1).
 hard_sigmoid = ops.hard_sigmoid
 softplus = ops.softplus
 softsign = ops.softsign
