@@ -33,3 +33,13 @@ def test_use_ema_replaces_weights_by_their_average_at_the_end_of_fit():
     raw = _model(keras.optimizers.SGD(0.1))
     raw.fit(x, y, batch_size=4, epochs=3, verbose=0, shuffle=False)
     assert not np.allclose(raw.get_weights()[0], model.get_weights()[0])
+
+
+def test_unknown_loss_or_metric_name_fails_at_compile():
+    import pytest
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match="Unknown loss 'mse_x'.*mean_squared_error"):
+        model.compile(optimizer="sgd", loss="mse_x")
+    with pytest.raises(ValueError, match="Unknown metric 'acuracy'"):
+        model.compile(optimizer="sgd", loss="mse", metrics=["acuracy"])

@@ -49,6 +49,8 @@ class CompileLoss:
     """
 
     def __init__(self, loss, loss_weights=None):
+        for identifier in _identifiers(loss):
+            losses_module.get(identifier)  # unknown names fail at compile, not at fit
         self.loss = loss
         self.loss_weights = loss_weights
         self.built = False
@@ -95,6 +97,17 @@ def _as_output_list(structure, output_names):
     return [structure] * len(output_names)
 
 
+def _identifiers(spec):
+    """The leaf identifiers of a loss or metrics spec (single, list, dict, nested)."""
+    if spec is None:
+        return []
+    if isinstance(spec, dict):
+        return [leaf for value in spec.values() for leaf in _identifiers(value)]
+    if isinstance(spec, (list, tuple)):
+        return [leaf for value in spec for leaf in _identifiers(value)]
+    return [spec]
+
+
 def _resolve_metric(identifier, loss, y_true, y_pred):
     """One metric object, resolving `"accuracy"` from the loss and shapes as Keras does."""
     if isinstance(identifier, metrics_module.Metric):
@@ -128,6 +141,9 @@ class CompileMetrics:
     """
 
     def __init__(self, metrics=None, weighted_metrics=None):
+        for identifier in _identifiers(metrics) + _identifiers(weighted_metrics):
+            if not (isinstance(identifier, str) and identifier in _ACCURACY_NAMES):
+                metrics_module.get(identifier)  # unknown names fail at compile, not at fit
         self.metrics = metrics
         self.weighted_metrics = weighted_metrics
         self.built = False
