@@ -6,9 +6,17 @@ import os
 os.environ.setdefault("XLA_FLAGS", "--xla_force_host_platform_device_count=2")
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
+import jax  # noqa: E402
 import pytest  # noqa: E402
 
 import neokeras  # noqa: E402
+
+# Many tests compile the same small programs; a compilation cache shared by the whole run (and
+# by the pytest-xdist workers) compiles each of them once.
+jax.config.update("jax_compilation_cache_dir",
+                  os.environ.get("NEOKERAS_TEST_JAX_CACHE", "/tmp/neokeras-test-jax-cache"))
+jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
 
 
 @pytest.fixture(autouse=True)
