@@ -11,7 +11,7 @@ A = RNG.standard_normal((3, 4)).astype("float32")
 B = RNG.standard_normal((3, 4)).astype("float32")
 
 
-def close(actual, expected, tol=1e-5):
+def assert_close(actual, expected, tol=1e-5):
     np.testing.assert_allclose(np.asarray(actual), expected, rtol=tol, atol=tol)
 
 
@@ -23,19 +23,19 @@ def close(actual, expected, tol=1e-5):
     ("flatten", np.ravel), ("zeros_like", np.zeros_like), ("ones_like", np.ones_like),
 ])
 def test_elementwise(name, ref):
-    close(getattr(K, name)(A), ref(A))
+    assert_close(getattr(K, name)(A), ref(A))
 
 
 def test_log_and_sqrt():
     x = np.abs(A) + 0.1
-    close(K.log(x), np.log(x))
-    close(K.sqrt(x), np.sqrt(x))
+    assert_close(K.log(x), np.log(x))
+    assert_close(K.sqrt(x), np.sqrt(x))
     # Keras 2 clips the argument of sqrt at 0, so negative inputs give 0 (not nan).
-    close(K.sqrt(np.array([-4.0, 0.0, 9.0], "float32")), [0.0, 0.0, 3.0])
+    assert_close(K.sqrt(np.array([-4.0, 0.0, 9.0], "float32")), [0.0, 0.0, 3.0])
 
 
 def test_round_is_half_to_even():
-    close(K.round(np.array([0.5, 1.5, 2.5, -0.5, -1.5, 0.4], "float32")),
+    assert_close(K.round(np.array([0.5, 1.5, 2.5, -0.5, -1.5, 0.4], "float32")),
           [0.0, 2.0, 2.0, -0.0, -2.0, 0.0])
 
 
@@ -52,13 +52,13 @@ def test_binary_elementwise(name):
 def test_reductions(name, axis, keepdims):
     np_axis = tuple(axis) if isinstance(axis, list) else axis
     expected = getattr(np, name)(A, axis=np_axis, keepdims=keepdims)
-    close(getattr(K, name)(A, axis=axis, keepdims=keepdims), expected)
+    assert_close(getattr(K, name)(A, axis=axis, keepdims=keepdims), expected)
 
 
 def test_std_var_are_population_statistics():
     x = np.array([1.0, 2.0, 3.0, 4.0], "float32")
-    close(K.var(x), 1.25)
-    close(K.std(x), np.sqrt(1.25))
+    assert_close(K.var(x), 1.25)
+    assert_close(K.std(x), np.sqrt(1.25))
 
 
 def test_all_any_cast_to_bool():
@@ -80,22 +80,22 @@ def test_cast_and_constant():
     np.testing.assert_array_equal(np.asarray(out), [1, -1])
     c = K.constant(2.0, shape=(2, 3))
     assert str(c.dtype) == "float32" and c.shape == (2, 3)
-    close(c, np.full((2, 3), 2.0))
+    assert_close(c, np.full((2, 3), 2.0))
     assert str(K.constant([1, 2], dtype="int32").dtype) == "int32"
 
 
 def test_clip_and_keras2_max_below_min():
-    close(K.clip(A, -0.5, 0.5), np.clip(A, -0.5, 0.5))
-    close(K.clip(A, None, 0.5), np.minimum(A, 0.5))
+    assert_close(K.clip(A, -0.5, 0.5), np.clip(A, -0.5, 0.5))
+    assert_close(K.clip(A, None, 0.5), np.minimum(A, 0.5))
     # Keras 2 raises max_value to min_value when it is smaller.
-    close(K.clip(A, 0.5, 0.1), np.full(A.shape, 0.5))
+    assert_close(K.clip(A, 0.5, 0.1), np.full(A.shape, 0.5))
 
 
 def test_concatenate_stack_expand_squeeze():
-    close(K.concatenate([A, B]), np.concatenate([A, B], axis=-1))
-    close(K.concatenate([A, B], axis=0), np.concatenate([A, B], axis=0))
-    close(K.stack([A, B]), np.stack([A, B]))
-    close(K.stack([A, B], axis=1), np.stack([A, B], axis=1))
+    assert_close(K.concatenate([A, B]), np.concatenate([A, B], axis=-1))
+    assert_close(K.concatenate([A, B], axis=0), np.concatenate([A, B], axis=0))
+    assert_close(K.stack([A, B]), np.stack([A, B]))
+    assert_close(K.stack([A, B], axis=1), np.stack([A, B], axis=1))
     assert K.expand_dims(A).shape == (3, 4, 1)
     assert K.expand_dims(A, 0).shape == (1, 3, 4)
     assert K.squeeze(np.zeros((3, 1, 4)), 1).shape == (3, 4)
@@ -104,12 +104,12 @@ def test_concatenate_stack_expand_squeeze():
 def test_dot_follows_numpy_for_nd():
     x3 = RNG.standard_normal((2, 3, 4)).astype("float32")
     w = RNG.standard_normal((4, 5)).astype("float32")
-    close(K.dot(A, w), A @ w)
-    close(K.dot(x3, w), np.dot(x3, w))
+    assert_close(K.dot(A, w), A @ w)
+    assert_close(K.dot(x3, w), np.dot(x3, w))
     y3 = RNG.standard_normal((6, 4, 5)).astype("float32")
     out = K.dot(A, y3)  # (3, 4) . (6, 4, 5) -> (3, 6, 5), Keras 2 / numpy semantics
     assert out.shape == (3, 6, 5)
-    close(out, np.dot(A, y3), 1e-4)
+    assert_close(out, np.dot(A, y3), 1e-4)
 
 
 def test_batch_dot_keras2_shapes_and_values():
@@ -117,23 +117,23 @@ def test_batch_dot_keras2_shapes_and_values():
     y = RNG.standard_normal((4, 5)).astype("float32")
     out = K.batch_dot(x, y, axes=1)
     assert out.shape == (4, 1)
-    close(out, np.sum(x * y, axis=1, keepdims=True))
+    assert_close(out, np.sum(x * y, axis=1, keepdims=True))
     assert K.batch_dot(x, y).shape == (4, 1)
     # The Keras 2 docstring example.
-    close(K.batch_dot(np.array([[1.0, 2], [3, 4]]), np.array([[5.0, 6], [7, 8]]), axes=1),
+    assert_close(K.batch_dot(np.array([[1.0, 2], [3, 4]]), np.array([[5.0, 6], [7, 8]]), axes=1),
           [[17.0], [53.0]])
     a = RNG.standard_normal((3, 20, 1)).astype("float32")
     b = RNG.standard_normal((3, 30, 20)).astype("float32")
     out = K.batch_dot(a, b, axes=(1, 2))
     assert out.shape == (3, 1, 30)
-    close(out, np.einsum("bik,bji->bkj", a, b), 1e-4)
+    assert_close(out, np.einsum("bik,bji->bkj", a, b), 1e-4)
     m = RNG.standard_normal((3, 4, 5)).astype("float32")
     n = RNG.standard_normal((3, 5, 6)).astype("float32")
-    close(K.batch_dot(m, n), m @ n, 1e-4)  # default: batched matmul
+    assert_close(K.batch_dot(m, n), m @ n, 1e-4)  # default: batched matmul
     v = RNG.standard_normal((3, 5)).astype("float32")
     out = K.batch_dot(m, v)
     assert out.shape == (3, 4)
-    close(out, np.einsum("bij,bj->bi", m, v), 1e-4)
+    assert_close(out, np.einsum("bij,bj->bi", m, v), 1e-4)
     with pytest.raises(ValueError, match="batch axis"):
         K.batch_dot(m, n, axes=(0, 1))
 
@@ -154,62 +154,62 @@ def test_shape_functions():
 
 def test_reshape_permute_transpose_flatten():
     x = np.arange(24, dtype="float32").reshape(2, 3, 4)
-    close(K.reshape(x, (4, 6)), x.reshape(4, 6))
-    close(K.reshape(x, (-1, 12)), x.reshape(-1, 12))
-    close(K.permute_dimensions(x, (2, 0, 1)), x.transpose(2, 0, 1))
-    close(K.transpose(A), A.T)
-    close(K.batch_flatten(x), x.reshape(2, 12))
-    close(K.flatten(x), x.ravel())
+    assert_close(K.reshape(x, (4, 6)), x.reshape(4, 6))
+    assert_close(K.reshape(x, (-1, 12)), x.reshape(-1, 12))
+    assert_close(K.permute_dimensions(x, (2, 0, 1)), x.transpose(2, 0, 1))
+    assert_close(K.transpose(A), A.T)
+    assert_close(K.batch_flatten(x), x.reshape(2, 12))
+    assert_close(K.flatten(x), x.ravel())
 
 
 def test_gather_rows():
     idx = np.array([2, 0, 2])
-    close(K.gather(A, idx), A[idx])
+    assert_close(K.gather(A, idx), A[idx])
 
 
 def test_pow_cumsum_cumprod():
     x = np.abs(A) + 0.5
-    close(K.pow(x, 3), x**3, 1e-4)
-    close(K.cumsum(A), np.cumsum(A, axis=0))
-    close(K.cumsum(A, axis=1), np.cumsum(A, axis=1))
-    close(K.cumprod(x, axis=1), np.cumprod(x, axis=1), 1e-4)
+    assert_close(K.pow(x, 3), x**3, 1e-4)
+    assert_close(K.cumsum(A), np.cumsum(A, axis=0))
+    assert_close(K.cumsum(A, axis=1), np.cumsum(A, axis=1))
+    assert_close(K.cumprod(x, axis=1), np.cumprod(x, axis=1), 1e-4)
 
 
 def test_hard_sigmoid_is_keras3_relu6_form():
     # Keras 3 definition relu6(x + 3) / 6 (Keras 2 used clip(0.2 x + 0.5, 0, 1)); we follow Keras 3.
     x = np.array([-4.0, -3.0, -1.0, 0.0, 1.5, 3.0, 5.0], "float32")
-    close(K.hard_sigmoid(x), np.clip(x + 3, 0, 6) / 6)
+    assert_close(K.hard_sigmoid(x), np.clip(x + 3, 0, 6) / 6)
 
 
 def test_keras2_relu_options():
     x = np.array([-2.0, -0.5, 0.0, 0.5, 1.0, 3.0, 8.0], "float32")
-    close(K.relu(x), np.maximum(x, 0))
-    close(K.relu(x, alpha=0.1), np.where(x > 0, x, 0.1 * x))
-    close(K.relu(x, max_value=2.0), np.clip(x, 0, 2))
-    close(K.relu(x, threshold=1.0), np.where(x > 1.0, x, 0.0))
-    close(K.relu(x, alpha=0.5, max_value=6.0, threshold=1.0),
+    assert_close(K.relu(x), np.maximum(x, 0))
+    assert_close(K.relu(x, alpha=0.1), np.where(x > 0, x, 0.1 * x))
+    assert_close(K.relu(x, max_value=2.0), np.clip(x, 0, 2))
+    assert_close(K.relu(x, threshold=1.0), np.where(x > 1.0, x, 0.0))
+    assert_close(K.relu(x, alpha=0.5, max_value=6.0, threshold=1.0),
           np.where(x > 1.0, np.minimum(x, 6.0), 0.5 * (x - 1.0)))
 
 
 def test_softmax_elu_l2_normalize():
     e = np.exp(A - A.max(axis=-1, keepdims=True))
-    close(K.softmax(A), e / e.sum(axis=-1, keepdims=True))
+    assert_close(K.softmax(A), e / e.sum(axis=-1, keepdims=True))
     e0 = np.exp(A - A.max(axis=0, keepdims=True))
-    close(K.softmax(A, axis=0), e0 / e0.sum(axis=0, keepdims=True))
-    close(K.elu(A, alpha=0.5), np.where(A > 0, A, 0.5 * np.expm1(A)))
-    close(K.l2_normalize(A, axis=-1), A / np.linalg.norm(A, axis=-1, keepdims=True))
-    close(K.l2_normalize(A), A / np.linalg.norm(A))
-    close(K.l2_normalize(np.zeros((2, 2), "float32"), axis=1), np.zeros((2, 2)))
+    assert_close(K.softmax(A, axis=0), e0 / e0.sum(axis=0, keepdims=True))
+    assert_close(K.elu(A, alpha=0.5), np.where(A > 0, A, 0.5 * np.expm1(A)))
+    assert_close(K.l2_normalize(A, axis=-1), A / np.linalg.norm(A, axis=-1, keepdims=True))
+    assert_close(K.l2_normalize(A), A / np.linalg.norm(A))
+    assert_close(K.l2_normalize(np.zeros((2, 2), "float32"), axis=1), np.zeros((2, 2)))
 
 
 def test_creation_functions():
     for fn in (K.ones, K.zeros):
         out = fn((2, 3))
         assert out.shape == (2, 3) and str(out.dtype) == "float32"
-    close(K.ones((2,)), [1.0, 1.0])
-    close(K.zeros((2,)), [0.0, 0.0])
-    close(K.eye(3), np.eye(3))
-    close(K.eye((2, 3)), np.eye(2, 3))
+    assert_close(K.ones((2,)), [1.0, 1.0])
+    assert_close(K.zeros((2,)), [0.0, 0.0])
+    assert_close(K.eye(3), np.eye(3))
+    assert_close(K.eye((2, 3)), np.eye(2, 3))
     assert str(K.ones((2,), dtype="int32").dtype) == "int32"
 
 
@@ -223,7 +223,7 @@ def test_variable_get_set_value():
     K.batch_set_value([(v, np.zeros((2, 2)))])
     np.testing.assert_array_equal(K.batch_get_value([v])[0], np.zeros((2, 2)))
     np.testing.assert_array_equal(K.eval(v), np.zeros((2, 2)))
-    close(K.sum(v * 1.0 + 1.0), 4.0)
+    assert_close(K.sum(v * 1.0 + 1.0), 4.0)
     with pytest.raises(ValueError, match="shape"):
         K.set_value(v, np.zeros((3, 2)))
     with pytest.raises(TypeError, match="Variable"):
@@ -243,9 +243,9 @@ def test_random_normal_uniform_statistics_and_seeds():
 
 def test_switch():
     cond = A > 0
-    close(K.switch(cond, A, -A), np.abs(A))
-    close(K.switch(True, lambda: 1.0, lambda: 2.0), 1.0)
-    close(K.switch(np.array(False), lambda: np.ones(2), lambda: np.zeros(2)), [0.0, 0.0])
+    assert_close(K.switch(cond, A, -A), np.abs(A))
+    assert_close(K.switch(True, lambda: 1.0, lambda: 2.0), 1.0)
+    assert_close(K.switch(np.array(False), lambda: np.ones(2), lambda: np.zeros(2)), [0.0, 0.0])
 
 
 def test_dropout_rate_and_scaling():
@@ -253,7 +253,7 @@ def test_dropout_rate_and_scaling():
     out = np.asarray(K.dropout(x, 0.25, seed=1))
     kept = out != 0
     assert abs(kept.mean() - 0.75) < 0.02
-    close(out[kept], np.full(kept.sum(), 1 / 0.75))
+    assert_close(out[kept], np.full(kept.sum(), 1 / 0.75))
     mask = np.asarray(K.dropout(x, 0.5, noise_shape=(200, 1), seed=2)) != 0
     assert np.all(mask == mask[:, :1])
 
@@ -262,20 +262,20 @@ def test_crossentropies_keras2_argument_order():
     eps = 1e-7
     p = np.array([[0.9, 0.1], [0.3, 0.7]], "float32")
     t = np.array([[1.0, 0.0], [0.0, 1.0]], "float32")
-    close(K.binary_crossentropy(t, p),
+    assert_close(K.binary_crossentropy(t, p),
           -(t * np.log(np.clip(p, eps, 1 - eps)) + (1 - t) * np.log(np.clip(1 - p, eps, 1))))
     logits = np.array([[2.0, -1.0], [0.5, 0.5]], "float32")
     sig = 1 / (1 + np.exp(-logits))
-    close(K.binary_crossentropy(t, logits, from_logits=True),
+    assert_close(K.binary_crossentropy(t, logits, from_logits=True),
           -(t * np.log(sig) + (1 - t) * np.log(1 - sig)))
-    close(K.categorical_crossentropy(t, p), -np.log([0.9, 0.7]))
+    assert_close(K.categorical_crossentropy(t, p), -np.log([0.9, 0.7]))
     # Unnormalized probabilities are rescaled to sum to one (Keras 2).
-    close(K.categorical_crossentropy(t, 2 * p), -np.log([0.9, 0.7]))
+    assert_close(K.categorical_crossentropy(t, 2 * p), -np.log([0.9, 0.7]))
     sm = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
-    close(K.categorical_crossentropy(t, logits, from_logits=True),
+    assert_close(K.categorical_crossentropy(t, logits, from_logits=True),
           -np.log(sm[[0, 1], [0, 1]]))
-    close(K.sparse_categorical_crossentropy(np.array([0, 1]), p), -np.log([0.9, 0.7]))
-    close(K.sparse_categorical_crossentropy(np.array([[1], [0]]), p), -np.log([0.1, 0.3]))
+    assert_close(K.sparse_categorical_crossentropy(np.array([0, 1]), p), -np.log([0.9, 0.7]))
+    assert_close(K.sparse_categorical_crossentropy(np.array([[1], [0]]), p), -np.log([0.1, 0.3]))
 
 
 def test_config_functions():
@@ -320,4 +320,4 @@ def test_functions_work_inside_a_model():
     x = np.ones((4, 2), "float32")
     logs = model.evaluate(x, np.zeros((4, 3), "float32"), verbose=0, return_dict=True)
     p = model.predict(x, verbose=0)
-    close(logs["max_abs"], np.abs(p).max(axis=-1).mean())
+    assert_close(logs["max_abs"], np.abs(p).max(axis=-1).mean())

@@ -65,7 +65,7 @@ def test_masking_layer_zeroes_and_masks_steps():
                 expected_output_shape=(2, 4, 3), expected_trainable=0)
 
 
-def _masked_vs_trimmed(model_fn):
+def _assert_masked_equals_trimmed(model_fn):
     """A padded batch through the model equals each sequence trimmed to its real length."""
     tokens = _tokens()
     model = model_fn()
@@ -76,7 +76,7 @@ def _masked_vs_trimmed(model_fn):
 
 
 def test_mask_flows_through_sequential_to_lstm():
-    _masked_vs_trimmed(lambda: keras.Sequential([
+    _assert_masked_equals_trimmed(lambda: keras.Sequential([
         layers.Embedding(10, 4, mask_zero=True), layers.Dropout(0.5), layers.LSTM(3),
         layers.Dense(2)]))
 
@@ -89,7 +89,7 @@ def test_mask_flows_through_functional_model_and_bidirectional():
         outputs = layers.GRU(2)(x)
         return keras.Model(inputs, outputs)
 
-    _masked_vs_trimmed(make)
+    _assert_masked_equals_trimmed(make)
 
 
 def test_masking_then_lstm_matches_keras():

@@ -7,13 +7,13 @@ from neokeras import ops
 from neokeras.backend import KerasTensor
 
 
-def close(actual, expected, tol=1e-5):
+def assert_close(actual, expected, tol=1e-5):
     np.testing.assert_allclose(np.asarray(actual), expected, rtol=tol, atol=tol)
 
 
 def test_one_hot():
     out = ops.one_hot(np.array([0, 2, 1]), 3)
-    close(out, np.eye(3)[[0, 2, 1]])
+    assert_close(out, np.eye(3)[[0, 2, 1]])
     assert str(out.dtype) == "float32"
     assert ops.one_hot(np.array([1]), 4, axis=0).shape == (4, 1)
 
@@ -22,8 +22,8 @@ def test_log_softmax_and_log_sigmoid():
     x = np.array([[1.0, 2.0, 3.0], [-1.0, 0.0, 50.0]], "float32")
     ref = x - x.max(-1, keepdims=True)
     ref = ref - np.log(np.exp(ref).sum(-1, keepdims=True))
-    close(ops.log_softmax(x), ref)
-    close(ops.log_sigmoid(np.array([-3.0, 0.0, 3.0])), -np.log1p(np.exp(-np.array([-3.0, 0, 3]))))
+    assert_close(ops.log_softmax(x), ref)
+    assert_close(ops.log_sigmoid(np.array([-3.0, 0.0, 3.0])), -np.log1p(np.exp(-np.array([-3.0, 0, 3]))))
 
 
 def test_crossentropies_against_numpy():
@@ -31,9 +31,9 @@ def test_crossentropies_against_numpy():
     logits = np.array([[1.0, 2.0, 0.5], [0.1, -1.0, 3.0]], "float32")
     sm = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
     expected = -np.log((t * sm).sum(-1))
-    close(ops.categorical_crossentropy(t, logits, from_logits=True), expected)
-    close(ops.categorical_crossentropy(t, sm), expected, 1e-4)
-    close(ops.sparse_categorical_crossentropy(np.array([1, 0]), logits, from_logits=True),
+    assert_close(ops.categorical_crossentropy(t, logits, from_logits=True), expected)
+    assert_close(ops.categorical_crossentropy(t, sm), expected, 1e-4)
+    assert_close(ops.sparse_categorical_crossentropy(np.array([1, 0]), logits, from_logits=True),
           expected)
     # Large logits stay finite.
     big = np.array([[1000.0, -1000.0]], "float32")
@@ -42,14 +42,14 @@ def test_crossentropies_against_numpy():
 
 
 def test_stop_gradient_and_cond_scan_loops():
-    close(ops.stop_gradient(np.array([1.0, 2.0])), [1.0, 2.0])
-    close(ops.cond(True, lambda: 1.0, lambda: 2.0), 1.0)
-    close(ops.cond(False, lambda: 1.0, lambda: 2.0), 2.0)
+    assert_close(ops.stop_gradient(np.array([1.0, 2.0])), [1.0, 2.0])
+    assert_close(ops.cond(True, lambda: 1.0, lambda: 2.0), 1.0)
+    assert_close(ops.cond(False, lambda: 1.0, lambda: 2.0), 2.0)
     carry, ys = ops.scan(lambda c, x: (c + x, c * x), 0.0, np.arange(1.0, 5.0, dtype="float32"))
-    close(carry, 10.0)
-    close(ys, [0.0, 2.0, 9.0, 24.0])
-    close(ops.fori_loop(0, 5, lambda i, v: v + i, 0), 10)
-    close(ops.while_loop(lambda v: v < 10, lambda v: v * 2, 1), 16)
+    assert_close(carry, 10.0)
+    assert_close(ys, [0.0, 2.0, 9.0, 24.0])
+    assert_close(ops.fori_loop(0, 5, lambda i, v: v + i, 0), 10)
+    assert_close(ops.while_loop(lambda v: v < 10, lambda v: v * 2, 1), 16)
 
 
 def test_compute_output_spec_with_unknown_batch():
@@ -87,4 +87,4 @@ def test_ops_match_real_keras(name):
     os.environ.setdefault("KERAS_BACKEND", "jax")
     keras = pytest.importorskip("keras")
     x = np.random.default_rng(1).standard_normal((4, 5)).astype("float32")
-    close(getattr(ops, name)(x), np.asarray(getattr(keras.ops, name)(x)), 1e-6)
+    assert_close(getattr(ops, name)(x), np.asarray(getattr(keras.ops, name)(x)), 1e-6)
