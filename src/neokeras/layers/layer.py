@@ -540,16 +540,21 @@ class Layer:
         config_ = {"name": self.name, "trainable": self.trainable,
                    "dtype": {"module": "keras", "class_name": "DTypePolicy",
                              "config": {"name": self._dtype}, "registered_name": None}}
-        if type(self).get_config is Layer.get_config and self._init_arguments:
-            auto = {k: v for k, v in self._init_arguments.items() if _is_json_like(v)}
-            if len(auto) != len(self._init_arguments):
-                skipped = sorted(set(self._init_arguments) - set(auto))
-                raise NotImplementedError(
-                    f"Layer {type(self).__name__} has constructor arguments {skipped} that are "
-                    "not plain values; implement get_config() to serialize it."
-                )
-            config_.update(auto)
+        if type(self).get_config is Layer.get_config:
+            config_.update(self._constructor_arguments())
         return config_
+
+    def _constructor_arguments(self):
+        """The recorded constructor arguments, for classes that do not define `get_config`."""
+        arguments = self._init_arguments or {}
+        auto = {k: v for k, v in arguments.items() if _is_json_like(v)}
+        if len(auto) != len(arguments):
+            skipped = sorted(set(arguments) - set(auto))
+            raise NotImplementedError(
+                f"Layer {type(self).__name__} has constructor arguments {skipped} that are "
+                "not plain values; implement get_config() to serialize it."
+            )
+        return auto
 
     @classmethod
     def from_config(cls, config):

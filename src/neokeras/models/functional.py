@@ -209,6 +209,13 @@ class Functional(Model):
     def get_config(self):
         from neokeras.saving.serialization import serialize_keras_object
 
+        if not functional_like_constructor(type(self)):
+            # A subclass with its own constructor arguments is rebuilt by calling it again.
+            config = Model.get_config(self)
+            if type(self).get_config is Functional.get_config:
+                config.update(self._constructor_arguments())
+            return config
+
         node_ids = {}  # id(node) -> index among that layer's nodes in this model
         for layer in self._graph_layers:
             for index, node in enumerate(self._model_nodes_of(layer)):
@@ -258,6 +265,17 @@ class Functional(Model):
     def from_config(cls, config, custom_objects=None, safe_mode=True):
         """Rebuilds the model; reads Keras 3 (`args`/`kwargs`) and Keras 2 (nested list) nodes."""
         return _functional_from_config(cls, config, custom_objects, safe_mode)
+
+
+def functional_like_constructor(cls):
+    """Whether `cls(inputs, outputs, name=..., trainable=...)` rebuilds an instance of `cls`."""
+    import inspect
+
+    parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    kinds = {p.kind for p in parameters}
+    if {inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD} <= kinds:
+        return True
+    return [p.name for p in parameters[:2]] == ["inputs", "outputs"]
 
 
 def _serialize_layer(layer):

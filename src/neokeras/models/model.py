@@ -10,6 +10,7 @@ from neokeras.backend.common.keras_tensor import KerasTensor
 from neokeras.backend.common.stateless_scope import current_stateless_scope
 from neokeras.layers.layer import Layer
 from neokeras.trainers.trainer import Trainer
+from neokeras.trainers.trainer import _pad_inference_batch
 from neokeras.utils import tree
 
 
@@ -22,15 +23,26 @@ class Model(Trainer, Layer):
     """
 
     def __new__(cls, *args, **kwargs):
-        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
+        if cls is Model and _functional_arguments(args, kwargs):
             from neokeras.models.functional import Functional
 
             return Functional.__new__(Functional, *args, **kwargs)
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
-        if type(self) is Model and (args or "inputs" in kwargs):
-            raise TypeError("Model(inputs, outputs) needs both `inputs` and `outputs`.")
+        from neokeras.models.functional import Functional
+
+        if _functional_arguments(args, kwargs) and not isinstance(self, Functional):
+            # A subclass that calls `super().__init__(inputs, outputs)`: this instance becomes a
+            # Functional one (user methods still come first); the class itself is left as is.
+            self.__class__ = _functional_variant(type(self))
+            Functional.__init__(self, *args, **kwargs)
+            return
+        if args or "inputs" in kwargs or "outputs" in kwargs:
+            raise TypeError(
+                f"{type(self).__name__}(): a functional model needs both `inputs` and `outputs` "
+                f"(Model(inputs, outputs)). Received {len(args)} positional argument(s) and "
+                f"keyword(s) {sorted(k for k in kwargs if k in ('inputs', 'outputs'))}.")
         trainable = kwargs.pop("trainable", True)
         name = kwargs.pop("name", None)
         dtype = kwargs.pop("dtype", None)
@@ -67,13 +79,32 @@ class Model(Trainer, Layer):
 
     def _jitted_call(self, inputs, training):
         """`model(x)` on arrays: one cached compiled forward instead of op-by-op dispatch."""
-        inputs = self._convert_inputs(inputs)
+        rows = None
+        if not training:
+            # Inference on varying batch sizes: pad (numpy inputs on the host) to a few bucket
+            # sizes so as not to compile one program per row count. Never in training, where
+            # batch statistics and losses see every row.
+            padded, rows = _pad_inference_batch(self, inputs)
+        if rows is None:
+            inputs = self._convert_inputs(inputs)
         self._check_input_spec(inputs)
         forward = self._function("forward")
-        outputs, non_trainable, added_losses = forward(
-            self._state_values(self.trainable_variables),
-            self._state_values(self.non_trainable_variables), inputs, training)
-        self._write_values(self.non_trainable_variables, non_trainable)
+        trainable = self._state_values(self.trainable_variables)
+        non_trainable = self._state_values(self.non_trainable_variables)
+        if rows is not None:
+            outputs, new_non_trainable, added_losses = forward(
+                trainable, non_trainable, self._convert_inputs(padded), training)
+            if added_losses:
+                # `add_loss` values may sum or average over the batch, padding rows included.
+                self._inference_padding_unsafe = True
+                rows = None
+                inputs = self._convert_inputs(inputs)
+            else:
+                outputs = tree.map_structure(lambda a: a[:rows], outputs)
+        if rows is None:
+            outputs, new_non_trainable, added_losses = forward(
+                trainable, non_trainable, inputs, training)
+        self._write_values(self.non_trainable_variables, new_non_trainable)
         # The compiled call's `add_loss` values come back as arrays; keep them on the model
         # so that `model.losses` reflects this call, as after an eager call.
         self._clear_losses()
@@ -115,11 +146,13 @@ class Model(Trainer, Layer):
         return super().count_params()
 
     @classmethod
-    def from_config(cls, config, custom_objects=None):
-        if "input_layers" in config and "output_layers" in config:
-            from neokeras.models.functional import Functional
+    def from_config(cls, config, custom_objects=None, safe_mode=True):
+        from neokeras.models import functional
 
-            return Functional.from_config(config, custom_objects=custom_objects)
+        if "input_layers" in config and "output_layers" in config and (
+                cls is Model or functional.functional_like_constructor(cls)):
+            target = functional.Functional if cls is Model else cls
+            return functional._functional_from_config(target, config, custom_objects, safe_mode)
         return cls(**config)
 
     def get_compile_config(self):
@@ -159,6 +192,24 @@ class Model(Trainer, Layer):
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _functional_arguments(args, kwargs):
+    """Whether constructor arguments name both the inputs and the outputs of a graph."""
+    return len(args) >= 2 or "outputs" in kwargs and (len(args) == 1 or "inputs" in kwargs)
+
+
+def _functional_variant(cls):
+    """`cls` with `Functional` behind it in the MRO, made once per class."""
+    from neokeras.models.functional import Functional
+
+    variant = cls.__dict__.get("_functional_variant")
+    if variant is None:
+        variant = type(cls.__name__, (cls, Functional), {
+            "__module__": cls.__module__, "__qualname__": cls.__qualname__,
+            "__doc__": cls.__doc__, "_functional_origin": cls})
+        cls._functional_variant = variant
+    return variant
 
 
 def _is_shape(value):

@@ -49,6 +49,8 @@ def in_safe_mode():
 def _public_parts(obj):
     """(module, class_name, registered_name) for a class or function."""
     target = obj if isinstance(obj, type) or callable(obj) and not hasattr(obj, "get_config") else type(obj)
+    # A functional subclass instance runs as a hidden subclass of the user's class.
+    target = vars(target).get("_functional_origin", target) if isinstance(target, type) else target
     public = api_export.get_registered_name(target)
     if object_registration.is_registered(target):
         module = getattr(target, "__module__", None)
