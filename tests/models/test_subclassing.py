@@ -137,3 +137,123 @@ def test_custom_test_step_is_used_by_evaluate():
     x, y = _data()
     logs = model.evaluate(x, y, verbose=0, return_dict=True, batch_size=64)
     assert logs["mean_target"] == pytest.approx(float(y.mean()), rel=1e-5)
+
+
+# ---------------------------------------------------------------------- functional subclasses
+class TwoLayer(keras.Model):
+    """A functional subclass with its own constructor argument and an extra attribute."""
+
+    def __init__(self, units=4, **kwargs):
+        inputs = keras.Input((3,), name="x")
+        hidden = keras.layers.Dense(units, activation="relu", name="hidden")(inputs)
+        outputs = keras.layers.Dense(1, name="out")(hidden)
+        super().__init__(inputs, outputs, **kwargs)
+        self.units = units
+
+    def describe(self):
+        return f"{self.name}: {self.units} hidden units"
+
+
+@keras.saving.register_keras_serializable(package="test_subclassing")
+class Passthrough(keras.Model):
+    """A functional subclass with a functional-like constructor (registered)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tag = "passthrough"
+
+
+def _passthrough():
+    inputs = keras.Input((3,), name="x")
+    return Passthrough(inputs=inputs, outputs=keras.layers.Dense(2, name="d")(inputs), name="p")
+
+
+def _numpy_two_layer(model, x):
+    (w1, b1), (w2, b2) = [layer.get_weights() for layer in model.layers[1:]]
+    return np.maximum(x @ w1 + b1, 0) @ w2 + b2
+
+
+def test_functional_subclass_construction():
+    model = TwoLayer(units=5, name="two")
+    assert isinstance(model, TwoLayer) and isinstance(model, keras.Model)
+    assert type(model).__name__ == "TwoLayer" and model.name == "two" and model.built
+    assert [layer.name for layer in model.layers] == ["x", "hidden", "out"]
+    assert model.input_shape == (None, 3) and model.output_shape == (None, 1)
+    assert model.describe() == "two: 5 hidden units"
+    # 3*5+5 + 5*1+1 weights, from the graph; the user's class itself is left unchanged.
+    assert model.count_params() == 26
+    assert TwoLayer.__bases__ == (keras.Model,)
+    passthrough = _passthrough()
+    assert passthrough.tag == "passthrough" and passthrough.output_shape == (None, 2)
+
+
+def test_functional_subclass_fit_lowers_loss_and_predict_runs_the_graph():
+    x, y = _data()
+    model = TwoLayer(units=8)
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    history = model.fit(x, y, epochs=5, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    expected = _numpy_two_layer(model, x)
+    np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(np.asarray(model(x[:4])), expected[:4], rtol=1e-5, atol=1e-5)
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(np.mean((expected - y) ** 2), rel=1e-4)
+
+
+def test_functional_subclass_summary_lists_the_graph():
+    lines = []
+    TwoLayer(units=5, name="two").summary(print_fn=lines.append)
+    text = "\n".join(lines)
+    assert '"two"' in text and "hidden (Dense)" in text and "out (Dense)" in text
+    assert "Total params: 26" in text
+
+
+def test_functional_subclass_configs():
+    # Own constructor arguments: the config holds them and from_config calls the class again.
+    config = TwoLayer(units=5, name="two").get_config()
+    assert config["units"] == 5 and config["name"] == "two" and "layers" not in config
+    clone = TwoLayer.from_config(config)
+    assert isinstance(clone, TwoLayer) and clone.units == 5 and clone.name == "two"
+    # A functional-like constructor: the config is the graph's, as for Model(inputs, outputs).
+    model = _passthrough()
+    plain = keras.Model(model.inputs, model.outputs, name="p")
+    assert model.get_config() == plain.get_config()
+    rebuilt = Passthrough.from_config(model.get_config())
+    assert type(rebuilt).__name__ == "Passthrough" and isinstance(rebuilt, Passthrough)
+    assert rebuilt.tag == "passthrough" and [layer.name for layer in rebuilt.layers] == ["x", "d"]
+
+
+def test_functional_subclass_keras_round_trip(tmp_path):
+    x, y = _data()
+    model = TwoLayer(units=6, name="two")
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    model.fit(x, y, epochs=1, batch_size=32, verbose=0)
+    model.save(tmp_path / "two.keras")
+    with pytest.raises(ValueError, match="TwoLayer"):
+        keras.saving.load_model(tmp_path / "two.keras")
+    loaded = keras.saving.load_model(tmp_path / "two.keras", custom_objects={"TwoLayer": TwoLayer})
+    assert isinstance(loaded, TwoLayer) and loaded.units == 6 and loaded.name == "two"
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=1e-6, atol=1e-6)
+    assert loaded.compiled and loaded.optimizer.iterations.numpy() == 2
+    # A registered class needs no custom_objects.
+    passthrough = _passthrough()
+    passthrough.save(tmp_path / "p.keras")
+    again = keras.saving.load_model(tmp_path / "p.keras")
+    assert isinstance(again, Passthrough) and again.tag == "passthrough"
+    np.testing.assert_allclose(again.predict(x, verbose=0), passthrough.predict(x, verbose=0),
+                               rtol=1e-6, atol=1e-6)
+
+
+def test_functional_model_needs_inputs_and_outputs():
+    inputs = keras.Input((3,))
+    with pytest.raises(TypeError, match="both `inputs` and `outputs`"):
+        keras.Model(inputs)
+    with pytest.raises(TypeError, match="both `inputs` and `outputs`"):
+        keras.Model(inputs=inputs)
+
+    class HalfFunctional(keras.Model):
+        def __init__(self):
+            super().__init__(keras.Input((3,)))
+
+    with pytest.raises(TypeError, match=r"HalfFunctional\(\).*both `inputs` and `outputs`"):
+        HalfFunctional()

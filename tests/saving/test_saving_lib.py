@@ -75,7 +75,7 @@ def test_save_model_function_and_overwrite_flag(tmp_path):
         nk.saving.save_model(model, path, overwrite=False)
     with pytest.raises(ValueError, match=r"\.keras"):
         model.save(tmp_path / "m.bin")
-    with pytest.raises(NotImplementedError, match="zipped=False"):
+    with pytest.raises(ValueError, match="zipped=False"):
         model.save(tmp_path / "dir.keras", zipped=False)
     model.save(tmp_path / "m.bin", save_format="h5")
     assert nk.models.load_model(tmp_path / "m.bin").layers[0].units == 4

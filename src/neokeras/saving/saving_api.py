@@ -31,7 +31,8 @@ def save_model(model, filepath, overwrite=True, zipped=None, include_optimizer=T
         model: The model to save.
         filepath: Destination; the extension picks the format.
         overwrite: Whether to replace an existing file.
-        zipped: Only the zipped archive (None or True) is supported.
+        zipped: `False` writes an unzipped directory (`config.json`, `metadata.json`,
+            `model.weights.h5`) at `filepath`, which must then not end in `.keras`.
         include_optimizer: For `.h5`, whether to store the compile config and optimizer state.
         save_format: `"keras"` or `"h5"` to override the extension (Keras 2 argument).
     """
@@ -42,9 +43,13 @@ def save_model(model, filepath, overwrite=True, zipped=None, include_optimizer=T
     if not overwrite and os.path.exists(path):
         raise FileExistsError(f"'{path}' exists and overwrite=False.")
     if zipped is False:
-        raise NotImplementedError(
-            "save_model(zipped=False) (an unzipped directory) is not supported; save to a "
-            "`.keras` file instead.")
+        if path.endswith(".keras") or save_format not in (None, "keras"):
+            raise ValueError(
+                "With zipped=False the model is saved as a directory: pass a path that does "
+                f"not end in `.keras` and no save_format. Received: filepath={path}, "
+                f"save_format={save_format}")
+        _check_built(model)
+        return saving_lib.save_model_dir(model, path)
     if save_format in ("h5", "keras2-h5") or path.endswith((".h5", ".hdf5")) and save_format is None:
         if path.endswith(".weights.h5"):
             raise ValueError(f"'{path}' is a weights file name; use model.save_weights() for it.")
@@ -53,17 +58,21 @@ def save_model(model, filepath, overwrite=True, zipped=None, include_optimizer=T
         raise ValueError(
             f"Cannot tell the format of '{path}': use a name ending in `.keras` (Keras 3 "
             "archive) or `.h5` (legacy HDF5).")
+    _check_built(model)
+    saving_lib.save_model(model, path)
+
+
+def _check_built(model):
     if not model.built:
         raise ValueError(f"Model '{model.name}' is not built yet; build it or call it on data "
                          "before saving.")
-    saving_lib.save_model(model, path)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Loads a model saved as `.keras` (Keras 3 or neokeras) or legacy `.h5` (Keras 2 or 3).
 
     Args:
-        filepath: The file.
+        filepath: The file, or a directory written by `save(..., zipped=False)`.
         custom_objects: `{name: class_or_function}` for custom objects in the file.
         compile: Whether to compile the model from the saved compile config.
         safe_mode: Refuse serialized lambdas (Python code) in the file.
@@ -72,7 +81,10 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     if not os.path.exists(path):
         raise FileNotFoundError(f"No such file: '{path}'.")
     if os.path.isdir(path):
-        raise ValueError(f"'{path}' is a directory; expected a .keras or .h5 file.")
+        if os.path.isfile(os.path.join(path, saving_lib.CONFIG_FILENAME)):
+            return saving_lib.load_model(path, custom_objects, compile, safe_mode)
+        raise ValueError(f"'{path}' is a directory without a '{saving_lib.CONFIG_FILENAME}'; "
+                         "expected a .keras or .h5 file or a model saved with zipped=False.")
     kind = _sniff(path)
     if kind == "zip":
         return saving_lib.load_model(path, custom_objects, compile, safe_mode)

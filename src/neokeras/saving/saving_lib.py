@@ -11,7 +11,9 @@ import datetime
 import io
 import json
 import os
+import shutil
 import tempfile
+import uuid
 import warnings
 import zipfile
 
@@ -269,6 +271,81 @@ def save_model(model, filepath):
     atomic_write(filepath, write)
 
 
+# ---------------------------------------------------------------------- unzipped directories
+# What a directory written by `save(zipped=False)` may hold (Keras also makes an `assets` folder).
+_DIR_ENTRIES = frozenset(_MEMBERS + ("assets",))
+
+
+def save_model_dir(model, dirpath):
+    """Writes `model` unzipped: a directory holding the three members of a `.keras` archive.
+
+    The files go into a new sibling directory that is then renamed onto `dirpath`, so a failed
+    save leaves any previous model there intact.
+    """
+    dirpath = os.path.abspath(os.fspath(dirpath))
+    if os.path.lexists(dirpath) and not _is_model_dir(dirpath):
+        raise ValueError(
+            f"'{dirpath}' exists and is not a saved model directory (it may only hold "
+            f"{sorted(_DIR_ENTRIES)}); refusing to replace it.")
+    config = json.dumps(model_config(model))
+    metadata = json.dumps(_metadata())
+    h5py = h5_utils.require_h5py()
+    parent, base = os.path.split(dirpath)
+    tmp = os.path.join(parent, f".{base}.{uuid.uuid4().hex}.tmp")
+    os.mkdir(tmp)
+    try:
+        for name, text in ((METADATA_FILENAME, metadata), (CONFIG_FILENAME, config)):
+            with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
+                f.write(text)
+        with h5py.File(os.path.join(tmp, WEIGHTS_FILENAME), "w") as f:
+            write_weights(model, f)
+        _replace_dir(tmp, dirpath)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _is_model_dir(path):
+    return os.path.isdir(path) and not os.path.islink(path) \
+        and set(os.listdir(path)) <= _DIR_ENTRIES
+
+
+def _replace_dir(new, target):
+    """Renames directory `new` onto `target`, moving an existing `target` aside first."""
+    if not os.path.lexists(target):
+        os.rename(new, target)
+        return
+    old = f"{new}.old"
+    os.rename(target, old)
+    try:
+        os.rename(new, target)
+    except BaseException:
+        os.rename(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def read_model_dir(dirpath):
+    """(config, weights file path) of a directory written by `save(zipped=False)`."""
+    config_path = os.path.join(dirpath, CONFIG_FILENAME)
+    size = os.path.getsize(config_path)
+    if size > MAX_JSON_BYTES:
+        raise h5_utils.UnsafeFileError(f"'{config_path}' is too large ({size} bytes).")
+    with open(config_path, "rb") as f:
+        data = f.read(MAX_JSON_BYTES + 1)
+    try:
+        config = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"'{config_path}' is not valid JSON ({error}).") from error
+    weights = os.path.join(dirpath, WEIGHTS_FILENAME)
+    if not os.path.isfile(weights):
+        names = sorted(os.listdir(dirpath))
+        hint = (" It stores its weights as model.weights.npz, which holds pickled objects; "
+                "neokeras never unpickles files." if "model.weights.npz" in names else "")
+        raise ValueError(f"'{dirpath}' holds no '{WEIGHTS_FILENAME}' (entries: {names[:10]}).{hint}")
+    return config, weights
+
+
 def open_archive(filepath):
     """Opens a `.keras` zip after checking member names and sizes; returns (zipfile, names)."""
     try:
@@ -324,15 +401,18 @@ def read_json_member(zf, name):
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """Loads a `.keras` archive written by neokeras or Keras 3."""
+    """Loads a `.keras` archive, or an unzipped model directory, written by neokeras or Keras 3."""
     from neokeras.saving import legacy
     from neokeras.saving.object_registration import custom_object_scope
     from neokeras.saving.serialization import SafeModeScope, deserialize_keras_object
 
-    zf, names = open_archive(filepath)
-    with zf:
-        config = read_json_member(zf, CONFIG_FILENAME)
-        weights = _weights_member(zf, names, filepath)
+    if os.path.isdir(filepath):
+        config, weights = read_model_dir(filepath)
+    else:
+        zf, names = open_archive(filepath)
+        with zf:
+            config = read_json_member(zf, CONFIG_FILENAME)
+            weights = _weights_member(zf, names, filepath)
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"'{filepath}': config.json does not describe a model.")
     config = legacy.normalize_config(config)
