@@ -120,3 +120,31 @@ def test_real_keras_loads_our_directory_and_we_load_its(tmp_path, real_keras):
     # Our save may replace a directory Keras wrote.
     model.save(tmp_path / "keras_dir", zipped=False)
     assert sorted(os.listdir(tmp_path / "keras_dir")) == FILES
+
+
+def test_functional_subclass_directory_loads_in_real_keras_and_back(tmp_path, real_keras):
+    class Tagged(nk.Model):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.tag = "ours"
+
+    class KerasTagged(real_keras.Model):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.tag = "theirs"
+
+    inputs = nk.Input((3,))
+    model = Tagged(inputs, nk.layers.Dense(2)(nk.layers.Dense(4, activation="relu")(inputs)))
+    x = np.random.default_rng(2).normal(size=(4, 3)).astype("float32")
+    model.save(tmp_path / "ours", zipped=False)
+    # Keras finds an unregistered custom class through custom_objects by its registered_name.
+    assert json.loads((tmp_path / "ours/config.json").read_text())["registered_name"] == "Tagged"
+    theirs = real_keras.saving.load_model(tmp_path / "ours", custom_objects={"Tagged": KerasTagged})
+    assert theirs.tag == "theirs"
+    np.testing.assert_allclose(np.asarray(theirs.predict(x, verbose=0)),
+                               model.predict(x, verbose=0), rtol=1e-6, atol=1e-6)
+    theirs.save(tmp_path / "theirs", zipped=False)
+    back = nk.saving.load_model(tmp_path / "theirs", custom_objects={"KerasTagged": Tagged})
+    assert isinstance(back, Tagged) and back.tag == "ours"
+    np.testing.assert_allclose(back.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=1e-6, atol=1e-6)

@@ -160,7 +160,8 @@ class Model(Trainer, Layer):
 
     # ------------------------------------------------------------------ saving
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
-        """Saves the model: `.keras` (Keras 3 archive) or `.h5` (legacy Keras 2 HDF5)."""
+        """Saves the model: `.keras` (Keras 3 archive), `.h5` (legacy Keras 2 HDF5), or with
+        `zipped=False` a directory holding the archive's three files."""
         from neokeras.saving import saving_api
 
         saving_api.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)

@@ -60,7 +60,10 @@ def _public_parts(obj):
         module, _, name = public.rpartition(".")
         return module, name, None
     module = getattr(target, "__module__", None)
-    return (None if module == "__main__" else module), target.__name__, None
+    # Keras names an unregistered custom class by its class name (it looks custom_objects up
+    # by registered_name); plain functions keep None and are written as "function".
+    registered = target.__name__ if isinstance(target, type) else None
+    return (None if module == "__main__" else module), target.__name__, registered
 
 
 def serialize_keras_object(obj):
