@@ -610,7 +610,7 @@ class Trainer:
         if isinstance(x, np.ndarray) and not callbacks and 0 < x.shape[0] <= batch_size \
                 and self.built:
             # Small-input fast path: no adapter, no callbacks, one compiled call.
-            return self.predict_on_batch(x)
+            return self._predict_small_batch(x, batch_size)
         if is_batch_data(x):
             return self._predict_batches(BatchDataAdapter(x, steps, "predict"), verbose,
                                          callbacks)
@@ -664,15 +664,27 @@ class Trainer:
         return result
 
     def predict_on_batch(self, x):
-        """Returns the outputs for one batch `x` as numpy arrays (one compiled call)."""
-        x = tree.map_structure(lambda a: backend.convert_to_tensor(a), _standardize_input(x))
+        """Returns the outputs for one batch `x` as numpy arrays (one compiled call).
+
+        The batch is padded with zero rows to the next power of two (and the outputs cut back),
+        so that batches of varying size reuse a few compiled programs; models with stateful
+        layers are not padded, as the padding rows would change their carried state.
+        """
+        return self._predict_small_batch(x, None)
+
+    def _predict_small_batch(self, x, cap):
+        x = _standardize_input(x)
         if not self.built:
-            self._build_from_arrays(x)
+            self._build_from_arrays(tree.map_structure(backend.convert_to_tensor, x))
+        x, rows = _pad_inference_batch(self, x, cap)
+        x = tree.map_structure(lambda a: backend.convert_to_tensor(a), x)
         out, non_trainable = self._function("predict")(
             self._state_values(self.trainable_variables),
             self._state_values(self.non_trainable_variables), x)
         self._write_values(self.non_trainable_variables, non_trainable)
-        return tree.map_structure(np.asarray, out)
+        if rows is None:
+            return tree.map_structure(np.asarray, out)
+        return tree.map_structure(lambda a: np.asarray(a)[:rows], out)
 
     # ------------------------------------------------------------------ single batches
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
@@ -765,6 +777,56 @@ def _pad_rows(rows, size):
 def _pad_batch(array, size):
     padding = np.zeros((size - array.shape[0],) + array.shape[1:], dtype=array.dtype)
     return np.concatenate([array, padding], axis=0)
+
+
+# Without a batch-size cap, larger batches are not padded: a power of two could double their
+# compute, and their compile time is small next to it.
+_MAX_UNCAPPED_BUCKET = 1024
+
+
+def _bucket_size(rows, cap=None):
+    """The row count an inference call on `rows` rows is padded to: the next power of two, at
+    most `cap` (but never below `rows`), so that calls on 1, 2, 3, ... rows share
+    log2(cap) + 1 compiled programs instead of one per row count."""
+    if cap is None and rows > _MAX_UNCAPPED_BUCKET:
+        return rows
+    size = 1 << max(rows - 1, 0).bit_length()
+    return size if cap is None else max(min(size, cap), rows)
+
+
+def _batch_rows(inputs):
+    """The leading dimension shared by every array in `inputs`, or None if they differ."""
+    rows = {getattr(a, "shape", ())[:1] for a in tree.flatten(inputs)}
+    if len(rows) != 1:
+        return None
+    (row,) = rows
+    return row[0] if row and isinstance(row[0], int) else None
+
+
+def _pads_inference_batches(model):
+    """Whether `model`'s inference outputs stay exact when zero rows are appended to the
+    batch. Not so for a model with a stateful layer (the padding rows would advance carried
+    states), nor for one whose inputs fix the batch size."""
+    if getattr(model, "_inference_padding_unsafe", False):
+        return False
+    if any(getattr(layer, "stateful", False) for layer in model._flatten_layers()):
+        return False
+    inputs = getattr(model, "inputs", None) or []
+    return all(getattr(t, "shape", (None,))[:1] in ((None,), ()) for t in inputs)
+
+
+def _pad_inference_batch(model, inputs, cap=None):
+    """`(padded_inputs, rows)`: `inputs` with zero rows appended up to `_bucket_size`, and the
+    original row count to slice the outputs back to (None when nothing was padded)."""
+    rows = _batch_rows(inputs)
+    if not rows:
+        return inputs, None
+    size = _bucket_size(rows, cap)
+    if size == rows or not _pads_inference_batches(model):
+        return inputs, None
+    # Padding on the host: a device op would itself compile once per row count.
+    padded = tree.map_structure(lambda a: _pad_batch(backend.convert_to_numpy(a), size), inputs)
+    return padded, rows
 
 
 def _concatenate_outputs(outputs):
