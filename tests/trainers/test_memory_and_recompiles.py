@@ -126,6 +126,20 @@ def test_add_loss_in_inference_sees_only_the_real_rows():
         np.testing.assert_allclose(float(model.losses[0]), 0.5 * np.abs(x).sum() / 3, rtol=1e-6)
 
 
+class _BatchSum(neokeras.Model):
+    def call(self, inputs, training=None):
+        return neokeras.ops.sum(inputs)
+
+
+def test_model_reducing_over_the_batch_is_not_padded():
+    model = _BatchSum()
+    model.build((None, 2))
+    x = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], "float32")
+    for _ in range(2):
+        np.testing.assert_allclose(np.asarray(model(x)), 21.0)
+        np.testing.assert_allclose(model.predict_on_batch(x), 21.0)
+
+
 class _StatefulRNN(neokeras.Model):
     def __init__(self):
         super().__init__()

@@ -10,6 +10,7 @@ from neokeras.backend.common.keras_tensor import KerasTensor
 from neokeras.backend.common.stateless_scope import current_stateless_scope
 from neokeras.layers.layer import Layer
 from neokeras.trainers.trainer import Trainer
+from neokeras.trainers.trainer import _batch_rows
 from neokeras.trainers.trainer import _pad_inference_batch
 from neokeras.utils import tree
 
@@ -94,8 +95,9 @@ class Model(Trainer, Layer):
         if rows is not None:
             outputs, new_non_trainable, added_losses = forward(
                 trainable, non_trainable, self._convert_inputs(padded), training)
-            if added_losses:
-                # `add_loss` values may sum or average over the batch, padding rows included.
+            if added_losses or _batch_rows(outputs) != _batch_rows(padded):
+                # `add_loss` values may sum or average over the batch, padding rows included;
+                # outputs without the batch dimension were reduced over it.
                 self._inference_padding_unsafe = True
                 rows = None
                 inputs = self._convert_inputs(inputs)

@@ -676,15 +676,22 @@ class Trainer:
         x = _standardize_input(x)
         if not self.built:
             self._build_from_arrays(tree.map_structure(backend.convert_to_tensor, x))
-        x, rows = _pad_inference_batch(self, x, cap)
-        x = tree.map_structure(lambda a: backend.convert_to_tensor(a), x)
-        out, non_trainable = self._function("predict")(
-            self._state_values(self.trainable_variables),
-            self._state_values(self.non_trainable_variables), x)
-        self._write_values(self.non_trainable_variables, non_trainable)
-        if rows is None:
-            return tree.map_structure(np.asarray, out)
-        return tree.map_structure(lambda a: np.asarray(a)[:rows], out)
+        padded, rows = _pad_inference_batch(self, x, cap)
+        predict_fn = self._function("predict")
+        trainable = self._state_values(self.trainable_variables)
+        non_trainable = self._state_values(self.non_trainable_variables)
+        if rows is not None:
+            padded = tree.map_structure(backend.convert_to_tensor, padded)
+            out, new_non_trainable = predict_fn(trainable, non_trainable, padded)
+            # Outputs without the padded batch dimension were reduced over it.
+            if _batch_rows(out) == _batch_rows(padded):
+                self._write_values(self.non_trainable_variables, new_non_trainable)
+                return tree.map_structure(lambda a: np.asarray(a)[:rows], out)
+            self._inference_padding_unsafe = True
+        x = tree.map_structure(backend.convert_to_tensor, x)
+        out, new_non_trainable = predict_fn(trainable, non_trainable, x)
+        self._write_values(self.non_trainable_variables, new_non_trainable)
+        return tree.map_structure(np.asarray, out)
 
     # ------------------------------------------------------------------ single batches
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
@@ -806,7 +813,10 @@ def _batch_rows(inputs):
 def _pads_inference_batches(model):
     """Whether `model`'s inference outputs stay exact when zero rows are appended to the
     batch. Not so for a model with a stateful layer (the padding rows would advance carried
-    states), nor for one whose inputs fix the batch size."""
+    states), nor for one whose inputs fix the batch size, nor for one found to reduce over
+    the batch or to `add_loss` in inference (`_inference_padding_unsafe`). A model that mixes
+    rows without changing the output shape cannot be detected; Keras's `predict` pads its last
+    batch under the same assumption."""
     if getattr(model, "_inference_padding_unsafe", False):
         return False
     if any(getattr(layer, "stateful", False) for layer in model._flatten_layers()):
