@@ -12,6 +12,7 @@ import time
 import numpy as np
 
 from neokeras import backend
+from neokeras import config
 from neokeras import optimizers as optimizers_module
 from neokeras.backend.common.keras_tensor import KerasTensor
 from neokeras.backend.common.stateless_scope import StatelessScope
@@ -676,19 +677,20 @@ class Trainer:
         x = _standardize_input(x)
         if not self.built:
             self._build_from_arrays(tree.map_structure(backend.convert_to_tensor, x))
+        self._check_input_spec(x)  # before padding, so errors show the caller's shape
         padded, rows = _pad_inference_batch(self, x, cap)
         predict_fn = self._function("predict")
         trainable = self._state_values(self.trainable_variables)
         non_trainable = self._state_values(self.non_trainable_variables)
         if rows is not None:
-            padded = tree.map_structure(backend.convert_to_tensor, padded)
+            padded = tree.map_structure(_host_or_device_array, padded)
             out, new_non_trainable = predict_fn(trainable, non_trainable, padded)
             # Outputs without the padded batch dimension were reduced over it.
             if _batch_rows(out) == _batch_rows(padded):
                 self._write_values(self.non_trainable_variables, new_non_trainable)
                 return tree.map_structure(lambda a: np.asarray(a)[:rows], out)
             self._inference_padding_unsafe = True
-        x = tree.map_structure(backend.convert_to_tensor, x)
+        x = tree.map_structure(_host_or_device_array, x)
         out, new_non_trainable = predict_fn(trainable, non_trainable, x)
         self._write_values(self.non_trainable_variables, new_non_trainable)
         return tree.map_structure(np.asarray, out)
@@ -789,6 +791,20 @@ def _pad_batch(array, size):
 # Without a batch-size cap, larger batches are not padded: a power of two could double their
 # compute, and their compile time is small next to it.
 _MAX_UNCAPPED_BUCKET = 1024
+
+
+def _host_or_device_array(x):
+    """Device arrays as they are; anything else as a numpy array in the backend's dtypes. The
+    compiled function takes numpy arguments directly, which is much cheaper than an explicit
+    transfer per call."""
+    if backend.is_tensor(x):
+        return x
+    x = np.asarray(x)
+    if x.dtype == np.float64:
+        return x.astype(config.floatx())
+    if x.dtype == np.int64:
+        return x.astype("int32")
+    return x
 
 
 def _bucket_size(rows, cap=None):
