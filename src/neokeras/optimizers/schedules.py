@@ -35,8 +35,31 @@ def _float_step(step):
     return ops.cast(step, "float32")
 
 
+class _PeriodicDecay(LearningRateSchedule):
+    """Shared by the schedules that decay `initial_learning_rate` by `decay_rate` per
+    `decay_steps` (continuously, or in whole periods with `staircase`)."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
+                 name=None):
+        _check_positive(type(self).__name__, "decay_steps", decay_steps)
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name or type(self).__name__
+
+    def _periods(self, step):
+        periods = _float_step(step) / self.decay_steps
+        return ops.floor(periods) if self.staircase else periods
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
+                "staircase": self.staircase, "name": self.name}
+
+
 @keras_name("keras.optimizers.schedules.ExponentialDecay")
-class ExponentialDecay(LearningRateSchedule):
+class ExponentialDecay(_PeriodicDecay):
     """`initial_learning_rate * decay_rate ^ (step / decay_steps)`.
 
     Args:
@@ -47,25 +70,9 @@ class ExponentialDecay(LearningRateSchedule):
         name: Name of the schedule.
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="ExponentialDecay"):
-        _check_positive("ExponentialDecay", "decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-
     def __call__(self, step):
-        p = _float_step(step) / self.decay_steps
-        if self.staircase:
-            p = ops.floor(p)
-        return self.initial_learning_rate * ops.power(ops.cast(self.decay_rate, "float32"), p)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+        decay_rate = ops.cast(self.decay_rate, "float32")
+        return self.initial_learning_rate * ops.power(decay_rate, self._periods(step))
 
 
 @keras_name("keras.optimizers.schedules.PiecewiseConstantDecay")
@@ -144,7 +151,7 @@ class PolynomialDecay(LearningRateSchedule):
 
 
 @keras_name("keras.optimizers.schedules.InverseTimeDecay")
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_PeriodicDecay):
     """`initial_learning_rate / (1 + decay_rate * step / decay_steps)`.
 
     Args:
@@ -155,25 +162,8 @@ class InverseTimeDecay(LearningRateSchedule):
         name: Name of the schedule.
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="InverseTimeDecay"):
-        _check_positive("InverseTimeDecay", "decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-
     def __call__(self, step):
-        p = _float_step(step) / self.decay_steps
-        if self.staircase:
-            p = ops.floor(p)
-        return self.initial_learning_rate / (1 + self.decay_rate * p)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+        return self.initial_learning_rate / (1 + self.decay_rate * self._periods(step))
 
 
 def _cosine(fraction):
