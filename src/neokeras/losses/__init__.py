@@ -58,18 +58,9 @@ def get(identifier):
     if identifier is None:
         return None
     if isinstance(identifier, str):
-        found = ALL_FUNCTIONS.get(identifier)
-        if found is None and identifier in ALL_CLASSES:
-            found = ALL_CLASSES[identifier]()
-        if found is None:
-            from neokeras.saving.object_registration import get_custom_object
+        from neokeras.saving.serialization import get_by_name
 
-            found = get_custom_object(identifier)
-        if found is None:
-            raise ValueError(
-                f"Unknown loss {identifier!r}. Known losses: "
-                f"{sorted(ALL_FUNCTIONS) + sorted(ALL_CLASSES)}.")
-        return found
+        return get_by_name(identifier, ALL_FUNCTIONS, ALL_CLASSES, "loss")
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if callable(identifier):

@@ -70,18 +70,9 @@ def get(identifier):
     `"accuracy"`/`"acc"` from the loss and shapes before calling this.
     """
     if isinstance(identifier, str):
-        found = ALL_FUNCTIONS.get(identifier)
-        if found is None and identifier in ALL_CLASSES:
-            found = ALL_CLASSES[identifier]()
-        if found is None:
-            from neokeras.saving.object_registration import get_custom_object
+        from neokeras.saving.serialization import get_by_name
 
-            found = get_custom_object(identifier)
-        if found is None:
-            raise ValueError(
-                f"Unknown metric {identifier!r}. Known metrics: "
-                f"{sorted(ALL_FUNCTIONS) + sorted(ALL_CLASSES)}.")
-        return found
+        return get_by_name(identifier, ALL_FUNCTIONS, ALL_CLASSES, "metric")
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if callable(identifier) or isinstance(identifier, Metric):

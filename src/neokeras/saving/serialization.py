@@ -134,6 +134,28 @@ def resolve(class_name, module=None, registered_name=None, module_objects=None,
     return None
 
 
+def get_by_name(name, functions, classes, kind):
+    """Resolves a family member by name: a function, a class (instantiated with defaults), or a
+    registered custom object. Raises a ValueError listing the known names otherwise.
+
+    Args:
+        name: The identifier, e.g. `"mse"` or `"BinaryCrossentropy"`.
+        functions: Dict of the family's functions by name.
+        classes: Dict of the family's classes by name.
+        kind: The family's name for the error message (`"loss"`, `"metric"`).
+    """
+    if name in functions:
+        return functions[name]
+    if name in classes:
+        return classes[name]()
+    found = object_registration.get_custom_object(name)
+    if found is None:
+        plural = kind + ("es" if kind.endswith("s") else "s")
+        raise ValueError(
+            f"Unknown {kind} {name!r}. Known {plural}: {sorted(functions) + sorted(classes)}.")
+    return found
+
+
 def deserialize_keras_object(config, module_objects=None, custom_objects=None, safe_mode=None):
     """Rebuilds an object from `serialize_keras_object` output (or a Keras 2 style dict).
 
