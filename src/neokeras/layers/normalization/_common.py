@@ -1,6 +1,9 @@
 """Helpers shared by the normalization layers."""
 
+from neokeras import constraints
+from neokeras import initializers
 from neokeras import ops
+from neokeras import regularizers
 
 
 def upcast(x):
@@ -32,3 +35,13 @@ def check_axis_arg(axis, owner):
     if isinstance(axis, int) and not isinstance(axis, bool):
         return axis
     raise TypeError(f"{owner}: `axis` must be an int or a list of ints. Received: axis={axis!r}")
+
+
+def affine_config(layer):
+    """The config entries of a normalization layer's `gamma`/`beta` options."""
+    return {"beta_initializer": initializers.serialize(layer.beta_initializer),
+            "gamma_initializer": initializers.serialize(layer.gamma_initializer),
+            "beta_regularizer": regularizers.serialize(layer.beta_regularizer),
+            "gamma_regularizer": regularizers.serialize(layer.gamma_regularizer),
+            "beta_constraint": constraints.serialize(layer.beta_constraint),
+            "gamma_constraint": constraints.serialize(layer.gamma_constraint)}

@@ -6,6 +6,7 @@ from neokeras import ops
 from neokeras import regularizers
 from neokeras.api_export import keras_name
 from neokeras.layers.layer import Layer
+from neokeras.layers.normalization._common import affine_config
 from neokeras.layers.normalization._common import canonical_axes
 from neokeras.layers.normalization._common import check_axis_arg
 from neokeras.layers.normalization._common import upcast
@@ -83,9 +84,4 @@ class LayerNormalization(Layer):
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
                 "center": self.center, "scale": self.scale, "rms_scaling": self.rms_scaling,
-                "beta_initializer": initializers.serialize(self.beta_initializer),
-                "gamma_initializer": initializers.serialize(self.gamma_initializer),
-                "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-                "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-                "beta_constraint": constraints.serialize(self.beta_constraint),
-                "gamma_constraint": constraints.serialize(self.gamma_constraint)}
+                **affine_config(self)}
