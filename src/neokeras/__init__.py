@@ -25,4 +25,5 @@ from neokeras.layers import Input  # noqa: F401
 from neokeras.layers import Layer  # noqa: F401
 from neokeras.models import Model  # noqa: F401
 from neokeras.models import Sequential  # noqa: F401
+from neokeras.drop_in import install_as_keras  # noqa: F401
 from neokeras.backend.common.variables import KerasVariable as Variable  # noqa: F401
