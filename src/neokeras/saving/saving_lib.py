@@ -152,6 +152,13 @@ def write_weights(model, h5file):
     for path, obj in saveables(model):
         group = h5file.create_group(_vars_path(path))
         group.attrs["name"] = str(obj.name)
+        if hasattr(obj, "save_own_variables"):
+            # Layers whose state is not plain variables (lookup tables) write named entries.
+            store = {}
+            obj.save_own_variables(store)
+            for key, value in store.items():
+                group.create_dataset(str(key), data=np.asarray(value))
+            continue
         for index, variable in enumerate(own_variables(obj)):
             group.create_dataset(str(index), data=np.asarray(variable.numpy()))
 
@@ -169,11 +176,19 @@ def read_weights(model, h5file, skip_mismatch=False):
     """Reads and checks every value, then assigns them all (nothing is assigned on error)."""
     from neokeras.optimizers.optimizer import Optimizer
 
-    assignments = []
+    assignments, custom_loads = [], []
     for path, obj in saveables(model):
         variables = own_variables(obj)
         is_optimizer = isinstance(obj, Optimizer)
         group = h5_utils.get(h5file, _vars_path(path), kind="group", where=" in the weights")
+        if hasattr(obj, "load_own_variables"):
+            store = {}
+            for key in (group.keys() if group is not None else ()):
+                dataset = h5_utils.get(group, key, kind="dataset")
+                if dataset is not None:
+                    store[key] = np.asarray(dataset[()])
+            custom_loads.append((obj, store))
+            continue
         if group is None:
             if variables and not is_optimizer:
                 if skip_mismatch:
@@ -218,6 +233,8 @@ def read_weights(model, h5file, skip_mismatch=False):
         assignments.extend(zip(variables, values))
     for variable, value in assignments:
         variable.assign(value.astype(variable.dtype))
+    for obj, store in custom_loads:
+        obj.load_own_variables(store)
 
 
 def optimizer_targets(saved, variables, first_is_integer):
@@ -234,6 +251,55 @@ def optimizer_targets(saved, variables, first_is_integer):
 def _is_integer_dataset(group, key):
     dataset = h5_utils.get(group, key, kind="dataset")
     return dataset is not None and dataset.dtype.kind in "iu"
+
+
+# ---------------------------------------------------------------------- assets
+# Layers holding files rather than arrays (vocabularies) implement `save_assets(dir)` and
+# `load_assets(dir)`; each gets the folder `assets/<inner path>`, as in Keras.
+ASSETS_DIRNAME = "assets"
+
+
+def _asset_dir(base, path):
+    return os.path.join(base, *path.split("/")) if path else base
+
+
+def write_assets(model, directory):
+    for path, obj in saveables(model):
+        if hasattr(obj, "save_assets"):
+            target = _asset_dir(directory, path)
+            os.makedirs(target, exist_ok=True)
+            obj.save_assets(target)
+
+
+def read_assets(model, directory):
+    for path, obj in saveables(model):
+        target = _asset_dir(directory, path)
+        if hasattr(obj, "load_assets") and os.path.isdir(target):
+            obj.load_assets(target)
+
+
+def _asset_members(model):
+    """(archive name, bytes) of every asset file the model's layers write."""
+    members = []
+    with tempfile.TemporaryDirectory() as tmp:
+        write_assets(model, tmp)
+        for root, _, files in os.walk(tmp):
+            for name in sorted(files):
+                full = os.path.join(root, name)
+                rel = os.path.relpath(full, tmp).replace(os.sep, "/")
+                with open(full, "rb") as f:
+                    members.append((f"{ASSETS_DIRNAME}/{rel}", f.read()))
+    return members
+
+
+def _extract_assets(zf, names, directory):
+    prefix = ASSETS_DIRNAME + "/"
+    for name in names:
+        if name.startswith(prefix) and not name.endswith("/"):
+            target = os.path.join(directory, *name[len(prefix):].split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as f:
+                f.write(read_member(zf, name))
 
 
 # ---------------------------------------------------------------------- .keras archives
@@ -261,12 +327,15 @@ def save_model(model, filepath):
     config = json.dumps(model_config(model))
     metadata = json.dumps(_metadata())
     weights = weights_bytes(model)
+    assets = _asset_members(model)
 
     def write(tmp):
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
             zf.writestr(METADATA_FILENAME, metadata)
             zf.writestr(CONFIG_FILENAME, config)
             zf.writestr(WEIGHTS_FILENAME, weights)
+            for name, data in assets:
+                zf.writestr(name, data)
 
     atomic_write(filepath, write)
 
@@ -299,6 +368,7 @@ def save_model_dir(model, dirpath):
                 f.write(text)
         with h5py.File(os.path.join(tmp, WEIGHTS_FILENAME), "w") as f:
             write_weights(model, f)
+        write_assets(model, os.path.join(tmp, ASSETS_DIRNAME))
         _replace_dir(tmp, dirpath)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -406,13 +476,20 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     from neokeras.saving.object_registration import custom_object_scope
     from neokeras.saving.serialization import SafeModeScope, deserialize_keras_object
 
+    assets_tmp = None
     if os.path.isdir(filepath):
         config, weights = read_model_dir(filepath)
+        assets_dir = os.path.join(filepath, ASSETS_DIRNAME)
     else:
         zf, names = open_archive(filepath)
         with zf:
             config = read_json_member(zf, CONFIG_FILENAME)
             weights = _weights_member(zf, names, filepath)
+            assets_dir = None
+            if any(n.startswith(ASSETS_DIRNAME + "/") for n in names):
+                assets_tmp = tempfile.TemporaryDirectory()
+                assets_dir = assets_tmp.name
+                _extract_assets(zf, names, assets_dir)
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"'{filepath}': config.json does not describe a model.")
     config = legacy.normalize_config(config)
@@ -423,6 +500,12 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
                                          safe_mode=safe_mode)
     with h5_utils.open_h5(weights) as f:
         read_weights(model, f)
+    if assets_dir is not None:
+        try:
+            read_assets(model, assets_dir)
+        finally:
+            if assets_tmp is not None:
+                assets_tmp.cleanup()
     return model
 
 
