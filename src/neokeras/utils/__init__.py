@@ -1,6 +1,10 @@
 """Utilities users reach for (`to_categorical`, `set_random_seed`, ...)."""
 
 from neokeras.utils.dataset_utils import split_dataset  # noqa: F401
+from neokeras.utils.file_utils import get_file  # noqa: F401
+from neokeras.utils.io_utils import disable_interactive_logging  # noqa: F401
+from neokeras.utils.io_utils import enable_interactive_logging  # noqa: F401
+from neokeras.utils.io_utils import is_interactive_logging_enabled  # noqa: F401
 from neokeras.utils.numerical_utils import normalize, to_categorical  # noqa: F401
 from neokeras.utils.plot_utils import model_to_dot, plot_history, plot_model  # noqa: F401
 from neokeras.utils.progbar import Progbar  # noqa: F401

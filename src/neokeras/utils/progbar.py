@@ -3,6 +3,8 @@
 import sys
 import time
 
+from neokeras.utils import io_utils
+
 
 def _is_interactive(stream):
     if "ipykernel" in sys.modules:
@@ -54,6 +56,7 @@ class Progbar:
         self.width = width
         self.verbose = verbose
         self.interval = interval
+        self._to_stdout = stream is None
         self.stream = stream or sys.stdout
         self.unit_name = unit_name
         self.interactive = _is_interactive(self.stream)
@@ -79,6 +82,10 @@ class Progbar:
         self._last_update = now
         elapsed = now - self._start
         per_step = elapsed / current if current else 0.0
+        if self._to_stdout and not io_utils.is_interactive_logging_enabled():
+            if finalize:
+                io_utils.print_msg(self._summary_line(current, elapsed, per_step))
+            return
         if self.verbose == 1 and self.interactive:
             line = self._bar_line(current, elapsed, per_step, finalize)
             padding = max(self._last_length - len(line), 0)
