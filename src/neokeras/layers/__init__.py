@@ -1,6 +1,8 @@
 """`neokeras.layers`: the building blocks of models."""
 
 from neokeras.layers.core.activation import Activation  # noqa: F401
+from neokeras.layers.activations import (  # noqa: F401
+    ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU)
 from neokeras.layers.core.dense import Dense  # noqa: F401
 from neokeras.layers.core.input_layer import Input, InputLayer  # noqa: F401
 from neokeras.layers.input_spec import InputSpec  # noqa: F401
