@@ -1,7 +1,10 @@
-"""Utilities users reach for (`to_categorical`, `set_random_seed`, ...)."""
+"""Utilities users reach for (`to_categorical`, `get_file`, datasets from directories, ...)."""
 
+from neokeras.utils.audio_dataset_utils import audio_dataset_from_directory  # noqa: F401
 from neokeras.utils.dataset_utils import split_dataset  # noqa: F401
 from neokeras.utils.file_utils import get_file  # noqa: F401
+from neokeras.utils.image_dataset_utils import image_dataset_from_directory  # noqa: F401
+from neokeras.utils.image_utils import array_to_img, img_to_array, load_img, save_img  # noqa: F401
 from neokeras.utils.io_utils import disable_interactive_logging  # noqa: F401
 from neokeras.utils.io_utils import enable_interactive_logging  # noqa: F401
 from neokeras.utils.io_utils import is_interactive_logging_enabled  # noqa: F401
@@ -11,3 +14,5 @@ from neokeras.utils.progbar import Progbar  # noqa: F401
 from neokeras.utils.py_dataset import PyDataset, Sequence  # noqa: F401
 from neokeras.utils.rng_utils import set_random_seed  # noqa: F401
 from neokeras.utils.sequence_utils import pad_sequences  # noqa: F401
+from neokeras.utils.text_dataset_utils import text_dataset_from_directory  # noqa: F401
+from neokeras.utils.timeseries_dataset_utils import timeseries_dataset_from_array  # noqa: F401
