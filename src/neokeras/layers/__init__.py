@@ -58,3 +58,10 @@ from neokeras.layers.regularization.gaussian_noise import (  # noqa: F401
     GaussianDropout, GaussianNoise)
 from neokeras.layers.regularization.spatial_dropout import (  # noqa: F401
     SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
+from neokeras.layers.preprocessing.category_encoding import CategoryEncoding  # noqa: F401
+from neokeras.layers.preprocessing.discretization import Discretization  # noqa: F401
+from neokeras.layers.preprocessing.hashed_crossing import HashedCrossing  # noqa: F401
+from neokeras.layers.preprocessing.hashing import Hashing  # noqa: F401
+from neokeras.layers.preprocessing.integer_lookup import IntegerLookup  # noqa: F401
+from neokeras.layers.preprocessing.string_lookup import StringLookup  # noqa: F401
+from neokeras.layers.preprocessing.text_vectorization import TextVectorization  # noqa: F401

@@ -65,6 +65,9 @@ class Layer:
         activity_regularizer: Regularizer applied to the layer's output.
     """
 
+    # False for layers that compute on the host (string lookups): models holding one run eagerly.
+    supports_jit = True
+
     def __new__(cls, *args, **kwargs):
         instance = super().__new__(cls)
         # Remember the constructor arguments so that custom layers get a `get_config` for free.
@@ -408,6 +411,8 @@ class Layer:
         def convert(x):
             if isinstance(x, (KerasTensor, type(None))):
                 return x
+            if isinstance(x, np.ndarray) and x.dtype.kind in "USO":
+                return x  # strings stay on the host, for the layers that handle them
             x = backend.convert_to_tensor(x)
             if "float" in str(x.dtype) and str(x.dtype) != self.compute_dtype:
                 x = x.astype(self.compute_dtype)
@@ -508,7 +513,8 @@ class Layer:
         if not self._call_has_training_arg:
             call_kwargs.pop("training", None)
         previous_mask = self._previous_mask(inputs, call_kwargs)
-        outputs = backend.compute_output_spec(self._plain_call, *args, **call_kwargs)
+        # A layer that cannot be traced (string inputs) gives its own compute_output_spec.
+        outputs = self.compute_output_spec(*args, **call_kwargs)
         Node(self, args, kwargs, outputs)
         if self._overrides_compute_mask():
             self._set_output_masks(outputs, backend.compute_output_spec(

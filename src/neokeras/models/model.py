@@ -75,6 +75,7 @@ class Model(Trainer, Layer):
         inputs = args[0] if args else kwargs.get("inputs")
         if (self.built and len(args) <= 1 and set(kwargs) <= {"training"}
                 and current_stateless_scope() is None
+                and all(layer.supports_jit for layer in self._flatten_layers())
                 and not any(isinstance(x, KerasTensor) or backend.is_tracer(x)
                             for x in tree.flatten(inputs))):
             return self._jitted_call(inputs, bool(kwargs.get("training") or False))
