@@ -65,3 +65,16 @@ from neokeras.layers.preprocessing.hashing import Hashing  # noqa: F401
 from neokeras.layers.preprocessing.integer_lookup import IntegerLookup  # noqa: F401
 from neokeras.layers.preprocessing.string_lookup import StringLookup  # noqa: F401
 from neokeras.layers.preprocessing.text_vectorization import TextVectorization  # noqa: F401
+from neokeras.layers.preprocessing.image_preprocessing.center_crop import CenterCrop  # noqa: F401
+from neokeras.layers.preprocessing.image_preprocessing.random_brightness import (  # noqa: F401
+    RandomBrightness)
+from neokeras.layers.preprocessing.image_preprocessing.random_contrast import (  # noqa: F401
+    RandomContrast)
+from neokeras.layers.preprocessing.image_preprocessing.random_crop import RandomCrop  # noqa: F401
+from neokeras.layers.preprocessing.image_preprocessing.random_flip import RandomFlip  # noqa: F401
+from neokeras.layers.preprocessing.image_preprocessing.random_rotation import (  # noqa: F401
+    RandomRotation)
+from neokeras.layers.preprocessing.image_preprocessing.random_translation import (  # noqa: F401
+    RandomTranslation)
+from neokeras.layers.preprocessing.image_preprocessing.random_zoom import RandomZoom  # noqa: F401
+from neokeras.layers.preprocessing.image_preprocessing.resizing import Resizing  # noqa: F401

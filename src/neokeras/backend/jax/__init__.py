@@ -6,3 +6,4 @@ from neokeras.backend.jax.numpy import *  # noqa: F401,F403
 from neokeras.backend.jax import conv  # noqa: F401
 from neokeras.backend.jax import random  # noqa: F401
 from neokeras.backend.jax import trainer  # noqa: F401
+from neokeras.backend.jax import image  # noqa: F401

@@ -1,0 +1,141 @@
+"""`BaseImagePreprocessingLayer`: the shared call protocol of image preprocessing layers.
+
+As in Keras 3, a layer draws a random `transformation` for the batch
+(`get_random_transformation`), then applies it (`transform_images`, and for dict inputs
+`transform_labels` / `transform_segmentation_masks`). Augmentations are active in training
+only; `call` defaults to `training=True`, as Keras's does, so a direct call augments.
+"""
+
+from neokeras import backend
+from neokeras import config as config_module
+from neokeras import ops
+from neokeras.backend import random
+from neokeras.layers.layer import Layer
+
+
+def standardize_data_format(data_format):
+    data_format = data_format or config_module.image_data_format()
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError("data_format must be 'channels_last' or 'channels_first'. "
+                         f"Received: data_format={data_format!r}")
+    return data_format
+
+
+class BaseImagePreprocessingLayer(Layer):
+    """Base class: subclasses implement `get_random_transformation` and `transform_images`."""
+
+    _USE_BASE_FACTOR = True
+    _FACTOR_BOUNDS = (-1, 1)
+
+    def __init__(self, factor=None, bounding_box_format=None, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.bounding_box_format = bounding_box_format
+        self.data_format = standardize_data_format(data_format)
+        self.supports_masking = False
+        if self._USE_BASE_FACTOR:
+            self._set_factor(factor or 0.0)
+        elif factor is not None:
+            raise ValueError(f"Layer {type(self).__name__} does not take a `factor` argument. "
+                             f"Received: factor={factor}")
+        self.built = True
+
+    def _set_factor(self, factor):
+        low, high = self._FACTOR_BOUNDS
+        message = (f"{type(self).__name__}: `factor` must be a number or a pair of numbers in "
+                   f"[{low}, {high}]. Received: factor={factor!r}")
+        if isinstance(factor, (tuple, list)):
+            if len(factor) != 2 or factor[0] > high or factor[1] < low:
+                raise ValueError(message)
+            lower, upper = sorted(factor)
+        elif isinstance(factor, (int, float)) and not isinstance(factor, bool):
+            if not low <= factor <= high:
+                raise ValueError(message)
+            factor = abs(factor)
+            lower, upper = max(-factor, low), factor
+        else:
+            raise ValueError(message)
+        self.factor = (lower, upper)
+
+    # ------------------------------------------------------------------ helpers
+    def _seed(self, seed):
+        return self.generator if seed is None else seed
+
+    def _uniform(self, shape, minval, maxval, seed, dtype=None):
+        return random.uniform(tuple(shape), minval=minval, maxval=maxval,
+                              dtype=dtype or "float32", seed=self._seed(seed))
+
+    def _hw(self, shape):
+        """(height, width) of images of `shape` (rank 3 or 4) in this layer's data format."""
+        if self.data_format == "channels_last":
+            return shape[-3], shape[-2]
+        return shape[-2], shape[-1]
+
+    def _channels_last(self, images):
+        if self.data_format == "channels_first":
+            return ops.moveaxis(images, -3, -1)
+        return images
+
+    def _restore_format(self, images):
+        if self.data_format == "channels_first":
+            return ops.moveaxis(images, -1, -3)
+        return images
+
+    @staticmethod
+    def _images_of(data):
+        return data["images"] if isinstance(data, dict) else data
+
+    # ------------------------------------------------------------------ protocol
+    def get_random_transformation(self, data, training=True, seed=None):
+        return None
+
+    def transform_images(self, images, transformation, training=True):
+        raise NotImplementedError(f"{type(self).__name__} does not implement transform_images.")
+
+    def transform_labels(self, labels, transformation, training=True):
+        return labels
+
+    def transform_segmentation_masks(self, segmentation_masks, transformation, training=True):
+        raise NotImplementedError(
+            f"{type(self).__name__} does not support `segmentation_masks` inputs yet.")
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        raise NotImplementedError(
+            f"{type(self).__name__} does not support `bounding_boxes` inputs yet.")
+
+    def _convert_inputs(self, inputs):
+        if isinstance(inputs, dict):
+            return {k: v if k == "bounding_boxes" else backend.convert_to_tensor(v)
+                    for k, v in inputs.items()}
+        return super()._convert_inputs(inputs)
+
+    def _maybe_build(self, inputs):
+        self.built = True
+
+    def call(self, data, training=True):
+        if training is None:
+            training = True
+        images = self._images_of(data)
+        if len(images.shape) not in (3, 4):
+            raise ValueError(f"{type(self).__name__} expects images of rank 3 (one image) or 4 "
+                             f"(a batch). Received shape {tuple(images.shape)}.")
+        transformation = self.get_random_transformation(data, training=training)
+        if not isinstance(data, dict):
+            return self.transform_images(data, transformation, training=training)
+        data = dict(data)
+        data["images"] = self.transform_images(data["images"], transformation, training=training)
+        if "labels" in data:
+            data["labels"] = self.transform_labels(data["labels"], transformation,
+                                                   training=training)
+        if "segmentation_masks" in data:
+            data["segmentation_masks"] = self.transform_segmentation_masks(
+                data["segmentation_masks"], transformation, training=training)
+        if "bounding_boxes" in data:
+            data["bounding_boxes"] = self.transform_bounding_boxes(
+                data["bounding_boxes"], transformation, training=training)
+        return data
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format}

@@ -1,0 +1,142 @@
+"""Image preprocessing and augmentation layers against real Keras 3.15.1 on JAX.
+
+Keras's random draws come from its own seed streams, so exact equality is checked where
+the output is deterministic given the parameters: the transformation Keras draws
+(`get_random_transformation`) is applied by both layers (`transform_images`). Our own draws
+are checked for inference identity, seeded determinism and value ranges.
+"""
+
+import json
+
+import numpy as np
+import pytest
+
+import neokeras as nk
+
+keras = pytest.importorskip("keras")
+
+RNG = np.random.default_rng(0)
+IMAGES = (RNG.random((3, 9, 11, 3)) * 255).astype("float32")
+
+# name, kwargs, whether the output equals the input in inference, shape in training
+CASES = [
+    ("RandomFlip", {}, True),
+    ("RandomFlip", {"mode": "horizontal"}, True),
+    ("RandomFlip", {"mode": "vertical", "data_format": "channels_first"}, True),
+    ("RandomRotation", {"factor": 0.2}, True),
+    ("RandomRotation", {"factor": (-0.3, 0.1), "fill_mode": "constant", "fill_value": 7.0,
+                        "interpolation": "nearest"}, True),
+    ("RandomRotation", {"factor": 0.2, "fill_mode": "wrap",
+                        "data_format": "channels_first"}, True),
+    ("RandomTranslation", {"height_factor": 0.2, "width_factor": (-0.3, 0.1)}, True),
+    ("RandomTranslation", {"height_factor": 0.2, "width_factor": 0.2, "fill_mode": "nearest"},
+     True),
+    ("RandomZoom", {"height_factor": 0.3}, True),
+    ("RandomZoom", {"height_factor": (-0.3, -0.1), "width_factor": 0.2,
+                    "fill_mode": "constant"}, True),
+    ("RandomCrop", {"height": 5, "width": 6, "seed": 3}, True),
+    ("RandomCrop", {"height": 12, "width": 6, "seed": 3}, True),
+    ("RandomContrast", {"factor": 0.5}, True),
+    ("RandomContrast", {"factor": (0.2, 0.6), "value_range": (0, 1)}, True),
+    ("RandomBrightness", {"factor": 0.3}, True),
+    ("RandomBrightness", {"factor": (-0.2, 0.5), "value_range": (0, 1)}, True),
+    ("Resizing", {"height": 5, "width": 7}, False),
+    ("Resizing", {"height": 6, "width": 6, "crop_to_aspect_ratio": True}, False),
+    ("Resizing", {"height": 6, "width": 4, "pad_to_aspect_ratio": True, "fill_value": 3.0},
+     False),
+    ("Resizing", {"height": 4, "width": 4, "interpolation": "nearest", "antialias": True},
+     False),
+    ("CenterCrop", {"height": 5, "width": 7}, False),
+    ("CenterCrop", {"height": 12, "width": 8}, False),
+]
+IDS = [f"{name}-{i}" for i, (name, _, _) in enumerate(CASES)]
+
+
+def _images(kwargs):
+    if kwargs.get("data_format") == "channels_first":
+        return np.ascontiguousarray(np.moveaxis(IMAGES, -1, 1))
+    return IMAGES
+
+
+def _plain(config):
+    return json.loads(json.dumps(config))
+
+
+@pytest.mark.parametrize("name,kwargs,identity", CASES, ids=IDS)
+def test_same_transformation_gives_keras_output(name, kwargs, identity):
+    x = _images(kwargs)
+    ours, theirs = getattr(nk.layers, name)(**kwargs), getattr(keras.layers, name)(**kwargs)
+    for batch in (x, x[0]):
+        transformation = theirs.get_random_transformation(batch, training=True)
+        expected = np.asarray(theirs.transform_images(batch, transformation, training=True))
+        got = np.asarray(ours.transform_images(nk.ops.convert_to_tensor(batch), transformation,
+                                               training=True))
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-3)
+    assert ours.compute_output_shape(x.shape) == tuple(theirs.compute_output_shape(x.shape))
+    config = ours.get_config()
+    expected_config = {**theirs.get_config(), "name": config["name"]}
+    if name == "RandomCrop":
+        assert config["seed"] == kwargs["seed"]
+    assert _plain(config) == _plain(expected_config)
+    clone = type(ours).from_config(config)
+    assert _plain(clone.get_config()) == _plain(config)
+
+
+@pytest.mark.parametrize("name,kwargs,identity", CASES, ids=IDS)
+def test_inference_identity_training_shape_and_seeded_determinism(name, kwargs, identity):
+    x = _images(kwargs)
+    layer = getattr(nk.layers, name)(**kwargs)
+    keras_layer = getattr(keras.layers, name)(**kwargs)
+    inference = np.asarray(layer(x, training=False))
+    np.testing.assert_allclose(inference, np.asarray(keras_layer(x, training=False)),
+                               rtol=1e-5, atol=1e-3)
+    if identity:
+        np.testing.assert_array_equal(inference, x)
+    trained = np.asarray(layer(x, training=True))
+    assert trained.shape == np.asarray(keras_layer(x, training=True)).shape
+    assert np.isfinite(trained).all()
+    if "seed" in kwargs or identity:
+        seeded = dict(kwargs, seed=11)
+        a = np.asarray(getattr(nk.layers, name)(**seeded)(x, training=True))
+        b = np.asarray(getattr(nk.layers, name)(**seeded)(x, training=True))
+        np.testing.assert_array_equal(a, b)
+
+
+def test_random_draws_cover_the_factor_range():
+    layer = nk.layers.RandomBrightness(factor=(-0.2, 0.5), seed=1)
+    deltas = np.concatenate([np.asarray(layer.get_random_transformation(
+        IMAGES, training=True)["rgb_delta"]).ravel() for _ in range(200)]) / 255.0
+    assert deltas.min() >= -0.2 and deltas.max() <= 0.5
+    assert deltas.min() < -0.15 and deltas.max() > 0.45
+    flips = nk.layers.RandomFlip(seed=2)
+    share = np.mean([np.asarray(flips.get_random_transformation(IMAGES)["flips"]).mean()
+                     for _ in range(100)])
+    assert 0.4 < share < 0.6
+
+
+def test_augmentation_layers_train_in_a_compiled_model():
+    model = nk.Sequential([
+        nk.Input((9, 11, 3)), nk.layers.RandomFlip(seed=1), nk.layers.RandomRotation(0.1, seed=2),
+        nk.layers.RandomZoom(0.1, seed=3), nk.layers.RandomContrast(0.2, seed=4),
+        nk.layers.Resizing(6, 6), nk.layers.Flatten(), nk.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    y = RNG.random((3, 2)).astype("float32")
+    state_before = [np.asarray(v.numpy()) for v in model.non_trainable_variables]
+    history = model.fit(IMAGES / 255.0, y, epochs=2, batch_size=3, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+    state_after = [np.asarray(v.numpy()) for v in model.non_trainable_variables]
+    # The seed generators advanced inside the compiled step.
+    assert any(not np.array_equal(a, b) for a, b in zip(state_before, state_after))
+    out = model.predict(IMAGES / 255.0, verbose=0)
+    np.testing.assert_array_equal(out, model.predict(IMAGES / 255.0, verbose=0))
+
+
+def test_bad_arguments_fail_early():
+    with pytest.raises(ValueError, match="factor"):
+        nk.layers.RandomRotation(factor=(0.1, 0.2, 0.3))
+    with pytest.raises(NotImplementedError, match="fill_mode"):
+        nk.layers.RandomZoom(0.1, fill_mode="bogus")
+    with pytest.raises(ValueError, match="mode"):
+        nk.layers.RandomFlip(mode="diagonal")
+    with pytest.raises(ValueError, match="rank 3"):
+        nk.layers.RandomFlip()(np.zeros((2, 3)))
