@@ -48,6 +48,23 @@ CASES = [
      False),
     ("CenterCrop", {"height": 5, "width": 7}, False),
     ("CenterCrop", {"height": 12, "width": 8}, False),
+    ("RandomGrayscale", {"factor": 0.7}, True),
+    ("RandomGrayscale", {"factor": 1.0, "data_format": "channels_first"}, True),
+    ("RandomInvert", {"factor": 0.6}, True),
+    ("Solarization", {"addition_factor": 0.3, "threshold_factor": (0.2, 0.8)}, True),
+    ("Solarization", {"threshold_factor": 0.5, "value_range": (0, 1)}, True),
+    ("RandomPosterization", {"factor": (1, 5)}, True),
+    ("RandomPosterization", {"factor": 3, "value_range": (0, 1)}, True),
+    ("AutoContrast", {}, False),
+    ("AutoContrast", {"value_range": (0, 1)}, False),
+    ("RandomHue", {"factor": 0.4}, True),
+    ("RandomHue", {"factor": (0.1, 0.9), "value_range": (0, 1),
+                   "data_format": "channels_first"}, True),
+    ("RandomSaturation", {"factor": 0.8}, True),
+    ("RandomSaturation", {"factor": (0.2, 0.6), "value_range": (0, 1)}, True),
+    ("RandomColorDegeneration", {"factor": 0.7}, True),
+    ("RandomSharpness", {"factor": (0.1, 0.9)}, True),
+    ("RandomSharpness", {"factor": 0.5, "data_format": "channels_first"}, True),
 ]
 IDS = [f"{name}-{i}" for i, (name, _, _) in enumerate(CASES)]
 
@@ -66,8 +83,10 @@ def _plain(config):
 def test_same_transformation_gives_keras_output(name, kwargs, identity):
     x = _images(kwargs)
     ours, theirs = getattr(nk.layers, name)(**kwargs), getattr(keras.layers, name)(**kwargs)
-    for batch in (x, x[0]):
-        transformation = theirs.get_random_transformation(batch, training=True)
+    for data in (x, x[0]):
+        transformation = theirs.get_random_transformation(data, training=True)
+        # A single image is transformed as a batch of one (Keras's transform_single_image).
+        batch = data if data.ndim == 4 else data[None]
         expected = np.asarray(theirs.transform_images(batch, transformation, training=True))
         got = np.asarray(ours.transform_images(nk.ops.convert_to_tensor(batch), transformation,
                                                training=True))

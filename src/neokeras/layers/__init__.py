@@ -78,3 +78,20 @@ from neokeras.layers.preprocessing.image_preprocessing.random_translation import
     RandomTranslation)
 from neokeras.layers.preprocessing.image_preprocessing.random_zoom import RandomZoom  # noqa: F401
 from neokeras.layers.preprocessing.image_preprocessing.resizing import Resizing  # noqa: F401
+from neokeras.layers.preprocessing.image_preprocessing.auto_contrast import (  # noqa: F401
+    AutoContrast)
+from neokeras.layers.preprocessing.image_preprocessing.random_color_degeneration import (  # noqa: F401,E501
+    RandomColorDegeneration)
+from neokeras.layers.preprocessing.image_preprocessing.random_grayscale import (  # noqa: F401
+    RandomGrayscale)
+from neokeras.layers.preprocessing.image_preprocessing.random_hue import RandomHue  # noqa: F401
+from neokeras.layers.preprocessing.image_preprocessing.random_invert import (  # noqa: F401
+    RandomInvert)
+from neokeras.layers.preprocessing.image_preprocessing.random_posterization import (  # noqa: F401
+    RandomPosterization)
+from neokeras.layers.preprocessing.image_preprocessing.random_saturation import (  # noqa: F401
+    RandomSaturation)
+from neokeras.layers.preprocessing.image_preprocessing.random_sharpness import (  # noqa: F401
+    RandomSharpness)
+from neokeras.layers.preprocessing.image_preprocessing.solarization import (  # noqa: F401
+    Solarization)

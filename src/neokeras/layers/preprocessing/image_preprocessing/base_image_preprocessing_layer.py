@@ -80,6 +80,15 @@ class BaseImagePreprocessingLayer(Layer):
             return ops.moveaxis(images, -1, -3)
         return images
 
+    def _transform_value_range(self, images, original_range, target_range, dtype="float32"):
+        """Maps values linearly from `original_range` to `target_range`."""
+        if tuple(original_range) == tuple(target_range):
+            return images
+        images = ops.cast(images, dtype)
+        low, high = (float(v) for v in original_range)
+        new_low, new_high = (float(v) for v in target_range)
+        return (images - low) / (high - low) * (new_high - new_low) + new_low
+
     @staticmethod
     def _images_of(data):
         return data["images"] if isinstance(data, dict) else data
@@ -119,16 +128,24 @@ class BaseImagePreprocessingLayer(Layer):
             raise ValueError(f"{type(self).__name__} expects images of rank 3 (one image) or 4 "
                              f"(a batch). Received shape {tuple(images.shape)}.")
         transformation = self.get_random_transformation(data, training=training)
+        # One image is transformed as a batch of one, as Keras does.
+        single = len(images.shape) == 3
+
+        def apply(fn, value):
+            if not single:
+                return fn(value, transformation, training=training)
+            return ops.squeeze(fn(ops.expand_dims(value, 0), transformation,
+                                  training=training), axis=0)
+
         if not isinstance(data, dict):
-            return self.transform_images(data, transformation, training=training)
+            return apply(self.transform_images, data)
         data = dict(data)
-        data["images"] = self.transform_images(data["images"], transformation, training=training)
+        data["images"] = apply(self.transform_images, data["images"])
         if "labels" in data:
-            data["labels"] = self.transform_labels(data["labels"], transformation,
-                                                   training=training)
+            data["labels"] = apply(self.transform_labels, data["labels"])
         if "segmentation_masks" in data:
-            data["segmentation_masks"] = self.transform_segmentation_masks(
-                data["segmentation_masks"], transformation, training=training)
+            data["segmentation_masks"] = apply(self.transform_segmentation_masks,
+                                               data["segmentation_masks"])
         if "bounding_boxes" in data:
             data["bounding_boxes"] = self.transform_bounding_boxes(
                 data["bounding_boxes"], transformation, training=training)
