@@ -52,3 +52,13 @@ def set_image_data_format(data_format):
 def backend():
     """Returns the name of the active backend (`"jax"`)."""
     return _BACKEND
+
+
+_UNSAFE_DESERIALIZATION = False
+
+
+def enable_unsafe_deserialization():
+    """Disables safe mode for the whole process: files may then load serialized Python code
+    (lambdas), as if every loader were called with `safe_mode=False`. Only for trusted files."""
+    global _UNSAFE_DESERIALIZATION
+    _UNSAFE_DESERIALIZATION = True

@@ -225,8 +225,10 @@ def test_model_checkpoint_templates_best_only_and_batch_freq(tmp_path, monkeypat
     model.fit(x, y, epochs=2, batch_size=8, verbose=0, callbacks=[
         callbacks.ModelCheckpoint(str(tmp_path / "m-{epoch}-{batch}.keras"), save_freq=3)])
     assert [os.path.basename(p) for p in saved] == ["m-1-3.keras", "m-2-2.keras"]
-    with pytest.raises(ValueError, match="must end in '.weights.h5'"):
-        callbacks.ModelCheckpoint("w.h5", save_weights_only=True)
+    with pytest.raises(ValueError, match=r"must end in one of \['.weights.h5', '.h5', '.hdf5'\]"):
+        callbacks.ModelCheckpoint("w.ckpt", save_weights_only=True)
+    with pytest.raises(ValueError, match=r"must end in one of \['.keras', '.h5', '.hdf5'\]"):
+        callbacks.ModelCheckpoint("saved_model_dir")
     with pytest.raises(KeyError, match="val_acc"):
         model.fit(x, y, epochs=1, verbose=0, callbacks=[
             callbacks.ModelCheckpoint(str(tmp_path / "{val_acc}.keras"))])

@@ -258,3 +258,27 @@ def test_layer_families_cross_with_real_keras(tmp_path, real_keras, kind):
     loaded = nk.models.load_model(tmp_path / "theirs.keras")
     np.testing.assert_allclose(loaded.predict(x, verbose=0),
                                np.asarray(theirs.predict(x, verbose=0)), rtol=1e-5, atol=1e-5)
+
+
+def _siamese(keras_module):
+    inputs = keras_module.Input((4,))
+    base = keras_module.Model(inputs, keras_module.layers.Dense(3, name="d")(inputs), name="base")
+    a, b = keras_module.Input((4,)), keras_module.Input((4,))
+    return keras_module.Model([a, b], [keras_module.layers.Subtract()([base(a), base(b)]), base(b)])
+
+
+def test_nested_functional_node_numbering_interoperates(tmp_path, real_keras):
+    # Keras 3 counts a nested functional model's nodes from 0 in node arguments and from 1 in
+    # output_layers; both directions must agree.
+    x = [np.ones((2, 4), "float32"), np.arange(8, dtype="float32").reshape(2, 4)]
+    ours = _siamese(nk)
+    ours.save(tmp_path / "ours.keras")
+    theirs = real_keras.saving.load_model(tmp_path / "ours.keras")
+    for a, b in zip(theirs.predict(x, verbose=0), ours.predict(x, verbose=0)):
+        np.testing.assert_allclose(np.asarray(a), b, atol=1e-6)
+    original = _siamese(real_keras)
+    original.save(tmp_path / "theirs.keras")
+    loaded = nk.models.load_model(tmp_path / "theirs.keras")
+    assert ours.get_config()["output_layers"] == original.get_config()["output_layers"]
+    for a, b in zip(loaded.predict(x, verbose=0), original.predict(x, verbose=0)):
+        np.testing.assert_allclose(a, np.asarray(b), atol=1e-6)

@@ -8,38 +8,58 @@ from neokeras.callbacks.callback import Callback
 from neokeras.callbacks.monitor import Monitor
 
 
+_WEIGHTS_SUFFIXES = (".weights.h5", ".h5", ".hdf5")
+_MODEL_SUFFIXES = (".keras", ".h5", ".hdf5")
+
+
 @keras_name("keras.callbacks.ModelCheckpoint")
 class ModelCheckpoint(Callback):
-    """Saves the model (`.keras`) or its weights (`.weights.h5`) every epoch or every few batches.
+    """Saves the model or its weights every epoch or every few batches.
+
+    The suffix picks the format, as in Keras 2: with `save_weights_only`, `.weights.h5` writes
+    the Keras 3 weights layout and `.h5` / `.hdf5` the Keras 2 one; otherwise `.keras` writes a
+    Keras 3 archive and `.h5` / `.hdf5` a legacy Keras 2 model file.
 
     Args:
-        filepath: Path, may hold `str.format` fields filled from the epoch (1-based) and the
-            logs, e.g. `"w.{epoch:02d}-{val_loss:.2f}.weights.h5"`.
+        filepath: Path, may hold `str.format` fields filled from the epoch (1-based), the batch
+            (1-based, with an int `save_freq`) and the logs, e.g.
+            `"w.{epoch:02d}-{val_loss:.2f}.weights.h5"`.
         monitor: Log name compared when `save_best_only`.
         verbose: 1 prints a line per save.
         save_best_only: Save only when `monitor` improved.
-        save_weights_only: Save with `model.save_weights` (path must end in `.weights.h5`)
-            instead of `model.save` (path must end in `.keras`).
+        save_weights_only: Save with `model.save_weights` instead of `model.save`.
         mode: `"auto"`, `"min"` or `"max"`.
-        save_freq: `"epoch"`, or an int: save after every this many batches.
+        save_freq: `"epoch"`, or an int: save after every this many batches (counted across
+            epochs).
         initial_value_threshold: Initial best value for `save_best_only`.
+        period: Keras 2 argument: with `save_freq="epoch"`, save every this many epochs.
     """
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", save_freq="epoch",
-                 initial_value_threshold=None):
+                 initial_value_threshold=None, **kwargs):
         super().__init__()
+        period = kwargs.pop("period", 1)
+        if kwargs.pop("options", None) is not None:
+            raise ValueError("ModelCheckpoint: `options` (TensorFlow checkpoint options) has no "
+                             "meaning here; remove it.")
+        if kwargs:
+            raise TypeError(f"ModelCheckpoint got unexpected keyword argument(s) {sorted(kwargs)}.")
         filepath = os.fspath(filepath)
-        suffix = ".weights.h5" if save_weights_only else ".keras"
-        if not filepath.endswith(suffix) and not (not save_weights_only
-                                                  and filepath.endswith((".h5", ".hdf5"))):
+        suffixes = _WEIGHTS_SUFFIXES if save_weights_only else _MODEL_SUFFIXES
+        if not filepath.endswith(suffixes):
             raise ValueError(
                 f"ModelCheckpoint: with save_weights_only={save_weights_only} the filepath must "
-                f"end in '{suffix}'. Received: filepath={filepath!r}")
+                f"end in one of {list(suffixes)} (the suffix picks the format; TensorFlow "
+                f"checkpoints and SavedModel directories are not written). "
+                f"Received: filepath={filepath!r}")
         if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, int)
                                      or save_freq <= 0):
             raise ValueError("ModelCheckpoint: save_freq must be 'epoch' or a positive int. "
                              f"Received: {save_freq!r}")
+        if isinstance(period, bool) or not isinstance(period, int) or period <= 0:
+            raise ValueError(f"ModelCheckpoint: period must be a positive int. Received: {period!r}")
+        self.period = period
         self.filepath = filepath
         self.monitor = monitor
         self.verbose = verbose
@@ -68,7 +88,7 @@ class ModelCheckpoint(Callback):
         self._epoch = epoch
 
     def on_epoch_end(self, epoch, logs=None):
-        if self.save_freq == "epoch":
+        if self.save_freq == "epoch" and (epoch + 1) % self.period == 0:
             self._save(epoch, None, logs)
 
     def overrides(self, *hook_names):

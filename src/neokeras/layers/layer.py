@@ -72,11 +72,13 @@ class Layer:
         instance = super().__new__(cls)
         # Remember the constructor arguments so that custom layers get a `get_config` for free.
         try:
-            bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+            signature = inspect.signature(cls.__init__)
+            bound = signature.bind(None, *args, **kwargs)
             arguments = dict(bound.arguments)
             arguments.pop(next(iter(arguments)))  # self
-            extra = arguments.pop("kwargs", {})
-            arguments.update(extra)
+            for parameter in signature.parameters.values():
+                if parameter.kind is inspect.Parameter.VAR_KEYWORD:  # `**kwargs`, `**kw`, ...
+                    arguments.update(arguments.pop(parameter.name, {}))
             instance._init_arguments = arguments
         except TypeError:
             instance._init_arguments = None

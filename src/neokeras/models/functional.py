@@ -44,6 +44,7 @@ class Functional(Model):
         self._nodes = self._topological_nodes()
         self._graph_layers = _unique_layers([t._keras_history[0] for t in self._input_tensors]
                                             + [node.layer for node in self._nodes])
+        self._check_unique_names()
         for layer in self._graph_layers:
             self._track(layer)
         self.built = True
@@ -62,42 +63,60 @@ class Functional(Model):
                     f"Model '{self.name}': every output must be a symbolic tensor computed from "
                     f"the inputs by calling layers or ops. Received: {tensor!r}")
 
+    def _check_unique_names(self):
+        # Weights files (legacy .h5) and configs address layers by name, so names must differ.
+        seen = set()
+        for layer in self._graph_layers:
+            if layer.name in seen:
+                count = sum(other.name == layer.name for other in self._graph_layers)
+                raise ValueError(
+                    f'The name "{layer.name}" is used {count} times in the model '
+                    f"'{self.name}'. All layer names should be unique.")
+            seen.add(layer.name)
+
     def _topological_nodes(self):
-        """The nodes between inputs and outputs, each after the nodes it depends on."""
+        """The nodes between inputs and outputs, each after the nodes it depends on.
+
+        Iterative (a chain of thousands of layers must not hit Python's recursion limit).
+        """
         input_ids = {id(t) for t in self._input_tensors}
         order, done, active = [], set(), set()
-
-        def visit(tensor):
-            layer, node_index, _ = tensor._keras_history
-            node = layer._inbound_nodes[node_index]
-            if id(node) in done:
-                return
-            if id(tensor) in input_ids:
-                return
-            if node.is_input:
-                raise ValueError(
-                    f"Graph disconnected in model '{self.name}': the output depends on the input "
-                    f"'{layer.name}', which is not among the model's inputs "
-                    f"{[t.name for t in self._input_tensors]}.")
-            if id(node) in active:
-                raise ValueError(f"Model '{self.name}': the layer graph has a cycle.")
-            active.add(id(node))
-            for parent_tensor in node.input_tensors:
-                visit(parent_tensor)
-            active.discard(id(node))
-            done.add(id(node))
-            order.append(node)
-
-        for tensor in self._output_tensors:
-            visit(tensor)
+        for output in self._output_tensors:
+            stack = [(output, False)]
+            while stack:
+                tensor, expanded = stack.pop()
+                if id(tensor) in input_ids:
+                    continue
+                layer, node_index, _ = tensor._keras_history
+                node = layer._inbound_nodes[node_index]
+                if expanded:
+                    active.discard(id(node))
+                    if id(node) not in done:
+                        done.add(id(node))
+                        order.append(node)
+                    continue
+                if id(node) in done:
+                    continue
+                if node.is_input:
+                    raise ValueError(
+                        f"Graph disconnected in model '{self.name}': the output depends on the "
+                        f"input '{layer.name}', which is not among the model's inputs "
+                        f"{[t.name for t in self._input_tensors]}.")
+                if id(node) in active:
+                    raise ValueError(f"Model '{self.name}': the layer graph has a cycle.")
+                active.add(id(node))
+                stack.append((tensor, True))
+                stack.extend((parent, False) for parent in reversed(node.input_tensors))
         return order
 
     def _model_nodes_of(self, layer):
         """The nodes of `layer` that belong to this model, in the layer's call order."""
-        ids = {id(node) for node in self._nodes}
         if isinstance(layer, InputLayer):
             return layer._inbound_nodes[:1]
-        return [node for node in layer._inbound_nodes if id(node) in ids]
+        ids = getattr(self, "_node_id_cache", None)
+        if ids is None or ids[0] is not self._nodes:
+            ids = self._node_id_cache = (self._nodes, {id(node) for node in self._nodes})
+        return [node for node in layer._inbound_nodes if id(node) in ids[1]]
 
     # ------------------------------------------------------------------ public properties
     @property
@@ -221,10 +240,16 @@ class Functional(Model):
             for index, node in enumerate(self._model_nodes_of(layer)):
                 node_ids[id(node)] = index
 
-        def history(tensor):
+        def history(tensor, endpoint=False):
             layer, node_index, tensor_index = tensor._keras_history
             node = layer._inbound_nodes[node_index]
-            return [layer.name, node_ids.get(id(node), node_index), tensor_index]
+            # Keras 3 numbers a nested functional model's nodes from 1 in `output_layers` (and
+            # from 0 in the nodes' arguments).
+            offset = 1 if endpoint and isinstance(layer, Functional) else 0
+            return [layer.name, node_ids.get(id(node), node_index) + offset, tensor_index]
+
+        def endpoint(tensor):
+            return history(tensor, endpoint=True)
 
         def encode(value):
             if isinstance(value, KerasTensor):
@@ -252,8 +277,8 @@ class Functional(Model):
                 for node in self._model_nodes_of(layer)]
             layer_configs.append(entry)
         return {"name": self.name, "trainable": self.trainable, "layers": layer_configs,
-                "input_layers": tree.map_structure(history, self._inputs_struct),
-                "output_layers": tree.map_structure(history, self._outputs_struct)}
+                "input_layers": tree.map_structure(endpoint, self._inputs_struct),
+                "output_layers": tree.map_structure(endpoint, self._outputs_struct)}
 
     def get_build_config(self):
         return {"input_shape": None}
@@ -326,41 +351,110 @@ def _is_history(value):
             and isinstance(value[1], int) and isinstance(value[2], int))
 
 
+def _node_offset(layer, layer_config, keras2, endpoint):
+    """The index a config gives the first node of `layer` in the model being rebuilt.
+
+    tf-keras numbered the nodes of a nested functional model (and of a nested Sequential that
+    starts with an InputLayer) from 1: their node 0 built them. Keras 3 does so only in
+    `input_layers` / `output_layers`, and only for functional models.
+    """
+    from neokeras.models.sequential import Sequential
+
+    if isinstance(layer, Functional):
+        return 1 if keras2 or endpoint else 0
+    if keras2 and isinstance(layer, Sequential):
+        inner = layer_config.get("config")
+        layers = inner.get("layers") if isinstance(inner, dict) else None
+        return int(bool(layers) and isinstance(layers[0], dict)
+                   and layers[0].get("class_name") == "InputLayer")
+    return 0
+
+
+def _takes_initial_state(layer):
+    import inspect
+
+    try:
+        return "initial_state" in inspect.signature(layer.call).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _references(value, found):
+    """Appends every (layer_name, node_index) a node config reads (iteratively)."""
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if value.get("class_name") == "__keras_tensor__":
+                history = value.get("config", {}).get("keras_history") \
+                    if isinstance(value.get("config"), dict) else None
+                if not _is_history(history):
+                    raise ValueError(f"Malformed tensor reference in a functional config: {value!r:.200}")
+                found.append((history[0], history[1]))
+            else:
+                stack.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            if _legacy_entry(value):
+                found.append((value[0], value[1]))
+            else:
+                stack.extend(value)
+
+
 def _functional_from_config(cls, config, custom_objects=None, safe_mode=True):
+    """Rebuilds a functional model: each node is called once all the tensors it reads exist
+    (work linear in the size of the config, whatever order the layers are listed in)."""
+    from collections import deque
+
     from neokeras.saving.serialization import deserialize_keras_object
 
-    layers = {}
-    pending = []  # (layer, node_config) in file order
+    if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
+        raise ValueError("A functional model config needs a 'layers' list. "
+                         f"Received keys: {sorted(config) if isinstance(config, dict) else config!r:.100}")
+    layers, nodes = {}, []  # nodes: (layer_name, node_config, index among the layer's nodes)
+    offsets = {}  # layer name -> (offset in node arguments, offset in input/output_layers)
+    keras2 = any(isinstance(node, list) for entry in config["layers"] if isinstance(entry, dict)
+                 for node in entry.get("inbound_nodes") or [])
     for layer_config in config["layers"]:
+        if not isinstance(layer_config, dict):
+            raise ValueError(f"A functional model's layer entry must be a dict. Received: "
+                             f"{layer_config!r:.100}")
+        inner = layer_config.get("config")
+        name = layer_config.get("name") or (inner.get("name") if isinstance(inner, dict) else None)
+        if not isinstance(name, str):
+            raise ValueError(f"A layer entry of the functional config has no name: {layer_config!r:.200}")
+        if name in layers:
+            raise ValueError(f"The functional config lists two layers named '{name}'; layer names "
+                             "must be unique.")
         layer = _deserialize_layer(layer_config, custom_objects, safe_mode)
-        name = layer_config.get("name") or layer_config.get("config", {}).get("name")
         layers[name] = layer
-        for node_config in layer_config.get("inbound_nodes", []):
-            pending.append((name, node_config))
-    created = {}  # (layer_name, node_index) -> flat output tensors
+        inbound = layer_config.get("inbound_nodes") or []
+        if not isinstance(inbound, list):
+            raise ValueError(f"Layer '{name}': 'inbound_nodes' must be a list.")
+        offsets[name] = (_node_offset(layer, layer_config, keras2, False),
+                         _node_offset(layer, layer_config, keras2, True))
+        nodes.extend((name, node, index) for index, node in enumerate(inbound))
+
+    def key(layer_name, node_index, endpoint=False):
+        """The (layer, index among its nodes here) a reference in the config means."""
+        if layer_name not in layers:
+            raise ValueError(f"The functional config reads from layer {layer_name!r}, which it "
+                             "does not list.")
+        if not isinstance(node_index, int):
+            raise ValueError(f"The functional config names node {node_index!r} of layer "
+                             f"'{layer_name}'; node indices are ints.")
+        return layer_name, node_index - offsets[layer_name][endpoint]
+
+    created = {}  # (layer_name, config node index) -> flat output tensors
     for name, layer in layers.items():
         if isinstance(layer, InputLayer):
             created[(name, 0)] = [layer.output]
-    node_counts = {}
-
-    def ready(value):
-        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
-            key = tuple(value["config"]["keras_history"][:2])
-            return key in created
-        if isinstance(value, dict):
-            return all(ready(v) for v in value.values())
-        if isinstance(value, (list, tuple)):
-            if _legacy_entry(value):
-                return (value[0], value[1]) in created
-            return all(ready(v) for v in value)
-        return True
 
     def decode(value):
         if isinstance(value, dict):
             kind = value.get("class_name")
             if kind == "__keras_tensor__":
                 layer_name, node_index, tensor_index = value["config"]["keras_history"][:3]
-                return created[(layer_name, node_index)][tensor_index]
+                return _tensor(key(layer_name, node_index), tensor_index)
             if kind == "__slice__":
                 inner = value["config"]
                 return slice(decode(inner["start"]), decode(inner["stop"]), decode(inner["step"]))
@@ -374,44 +468,80 @@ def _functional_from_config(cls, config, custom_objects=None, safe_mode=True):
             return [decode(v) for v in value]
         return value
 
-    def call_args(node_config):
+    def _tensor(node_key, tensor_index):
+        outputs = created[node_key]
+        if not isinstance(tensor_index, int) or not 0 <= tensor_index < len(outputs):
+            raise ValueError(f"The functional config reads output {tensor_index!r} of node "
+                             f"{node_key[1]} of layer '{node_key[0]}', which has {len(outputs)}.")
+        return outputs[tensor_index]
+
+    def call_args(layer, node_config):
         if isinstance(node_config, dict):
             return decode(node_config.get("args", [])), decode(node_config.get("kwargs", {}))
         # Keras 2: [[layer_name, node_index, tensor_index, kwargs], ...]
-        tensors = [created[(entry[0], entry[1])][entry[2]] for entry in node_config]
+        tensors = [_tensor(key(*entry[:2]), entry[2]) for entry in node_config]
         kwargs = node_config[0][3] if node_config and len(node_config[0]) > 3 else {}
-        return [tensors[0] if len(tensors) == 1 else tensors], decode(dict(kwargs or {}))
+        kwargs = decode(dict(kwargs or {}))
+        if len(tensors) > 1 and "initial_state" not in kwargs and _takes_initial_state(layer):
+            # Keras 2 recurrent layers listed their initial states as extra inputs.
+            return [tensors[0]], {**kwargs, "initial_state": tensors[1:]}
+        return [tensors[0] if len(tensors) == 1 else tensors], kwargs
 
-    while pending:
-        progressed = False
-        remaining = []
-        for name, node_config in pending:
-            parts = node_config if not isinstance(node_config, dict) else [node_config]
-            # A layer's nodes are created in order, so a node waits for its layer's earlier ones.
-            if not all(ready(p) for p in parts) or any(n == name for n, _ in remaining):
-                remaining.append((name, node_config))
-                continue
-            args, kwargs = call_args(node_config)
-            outputs = layers[name](*args, **kwargs)
-            index = node_counts.get(name, 0)
-            node_counts[name] = index + 1
-            created[(name, index)] = tree.flatten(outputs)
-            progressed = True
-        if not progressed:
-            raise ValueError(
-                "Cannot rebuild the functional model: the nodes of layers "
-                f"{sorted({n for n, _ in remaining})} depend on tensors that are never created.")
-        pending = remaining
+    # Dependencies: the tensors a node reads, and the same layer's previous node (calling a
+    # layer appends its next node).
+    waiting, missing = {}, []
+    ready = deque()
+    for position, (name, node_config, index) in enumerate(nodes):
+        if not isinstance(node_config, (dict, list)):
+            raise ValueError(f"Layer '{name}': a node must be a dict or a list. Received: "
+                             f"{node_config!r:.100}")
+        references = []
+        _references(node_config, references)
+        needs = [key(*reference) for reference in references]
+        if index:
+            needs.append((name, index - 1))
+        pending = {need for need in needs if need not in created}
+        missing.append(len(pending))
+        for need in pending:
+            waiting.setdefault(need, []).append(position)
+        if not pending:
+            ready.append(position)
+    done = 0
+    while ready:
+        position = ready.popleft()
+        name, node_config, index = nodes[position]
+        args, kwargs = call_args(layers[name], node_config)
+        created[(name, index)] = tree.flatten(layers[name](*args, **kwargs))
+        done += 1
+        for waiter in waiting.pop((name, index), ()):
+            missing[waiter] -= 1
+            if missing[waiter] == 0:
+                ready.append(waiter)
+    if done != len(nodes):
+        stuck = sorted({nodes[p][0] for p, count in enumerate(missing) if count})
+        absent = sorted(k for k in waiting if k not in created)[:5]
+        raise ValueError(
+            "Cannot rebuild the functional model: the nodes of layers "
+            f"{stuck[:10]} depend on tensors that are never created (missing nodes "
+            f"(layer, index): {absent}).")
 
-    def endpoint(value):
+    def endpoint(value, where):
         if _is_history(value):
-            return created[(value[0], value[1])][value[2]]
+            node_key = key(value[0], value[1], endpoint=True)
+            if node_key not in created:
+                raise ValueError(
+                    f"The functional config's {where} name node {value[1]} of layer "
+                    f"'{value[0]}', which the config does not create.")
+            return _tensor(node_key, value[2])
         if isinstance(value, dict):
-            return {k: endpoint(v) for k, v in value.items()}
-        return [endpoint(v) for v in value]
+            return {k: endpoint(v, where) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [endpoint(v, where) for v in value]
+        raise ValueError(f"The functional config's {where} must be [layer, node, tensor] "
+                         f"entries. Received: {value!r:.100}")
 
-    inputs = endpoint(config["input_layers"])
-    outputs = endpoint(config["output_layers"])
+    inputs = endpoint(config.get("input_layers"), "input_layers")
+    outputs = endpoint(config.get("output_layers"), "output_layers")
     return cls(inputs, outputs, name=config.get("name"), trainable=config.get("trainable", True))
 
 

@@ -2,7 +2,7 @@
 
 from neokeras.saving.object_registration import (  # noqa: F401
     CustomObjectScope, custom_object_scope, get_custom_objects, get_registered_name,
-    register_keras_serializable)
+    get_registered_object, register_keras_serializable)
 from neokeras.saving.saving_api import (  # noqa: F401
     load_model, load_weights, save_model, save_weights)
 from neokeras.saving.serialization import (  # noqa: F401

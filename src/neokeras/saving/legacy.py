@@ -14,6 +14,8 @@ import numpy as np
 from neokeras.saving import h5_utils
 
 _KERAS3_ONLY_OPTIMIZER_KEYS = ("loss_scale_factor", "gradient_accumulation_steps")
+# Keras 3 config keys that tf-keras rejects; dropped when they hold the default (None).
+_KERAS3_ONLY_NONE_KEYS = ("input_axes", "output_axes", "quantization_config")
 
 
 # ---------------------------------------------------------------------- configs
@@ -50,6 +52,9 @@ def to_keras2_config(value):
                   "config": to_keras2_config(value["config"])}
         inner = result["config"]
         if isinstance(inner, dict):
+            for key in _KERAS3_ONLY_NONE_KEYS:
+                if key in inner and inner[key] is None:
+                    del inner[key]  # tf-keras refuses arguments it does not know
             if "batch_shape" in inner and class_name == "InputLayer":
                 inner["batch_input_shape"] = inner.pop("batch_shape")
             if class_name == "Sequential":
@@ -72,10 +77,30 @@ def _sequential_to_keras2(config):
 
 
 def _functional_to_keras2(config):
+    # tf-keras numbers the nodes of nested functional models, and of nested Sequentials that
+    # start with an InputLayer, from 1 everywhere; Keras 3 node arguments count from 0 and
+    # Keras 3 `output_layers` already count functional models from 1.
+    node_shift, endpoint_shift = {}, {}
+    for entry in config.get("layers", []):
+        inner = entry.get("config") if isinstance(entry, dict) else None
+        if not isinstance(inner, dict):
+            continue
+        if entry.get("class_name") in ("Functional", "Model"):
+            node_shift[entry.get("name")] = 1
+        elif entry.get("class_name") == "Sequential" and inner.get("layers") \
+                and inner["layers"][0].get("class_name") == "InputLayer":
+            node_shift[entry.get("name")] = endpoint_shift[entry.get("name")] = 1
+    for entry in config.get("layers", []):
+        for node in entry.get("inbound_nodes", []) if isinstance(entry, dict) else []:
+            for reference in node if isinstance(node, list) else []:
+                reference[1] += node_shift.get(reference[0], 0)
     for key in ("input_layers", "output_layers"):
         value = config.get(key)
         if isinstance(value, list) and len(value) == 3 and isinstance(value[0], str):
-            config[key] = [value]
+            value = config[key] = [value]
+        for reference in value or []:
+            if isinstance(reference, list) and reference:
+                reference[1] += endpoint_shift.get(reference[0], 0)
 
 
 def _nodes_to_keras2(nodes):
@@ -85,11 +110,21 @@ def _nodes_to_keras2(nodes):
             result.append(node)
             continue
         args = node.get("args", [])
-        tensors = args[0] if len(args) == 1 and isinstance(args[0], list) else args
-        kwargs = {k: to_keras2_config(v) for k, v in node.get("kwargs", {}).items()}
+        tensors = args[0] if len(args) == 1 and isinstance(args[0], list) else list(args)
+        kwargs = dict(node.get("kwargs", {}))
+        states = kwargs.get("initial_state")
+        if isinstance(states, list) and states and all(_is_tensor_config(t) for t in states):
+            # Keras 2 recurrent layers take their initial states as extra inputs.
+            tensors = list(tensors) + states
+            del kwargs["initial_state"]
+        kwargs = {k: to_keras2_config(v) for k, v in kwargs.items()}
         result.append([list(t["config"]["keras_history"][:3]) + [kwargs]
                        for t in tensors if isinstance(t, dict)])
     return result
+
+
+def _is_tensor_config(value):
+    return isinstance(value, dict) and value.get("class_name") == "__keras_tensor__"
 
 
 def training_config(model):

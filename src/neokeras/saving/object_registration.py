@@ -70,6 +70,26 @@ def get_custom_object(name, custom_objects=None):
     return _GLOBAL_CUSTOM_OBJECTS.get(name)
 
 
+def get_registered_object(name, custom_objects=None, module_objects=None):
+    """The class or function registered (or passed in) under `name`, or None.
+
+    Args:
+        name: The name to look up, e.g. `"Custom>MyLayer"`.
+        custom_objects: Optional `{name: object}` searched after the scopes and the registry.
+        module_objects: Optional `{name: object}` searched last.
+    """
+    for scope in reversed(getattr(_SCOPE, "stack", None) or []):
+        if name in scope:
+            return scope[name]
+    if name in _GLOBAL_CUSTOM_OBJECTS:
+        return _GLOBAL_CUSTOM_OBJECTS[name]
+    if custom_objects and name in custom_objects:
+        return custom_objects[name]
+    if module_objects and name in module_objects:
+        return module_objects[name]
+    return None
+
+
 def get_scoped_names(custom_objects=None):
     """Names resolvable from `custom_objects` and the active `custom_object_scope`s."""
     names = set(custom_objects or {})

@@ -530,7 +530,7 @@ def load_weights_from_archive(model, filepath, skip_mismatch=False):
 # ---------------------------------------------------------------------- compile configs
 def compile_from_config(model, config):
     """Compiles `model` from a (Keras 3 or Keras 2 `training_config`) compile config."""
-    from neokeras import optimizers
+    from neokeras import losses, metrics, optimizers
     from neokeras.saving.serialization import deserialize_keras_object
 
     config = dict(config)
@@ -538,16 +538,19 @@ def compile_from_config(model, config):
     if isinstance(optimizer, dict):
         optimizer = optimizers.deserialize(_clean_optimizer_config(optimizer))
 
-    def objects(value):
+    def objects(value, family):
         if isinstance(value, dict) and "class_name" in value:
             return deserialize_keras_object(value)
         if isinstance(value, dict):
-            return {k: objects(v) for k, v in value.items()}
+            return {k: objects(v, family) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
-            return [objects(v) for v in value]
+            return [objects(v, family) for v in value]
+        if isinstance(value, str):
+            return _bind_custom_name(value, family)
         return value
 
-    kwargs = {k: objects(config.get(k)) for k in ("loss", "metrics", "weighted_metrics")}
+    kwargs = {k: objects(config.get(k), losses if k == "loss" else metrics)
+              for k in ("loss", "metrics", "weighted_metrics")}
     kwargs["loss_weights"] = config.get("loss_weights")
     for key in ("run_eagerly", "steps_per_execution", "jit_compile"):
         if config.get(key) is not None:  # tf-keras writes null for these
@@ -555,6 +558,19 @@ def compile_from_config(model, config):
     model.compile(optimizer=optimizer, **kwargs)
     if getattr(model, "built", False) and not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)
+
+
+def _bind_custom_name(name, family):
+    """A custom loss or metric named in a config, resolved now (while `custom_objects` and
+    `custom_object_scope` apply) rather than when the first batch builds the metrics."""
+    from neokeras.saving.object_registration import get_custom_object
+
+    if name in family.ALL_FUNCTIONS or name in family.ALL_CLASSES:
+        return name
+    found = get_custom_object(name)
+    if found is None:
+        return name
+    return found() if isinstance(found, type) else found
 
 
 _KERAS2_OPTIMIZER_KEYS = ("is_legacy_optimizer", "jit_compile")

@@ -29,7 +29,7 @@ class SafeModeScope:
     """Within this block, nested deserialization uses the given `safe_mode`."""
 
     def __init__(self, safe_mode=True):
-        self.safe_mode = safe_mode
+        self.safe_mode = _effective(safe_mode)
 
     def __enter__(self):
         self._previous = getattr(_STATE, "safe_mode", None)
@@ -40,10 +40,17 @@ class SafeModeScope:
         _STATE.safe_mode = self._previous
 
 
+def _effective(safe_mode):
+    """`safe_mode`, unless `neokeras.config.enable_unsafe_deserialization()` turned it off."""
+    from neokeras import config
+
+    return bool(safe_mode) and not config._UNSAFE_DESERIALIZATION
+
+
 def in_safe_mode():
     """Whether loading code (lambdas) is refused here (True unless a scope says otherwise)."""
     value = getattr(_STATE, "safe_mode", None)
-    return True if value is None else value
+    return _effective(True if value is None else value)
 
 
 def _public_parts(obj):
@@ -151,9 +158,18 @@ def get_by_name(name, functions, classes, kind):
     found = object_registration.get_custom_object(name)
     if found is None:
         plural = kind + ("es" if kind.endswith("s") else "s")
+        similar = sorted(n for n in object_registration.get_custom_objects()
+                         if n.rpartition(">")[2] == name)
+        hint = (f" Registered custom objects are named with their package: did you mean "
+                f"{similar}?" if similar else
+                f" For your own {kind}, register it with "
+                "@neokeras.saving.register_keras_serializable() (then use 'Custom>name') or put "
+                f"it in neokeras.saving.get_custom_objects()[{name!r}].")
         raise ValueError(
-            f"Unknown {kind} {name!r}. Known {plural}: {sorted(functions) + sorted(classes)}.")
-    return found
+            f"Unknown {kind} {name!r}. Known {plural}: {sorted(functions) + sorted(classes)}."
+            + hint)
+    # A registered class (a Loss or Metric subclass) is used with its default arguments.
+    return found() if isinstance(found, type) else found
 
 
 def deserialize_keras_object(config, module_objects=None, custom_objects=None, safe_mode=None):
@@ -165,8 +181,7 @@ def deserialize_keras_object(config, module_objects=None, custom_objects=None, s
         custom_objects: `{name: class_or_function}` for custom objects.
         safe_mode: Refuse serialized lambdas (default: True, or the enclosing scope's value).
     """
-    if safe_mode is None:
-        safe_mode = in_safe_mode()
+    safe_mode = in_safe_mode() if safe_mode is None else _effective(safe_mode)
     if config is None or isinstance(config, (bool, int, float)):
         return config
     if isinstance(config, str):

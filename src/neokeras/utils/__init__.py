@@ -16,3 +16,8 @@ from neokeras.utils.rng_utils import set_random_seed  # noqa: F401
 from neokeras.utils.sequence_utils import pad_sequences  # noqa: F401
 from neokeras.utils.text_dataset_utils import text_dataset_from_directory  # noqa: F401
 from neokeras.utils.timeseries_dataset_utils import timeseries_dataset_from_array  # noqa: F401
+from neokeras.saving.object_registration import (  # noqa: F401
+    CustomObjectScope, custom_object_scope, get_custom_objects, get_registered_name,
+    get_registered_object, register_keras_serializable)
+from neokeras.saving.serialization import (  # noqa: F401
+    deserialize_keras_object, serialize_keras_object)

@@ -48,6 +48,8 @@ class BatchNormalization(Layer):
                  gamma_constraint=None, renorm=False, renorm_clipping=None,
                  renorm_momentum=0.99, synchronized=False, **kwargs):
         super().__init__(**kwargs)
+        if isinstance(axis, (list, tuple)) and len(axis) == 1:
+            axis = axis[0]  # Keras 2 configs store the axis as a one-element list
         if isinstance(axis, bool) or not isinstance(axis, int):
             raise TypeError("BatchNormalization: `axis` must be an int. "
                             f"Received: axis={axis!r}")
