@@ -95,3 +95,11 @@ from neokeras.layers.preprocessing.image_preprocessing.random_sharpness import (
     RandomSharpness)
 from neokeras.layers.preprocessing.image_preprocessing.solarization import (  # noqa: F401
     Solarization)
+from neokeras.layers.preprocessing.image_preprocessing.cut_mix import CutMix  # noqa: F401
+from neokeras.layers.preprocessing.image_preprocessing.equalization import (  # noqa: F401
+    Equalization)
+from neokeras.layers.preprocessing.image_preprocessing.mix_up import MixUp  # noqa: F401
+from neokeras.layers.preprocessing.image_preprocessing.random_color_jitter import (  # noqa: F401
+    RandomColorJitter)
+from neokeras.layers.preprocessing.image_preprocessing.random_shear import (  # noqa: F401
+    RandomShear)
