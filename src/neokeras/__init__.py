@@ -9,6 +9,8 @@ __version__ = "0.1.0"
 from neokeras import config  # noqa: F401
 from neokeras import backend  # noqa: F401
 from neokeras import ops  # noqa: F401
+from neokeras import random  # noqa: F401
+from neokeras import tree  # noqa: F401
 from neokeras import activations  # noqa: F401
 from neokeras import constraints  # noqa: F401
 from neokeras import initializers  # noqa: F401
@@ -28,3 +30,4 @@ from neokeras.models import Model  # noqa: F401
 from neokeras.models import Sequential  # noqa: F401
 from neokeras.drop_in import install_as_keras  # noqa: F401
 from neokeras.backend.common.variables import KerasVariable as Variable  # noqa: F401
+from neokeras.backend.common.stateless_scope import StatelessScope  # noqa: F401

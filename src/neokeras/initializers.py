@@ -102,7 +102,7 @@ class RandomNormal(_RandomInitializer):
         self.mean, self.stddev = mean, stddev
 
     def __call__(self, shape, dtype=None):
-        return random.normal(shape, self.mean, self.stddev, dtype=dtype, seed=self.seed)
+        return random.host_normal(shape, self.mean, self.stddev, dtype=dtype, seed=self.seed)
 
     def get_config(self):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
@@ -117,7 +117,7 @@ class RandomUniform(_RandomInitializer):
         self.minval, self.maxval = minval, maxval
 
     def __call__(self, shape, dtype=None):
-        return random.uniform(shape, self.minval, self.maxval, dtype=dtype, seed=self.seed)
+        return random.host_uniform(shape, self.minval, self.maxval, dtype=dtype, seed=self.seed)
 
     def get_config(self):
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
@@ -132,7 +132,7 @@ class TruncatedNormal(_RandomInitializer):
         self.mean, self.stddev = mean, stddev
 
     def __call__(self, shape, dtype=None):
-        return random.truncated_normal(shape, self.mean, self.stddev, dtype=dtype, seed=self.seed)
+        return random.host_truncated_normal(shape, self.mean, self.stddev, dtype=dtype, seed=self.seed)
 
     def get_config(self):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
@@ -193,11 +193,11 @@ class VarianceScaling(_RandomInitializer):
         if self.distribution == "truncated_normal":
             # Standard deviation of a unit normal truncated to [-2, 2].
             stddev = math.sqrt(variance) / 0.87962566103423978
-            return random.truncated_normal(shape, 0.0, stddev, dtype=dtype, seed=self.seed)
+            return random.host_truncated_normal(shape, 0.0, stddev, dtype=dtype, seed=self.seed)
         if self.distribution == "untruncated_normal":
-            return random.normal(shape, 0.0, math.sqrt(variance), dtype=dtype, seed=self.seed)
+            return random.host_normal(shape, 0.0, math.sqrt(variance), dtype=dtype, seed=self.seed)
         limit = math.sqrt(3.0 * variance)
-        return random.uniform(shape, -limit, limit, dtype=dtype, seed=self.seed)
+        return random.host_uniform(shape, -limit, limit, dtype=dtype, seed=self.seed)
 
     def get_config(self):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
@@ -255,7 +255,7 @@ class Orthogonal(_RandomInitializer):
         rows = math.prod(shape[:-1])
         cols = shape[-1]
         flat_shape = (max(rows, cols), min(rows, cols))
-        a = np.asarray(random.normal(flat_shape, dtype="float32", seed=self.seed))
+        a = np.asarray(random.host_normal(flat_shape, dtype="float32", seed=self.seed))
         q, r = np.linalg.qr(a)
         q = q * np.sign(np.diag(r))
         if rows < cols:

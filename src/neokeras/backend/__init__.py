@@ -24,6 +24,7 @@ convert_to_tensor = impl.convert_to_tensor
 convert_to_numpy = impl.convert_to_numpy
 is_tensor = impl.is_tensor
 is_tracer = impl.is_tracer
+in_tracing_scope = impl.core.in_tracing_scope
 standardize_dtype = impl.standardize_dtype
 compute_output_spec = impl.compute_output_spec
 

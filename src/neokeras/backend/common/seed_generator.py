@@ -4,40 +4,85 @@ import random as _py_random
 
 import numpy as np
 
+from neokeras.api_export import keras_name
 from neokeras.backend.common import naming
+from neokeras.backend.common.stateless_scope import current_stateless_scope
 
 
+@keras_name("keras.random.SeedGenerator")
 class SeedGenerator:
-    """A stream of PRNG keys whose state is a (non-trainable) variable.
+    """A stream of seeds for random functions; its state is a non-trainable variable.
+
+    An int `seed=` gives the same numbers on every call; pass a `SeedGenerator` to get new
+    numbers on each call. Inside a traced function (`jax.jit`), run the draws in a
+    `StatelessScope` that maps `generator.state` to a traced value and read the advanced state
+    back with `scope.get_current_value(generator.state)`, as for any variable.
 
     Args:
-        seed: Int seed; None draws one from Python's `random` (seeded by `set_random_seed`).
+        seed: Int initial seed; None draws one from Python's `random`
+            (made repeatable by `keras.utils.set_random_seed`).
         name: Optional name.
+
+    Example:
+
+    >>> gen = SeedGenerator(seed=42)
+    >>> a = keras.random.normal((2, 3), seed=gen)
+    >>> b = keras.random.normal((2, 3), seed=gen)  # different numbers from `a`
     """
 
-    def __init__(self, seed=None, name=None):
+    def __init__(self, seed=None, name=None, **kwargs):
         from neokeras import backend
 
-        if seed is None:
-            seed = _py_random.randint(0, 2**31 - 1)
-        if not isinstance(seed, (int, np.integer)):
-            raise ValueError(f"SeedGenerator(seed=...) must be an int or None. Received: seed={seed!r}")
+        kwargs.pop("backend", None)
+        if kwargs:
+            raise ValueError(f"SeedGenerator: unrecognized keyword arguments: {kwargs}")
         self.name = name or naming.uniquify("seed_generator")
-        self._initial_seed = int(seed)
-        self.state = backend.Variable(backend.random.make_key(seed), dtype="uint32",
+        self._initial_seed = seed
+        if seed is None:
+            seed = make_default_seed()
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise ValueError(f"SeedGenerator(seed=...) must be an int or None. Received: seed={seed!r}")
+        self.state = backend.Variable(backend.random.seed_data(seed), dtype="uint32",
                                       trainable=False, name="seed_generator_state",
                                       path=f"{self.name}/seed_generator_state")
 
-    def next(self):
-        """Returns a fresh key and advances the state."""
-        from neokeras import backend
+    def next(self, ordered=True):
+        """Returns the current seed and advances the state.
 
-        new_state, key = backend.random.split_key(self.state.value)
+        Args:
+            ordered: True steps the counter (`[s, n] -> [s, n + 1]`); False jumps to a
+                pseudo-random next state (used by the global generator).
+        """
+        from neokeras import backend
+        from neokeras import ops
+
+        seed = self.state.value
+        if ordered:
+            new_state = ops.add(seed, np.array([0, 1], "uint32"))
+        else:
+            new_state = ops.mod(ops.multiply(ops.add(seed, np.uint32(1)), np.uint32(5387)),
+                                np.uint32(933199))
+        if backend.is_tracer(new_state) and not backend.is_tracer(self.state._value) \
+                and current_stateless_scope() is None:
+            raise ValueError(
+                f"SeedGenerator '{self.name}' was drawn from inside a traced function (jax.jit) "
+                "outside a StatelessScope: its new state would leak out of the trace. Run the "
+                "draws in `with StatelessScope([(gen.state, state)]) as scope:`, return "
+                "`scope.get_current_value(gen.state)` and feed it to the next call."
+            )
         self.state.assign(new_state)
-        return backend.random.key_data_of(key)
+        return seed
 
     def get_config(self):
-        return {"seed": self._initial_seed}
+        return {"seed": self._initial_seed, "name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def make_default_seed():
+    return _py_random.randint(1, int(1e9))
 
 
 _GLOBAL = {"generator": None}
@@ -57,10 +102,26 @@ def draw_seed(seed):
     """Raw key data for `seed` (int, `SeedGenerator`, or None for the global stream)."""
     from neokeras import backend
 
-    if seed is None:
-        return global_seed_generator().next()
     if isinstance(seed, SeedGenerator):
         return seed.next()
-    if isinstance(seed, (int, np.integer)):
-        return backend.random.make_key(seed)
-    raise ValueError(f"`seed` must be an int, a SeedGenerator or None. Received: seed={seed!r}")
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+        return backend.random.seed_data(seed)
+    if seed is None:
+        if _tracing():
+            raise ValueError(
+                "A random function was called with seed=None inside a traced function "
+                "(jax.jit): the global seed generator cannot advance there, so the numbers "
+                "would be frozen at trace time. Pass `seed=` a SeedGenerator attached to your "
+                "layer or model (`self.seed_generator = keras.random.SeedGenerator(1337)`)."
+            )
+        return global_seed_generator().next(ordered=False)
+    raise ValueError(
+        f"`seed` must be an int, a SeedGenerator or None. Received: seed={seed!r} "
+        f"(of type {type(seed).__name__})"
+    )
+
+
+def _tracing():
+    from neokeras import backend
+
+    return backend.in_tracing_scope()

@@ -75,6 +75,11 @@ def is_tracer(x):
     return isinstance(x, jax.core.Tracer)
 
 
+def in_tracing_scope():
+    """True while a function is being traced (`jit`, `grad`, `eval_shape`)."""
+    return isinstance(jnp.zeros(()), jax.core.Tracer)
+
+
 def cast(x, dtype):
     return convert_to_tensor(x).astype(dtype)
 
