@@ -8,6 +8,7 @@ before a callback that may look at weights, and when training ends or fails.
 import math
 import random as py_random
 import time
+import warnings
 
 import numpy as np
 
@@ -22,6 +23,7 @@ from neokeras.trainers.data_adapters import ArrayDataAdapter
 from neokeras.trainers.data_adapters import BatchDataAdapter
 from neokeras.trainers.data_adapters import is_batch_data
 from neokeras.utils import tree
+from neokeras.utils.traceback_utils import filter_traceback
 
 _FIT_ALIASES = {"nb_epoch": "epochs"}
 # Keras 2 arguments about input pipelines; with in-memory data they change nothing.
@@ -292,6 +294,7 @@ class Trainer:
         self.build(shapes)
 
     # ------------------------------------------------------------------ fit
+    @filter_traceback
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -336,6 +339,14 @@ class Trainer:
         for name, value in (("epochs", epochs), ("initial_epoch", initial_epoch)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise ValueError(f"fit: {name} must be a non-negative int. Received: {value!r}")
+        # Debugging caps (keras.config.set_max_epochs / set_max_steps_per_epoch).
+        if config.max_epochs() and config.max_epochs() < epochs:
+            warnings.warn(f"Limiting epochs to {config.max_epochs()}", stacklevel=2)
+            epochs = config.max_epochs()
+        max_steps = config.max_steps_per_epoch()
+        if max_steps and (not steps_per_epoch or max_steps < steps_per_epoch):
+            warnings.warn(f"Limiting steps_per_epoch to {max_steps}", stacklevel=2)
+            steps_per_epoch = max_steps
         if is_batch_data(x):
             if y is not None or sample_weight is not None:
                 raise ValueError("fit: when x is a generator or PyDataset, it yields the targets "
@@ -504,6 +515,7 @@ class Trainer:
         return min(num_full_batches, max(16, math.ceil(num_full_batches / 8)))
 
     # ------------------------------------------------------------------ evaluate
+    @filter_traceback
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False, **kwargs):
         """Computes the loss and metrics on the given data.
@@ -594,6 +606,7 @@ class Trainer:
         return logs
 
     # ------------------------------------------------------------------ predict
+    @filter_traceback
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         """Returns the model's outputs for `x` as numpy arrays, computed in batches.
 
