@@ -22,6 +22,7 @@ from neokeras.backend.common.variables import KerasVariable
 from neokeras.layers.input_spec import InputSpec
 from neokeras.layers.masking import keras_mask
 from neokeras.utils import tree
+from neokeras.utils.traceback_utils import filter_traceback
 
 _CALL_CONTEXT = threading.local()
 
@@ -422,6 +423,7 @@ class Layer:
 
         return tree.map_structure(convert, inputs)
 
+    @filter_traceback
     def __call__(self, *args, **kwargs):
         if not args:
             if "inputs" not in kwargs:
