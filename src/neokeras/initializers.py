@@ -266,6 +266,73 @@ class Orthogonal(_RandomInitializer):
         return {"gain": self.gain, "seed": self.seed}
 
 
+@keras_name("keras.initializers.STFT", "keras.initializers.STFTInitializer")
+class STFT(Initializer):
+    """Real or imaginary DFT kernels of shape `(frame_length, 1, fft_length // 2 + 1)`,
+    windowed and scaled, for `STFTSpectrogram`'s convolutions.
+
+    Args:
+        side: "real" (cosines) or "imag" (negative sines).
+        window: A window name for `scipy.signal.get_window` (e.g. "hann"), an array of
+            `frame_length` values, or None.
+        scaling: "density" (divide by the window's L2 norm), "spectrum" (by its sum) or None.
+        periodic: Periodic (for spectral analysis) rather than symmetric window.
+    """
+
+    def __init__(self, side="real", window="hann", scaling="density", periodic=False):
+        if side not in ("real", "imag"):
+            raise ValueError(f"STFT(side=...) must be 'real' or 'imag'. Received: {side!r}")
+        if scaling is not None and scaling not in ("density", "spectrum"):
+            raise ValueError("STFT(scaling=...) must be None, 'density' or 'spectrum'. "
+                             f"Received: scaling={scaling!r}")
+        if isinstance(window, str):
+            _get_window(window, 1, periodic)
+        self.side = side
+        self.window = window
+        self.scaling = scaling
+        self.periodic = periodic
+
+    def __call__(self, shape, dtype=None):
+        dtype = dtype or _floatx()
+        frame_length, _, bins = shape
+        time = np.arange(frame_length, dtype=dtype).reshape(frame_length, 1, 1)
+        freq = np.arange(bins, dtype=dtype).reshape(1, 1, bins) / ((bins - 1) * 2)
+        angles = (-2 * time) * freq * np.arccos(np.asarray(-1, dtype))
+        kernel = np.cos(angles) if self.side == "real" else np.sin(angles)
+        if self.window is not None:
+            window = self.window
+            if isinstance(window, str):
+                window = _get_window(window, frame_length, self.periodic)
+            window = np.asarray(window, dtype=dtype)
+            if window.shape != (frame_length,):
+                raise ValueError(f"STFT: the window must have shape ({frame_length},). "
+                                 f"Received shape {window.shape}.")
+            window = window.reshape(frame_length, 1, 1)
+            scaling = 1
+            if self.scaling == "density":
+                scaling = np.sqrt(np.sum(np.square(window)))
+            elif self.scaling == "spectrum":
+                scaling = np.sum(np.abs(window))
+            kernel = kernel * window / scaling
+        return kernel.astype(dtype)
+
+    def get_config(self):
+        return {"side": self.side, "window": self.window, "periodic": self.periodic,
+                "scaling": self.scaling}
+
+
+STFTInitializer = STFT
+
+
+def _get_window(name, length, periodic):
+    """`scipy.signal.get_window` (SciPy is needed for named windows, as in Keras)."""
+    try:
+        import scipy.signal
+    except ImportError as error:
+        raise ImportError(f"The window {name!r} needs SciPy (`pip install scipy`).") from error
+    return scipy.signal.get_window(name, length, fftbins=periodic)
+
+
 def _floatx():
     from neokeras import config
 
@@ -283,7 +350,8 @@ _BY_NAME = {
     "one": Ones, "zero": Zeros,
 }
 _CLASSES = {cls.__name__: cls for cls in set(_BY_NAME.values())}
-_CLASSES.update({"IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal})
+_CLASSES.update({"IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal,
+                 "STFT": STFT, "STFTInitializer": STFT})
 
 # Lower-case aliases as Keras exports them (`keras.initializers.glorot_uniform`).
 zeros, ones, constant, identity = Zeros, Ones, Constant, Identity

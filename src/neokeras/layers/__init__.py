@@ -103,3 +103,6 @@ from neokeras.layers.preprocessing.image_preprocessing.random_color_jitter impor
     RandomColorJitter)
 from neokeras.layers.preprocessing.image_preprocessing.random_shear import (  # noqa: F401
     RandomShear)
+from neokeras.layers.preprocessing.pipeline import Pipeline  # noqa: F401
+from neokeras.layers.preprocessing.mel_spectrogram import MelSpectrogram  # noqa: F401
+from neokeras.layers.preprocessing.stft_spectrogram import STFTSpectrogram  # noqa: F401

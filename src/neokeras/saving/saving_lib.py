@@ -82,7 +82,8 @@ def _children(obj):
     if not _is_layer(obj):
         return
     # Only Sequential and Functional list their layers first; subclassed models go by attribute.
-    if any(c.__name__ in ("Sequential", "Functional") for c in type(obj).__mro__):
+    # (Keras's `Pipeline` exposes its layers as `layers` too, walked first by name order.)
+    if any(c.__name__ in ("Sequential", "Functional", "Pipeline") for c in type(obj).__mro__):
         yield "layers", obj.layers
     skip = _skipset(obj)
     for attr in sorted(dir(obj), key=lambda n: "~" + n if n.startswith("_") else n):
