@@ -23,3 +23,16 @@ def test_normalize():
     x = np.array([[3.0, 4.0], [0.0, 0.0]])
     np.testing.assert_allclose(utils.normalize(x), [[0.6, 0.8], [0.0, 0.0]])
     np.testing.assert_allclose(utils.normalize(x, axis=0, order=1), [[1.0, 1.0], [0.0, 0.0]])
+
+
+@pytest.mark.parametrize("y, num_classes, expected", [
+    ([0, 1, 2, 3], 4, [[0, 0, 0], [1, 0, 0], [1, 1, 0], [1, 1, 1]]),
+    ([[1], [2]], None, [[1, 0], [1, 1]]),
+    ([[0, 2]], 3, [[[0, 0], [1, 1]]]),
+])
+def test_to_ordinal(y, num_classes, expected):
+    from neokeras.utils import to_ordinal
+
+    out = to_ordinal(y, num_classes)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out, expected)

@@ -1,4 +1,4 @@
-"""Array helpers on numpy: one-hot encoding and normalization."""
+"""Array helpers on numpy: one-hot and ordinal encoding, normalization."""
 
 import numpy as np
 
@@ -36,3 +36,22 @@ def normalize(x, axis=-1, order=2):
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
     return x / np.expand_dims(norm, axis)
+
+
+def to_ordinal(y, num_classes=None, dtype="float32"):
+    """Ordinal encoding: class `c` becomes `c` ones followed by zeros (`num_classes - 1` wide).
+
+    Args:
+        y: Array-like of class indices (a trailing axis of size 1 is dropped).
+        num_classes: Total number of classes; `max(y) + 1` when None.
+        dtype: Output dtype.
+    """
+    y = np.array(y, dtype="int")
+    shape = y.shape
+    if len(shape) > 1 and shape[-1] == 1:
+        shape = shape[:-1]
+    y = y.reshape(-1)
+    if not num_classes:
+        num_classes = int(np.max(y)) + 1
+    out = (np.arange(num_classes - 1)[None, :] < y[:, None]).astype(dtype)
+    return out.reshape(shape + (num_classes - 1,))
