@@ -123,6 +123,14 @@ def main(out):
         print(build.__name__, "ok", len(model.weights), "weights")
 
 
+def write_lambda(out):
+    """`keras2_lambda.h5`: a Keras 2 model whose Lambda layers hold bytecode and a name (the
+    hostile-file tests check that it is refused in safe mode, with a clear message)."""
+    model = keras.Sequential([keras.Input((3,)), L.Lambda(lambda x: x * 2, output_shape=lambda s: s),
+                              L.Lambda(abs)])
+    model.save(os.path.join(os.path.dirname(out.rstrip("/")), "keras2_lambda.h5"))
+
+
 def _outputs(model, xs):
     out = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
     return out if isinstance(out, list) else [out]
@@ -150,5 +158,6 @@ if __name__ == "__main__":
     mode, target = sys.argv[1], sys.argv[2]
     if mode == "generate":
         main(target)
+        write_lambda(target)
     else:
         sys.exit(1 if check(target) else 0)

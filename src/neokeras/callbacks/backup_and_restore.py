@@ -53,23 +53,12 @@ class BackupAndRestore(Callback):
     def on_train_begin(self, logs=None):
         if not os.path.exists(self._path):
             return
-        with np.load(self._path, allow_pickle=False) as backup:
-            variables = self._variables()
-            count = int(backup["num_variables"])
-            if count != len(variables):
-                raise ValueError(
-                    f"BackupAndRestore: the backup in {self.backup_dir!r} holds {count} "
-                    f"variables but the model and optimizer have {len(variables)}; it belongs "
-                    "to a different model.")
-            for index, variable in enumerate(variables):
-                value = backup[f"v{index}"]
-                if tuple(value.shape) != tuple(variable.shape):
-                    raise ValueError(
-                        f"BackupAndRestore: variable {variable.path} has shape {variable.shape} "
-                        f"but the backup holds shape {value.shape}.")
-                variable.assign(value)
-            self.model._resume_epoch = int(backup["epoch"])
-            self.model._shuffle_seed = int(backup["shuffle_seed"])
+        variables = self._variables()
+        values, epoch, seed = read_backup(self._path, variables, self.backup_dir)
+        for variable, value in zip(variables, values):
+            variable.assign(value)
+        self.model._resume_epoch = epoch
+        self.model._shuffle_seed = seed
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
@@ -104,3 +93,67 @@ class BackupAndRestore(Callback):
     def on_train_end(self, logs=None):
         if self.delete_checkpoint and os.path.exists(self._path):
             os.remove(self._path)
+
+
+def read_backup(path, variables, where):
+    """(values, epoch, shuffle seed) from a backup, checking every array's header (shape,
+    dtype, size) against `variables` before reading its data; nothing is unpickled."""
+    import zipfile
+
+    from neokeras.saving import limits
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ValueError(f"BackupAndRestore: the backup in {where!r} is not a valid .npz file "
+                         f"({error}).") from None
+    with archive, limits.loading(f"BackupAndRestore: restoring from {where!r}") as budget:
+        count = int(_read_npy(archive, "num_variables", (), "iu", where))
+        if count != len(variables):
+            raise ValueError(
+                f"BackupAndRestore: the backup in {where!r} holds {count} variables but the "
+                f"model and optimizer have {len(variables)}; it belongs to a different model.")
+        values = []
+        for index, variable in enumerate(variables):
+            shape = tuple(variable.shape)
+            budget.charge(int(np.prod(shape, dtype=np.int64)) * 8, f"backup array 'v{index}'")
+            values.append(_read_npy(archive, f"v{index}", shape, "biuf", where,
+                                    f"variable {variable.path}"))
+        epoch = int(_read_npy(archive, "epoch", (), "iu", where))
+        seed = int(_read_npy(archive, "shuffle_seed", (), "iu", where))
+    return values, epoch, seed
+
+
+def _read_npy(archive, key, shape, kinds, where, what=None):
+    """One `.npy` member: header first (shape, dtype, byte count), then exactly its data."""
+    import zipfile
+
+    what = what or f"entry '{key}'"
+    name = f"{key}.npy"
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        raise ValueError(f"BackupAndRestore: the backup in {where!r} has no {what}.") from None
+    try:
+        with archive.open(info) as handle:
+            version = np.lib.format.read_magic(handle)
+            reader = {(1, 0): np.lib.format.read_array_header_1_0,
+                      (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+            if reader is None:
+                raise ValueError(f"unsupported .npy version {version}")
+            saved_shape, fortran, dtype = reader(handle)
+            if tuple(saved_shape) != tuple(shape):
+                raise ValueError(f"{what} has shape {tuple(saved_shape)} in the backup, but "
+                                 f"the model expects shape {tuple(shape)}")
+            if dtype.kind not in kinds or dtype.hasobject or dtype.itemsize > 8:
+                raise ValueError(f"{what} has dtype {dtype} in the backup")
+            nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+            data = handle.read(nbytes + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, SyntaxError) as error:
+        raise ValueError(f"BackupAndRestore: the backup in {where!r} is unusable: {error}.") \
+            from None
+    if len(data) != nbytes:
+        raise ValueError(f"BackupAndRestore: the backup in {where!r} is truncated ({what} "
+                         f"holds {len(data)} of {nbytes} bytes).")
+    array = np.frombuffer(data, dtype).reshape(shape, order="F" if fortran else "C")
+    return array

@@ -407,9 +407,12 @@ def _functional_from_config(cls, config, custom_objects=None, safe_mode=True):
 
     from neokeras.saving.serialization import deserialize_keras_object
 
+    from neokeras.saving import limits
+
     if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
         raise ValueError("A functional model config needs a 'layers' list. "
                          f"Received keys: {sorted(config) if isinstance(config, dict) else config!r:.100}")
+    limits.check_layer_count(len(config["layers"]), "The functional config")
     layers, nodes = {}, []  # nodes: (layer_name, node_config, index among the layer's nodes)
     offsets = {}  # layer name -> (offset in node arguments, offset in input/output_layers)
     keras2 = any(isinstance(node, list) for entry in config["layers"] if isinstance(entry, dict)
@@ -497,6 +500,11 @@ def _functional_from_config(cls, config, custom_objects=None, safe_mode=True):
                              f"{node_config!r:.100}")
         references = []
         _references(node_config, references)
+        if not references:
+            # Keras records a node only when a layer is called on symbolic tensors; a node
+            # without any would run the layer on constants while loading.
+            raise ValueError(f"Layer '{name}': node {index} of the functional config reads no "
+                             "tensor of the model; Keras never writes such a node.")
         needs = [key(*reference) for reference in references]
         if index:
             needs.append((name, index - 1))

@@ -156,8 +156,15 @@ class Sequential(Model):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
+        from neokeras.saving import limits
         from neokeras.saving.serialization import deserialize_keras_object
 
+        if isinstance(config, list):  # Keras 2.2 wrote a Sequential config as its layer list
+            config = {"layers": config}
+        if not isinstance(config, dict) or not isinstance(config.get("layers", []), list):
+            raise ValueError(f"A Sequential config must be a dict with a 'layers' list. "
+                             f"Received: {config!r:.100}")
+        limits.check_layer_count(len(config.get("layers", [])), "The Sequential config")
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))
         for layer_config in config.get("layers", []):
             model.add(deserialize_keras_object(layer_config, custom_objects=custom_objects),

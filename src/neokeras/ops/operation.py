@@ -97,11 +97,23 @@ class OpLayer(Layer):
     @classmethod
     def from_keras_config(cls, class_name, config, module=None):
         """Rebuilds an op node from Keras's `{"class_name": "Mean", "config": {...}}`."""
+        from neokeras.saving.serialization import in_safe_mode
+
         config = dict(config)
         name = config.pop("name", None)
         op_name = naming.to_snake_case(class_name)
+        if op_name in _UNBOUNDED_OPS and in_safe_mode():
+            raise ValueError(
+                f"The config holds an op node '{name}' (ops.{op_name}), which runs a function "
+                "an unbounded number of times; it is refused while loading in safe mode. Pass "
+                "safe_mode=False only if you trust the file.")
         family = next((f for f, m in _KERAS_OP_MODULES.items() if m == module), "numpy")
         return cls(op_name, config, op_family=family, name=name)
+
+
+# Control flow that calls functions from the config a data-dependent number of times.
+_UNBOUNDED_OPS = frozenset({"fori_loop", "while_loop", "scan", "associative_scan", "map",
+                            "vectorized_map", "switch", "cond", "custom_gradient"})
 
 
 def contains_keras_tensor(values):

@@ -8,3 +8,5 @@ from neokeras.saving.saving_api import (  # noqa: F401
 from neokeras.saving.serialization import (  # noqa: F401
     deserialize_keras_object, serialize_keras_object)
 from neokeras.saving.inspection import inspect  # noqa: F401
+from neokeras.saving.limits import (  # noqa: F401
+    LoadLimitError, get_load_limits, set_load_limits)

@@ -1,7 +1,7 @@
 """`inspect(path)`: what a model or weights file holds, read without building anything."""
 
-import json
 import os
+import zipfile
 
 from neokeras.saving import h5_utils
 
@@ -9,8 +9,9 @@ from neokeras.saving import h5_utils
 def _layer_entries(config):
     """(name, class, registered_name, module) for each layer listed in a model config."""
     inner = config.get("config", {}) if isinstance(config, dict) else {}
+    layers = inner.get("layers", []) if isinstance(inner, dict) else []
     result = []
-    for layer in inner.get("layers", []) if isinstance(inner, dict) else []:
+    for layer in layers if isinstance(layers, list) else []:
         if not isinstance(layer, dict):
             continue
         layer_config = layer.get("config", {})
@@ -40,32 +41,70 @@ def _custom_objects(value, found):
 
 
 def _weight_shapes(group):
-    """{dataset path: shape} for every dataset, without reading data or following links."""
-    h5py = h5_utils.require_h5py()
-    shapes = {}
+    """{dataset path: shape} for every dataset, reading no data, following no soft or external
+    link and visiting each object once (hard-link cycles and shared groups are listed as links)."""
+    from neokeras.saving import limits
 
-    def visit(node, prefix):
-        for key in node.keys():
+    h5py = h5_utils.require_h5py()
+    cap = limits.limit("max_h5_objects")
+    shapes, seen = {}, {h5py.h5o.get_info(group.id).addr}
+    stack = [(group, "")]
+    while stack:
+        node, prefix = stack.pop()
+        for key in sorted(node.keys(), reverse=True):
+            if len(shapes) >= cap:
+                shapes["..."] = f"<more than {cap} objects: listing stopped>"
+                return shapes
             link = node.get(key, getlink=True)
             path = f"{prefix}{key}"
             if not isinstance(link, h5py.HardLink):
                 shapes[path] = f"<{type(link).__name__}: refused>"
                 continue
             child = node[key]
+            address = h5py.h5o.get_info(child.id).addr
+            if address in seen:
+                shapes[path] = "<hard link to an object listed before>"
+                continue
+            seen.add(address)
             if isinstance(child, h5py.Dataset):
                 shapes[path] = tuple(child.shape)
             else:
-                visit(child, path + "/")
+                stack.append((child, path + "/"))
+    return dict(sorted(shapes.items()))
 
-    visit(group, "")
-    return shapes
+
+def _model_info(config, where):
+    if not isinstance(config, dict):
+        raise ValueError(f"{where} is not a model config (expected a JSON object, got "
+                         f"{type(config).__name__}).")
+    found = set()
+    _custom_objects(config, found)
+    return {"model_class": config.get("class_name"), "layers": _layer_entries(config),
+            "custom_objects": sorted(found)}
+
+
+def _open_weights(zf, names):
+    """The weights member as something h5py can open: the member itself when stored
+    uncompressed (nothing read in full), else its bytes within the loading limits."""
+    from neokeras.saving import saving_lib
+
+    info = zf.getinfo(saving_lib.WEIGHTS_FILENAME)
+    if info.compress_type == zipfile.ZIP_STORED:
+        return zf.open(info)
+    return saving_lib.read_member(zf, saving_lib.WEIGHTS_FILENAME)
 
 
 def describe(path):
     """A dict describing the file at `path` (format, versions, layers, weights, custom objects)."""
-    from neokeras.saving import saving_api, saving_lib
+    from neokeras.saving import limits
 
-    path = os.fspath(path)
+    with limits.loading(f"Inspecting '{os.fspath(path)}'"):
+        return _describe(os.fspath(path))
+
+
+def _describe(path):
+    from neokeras.saving import limits, saving_api, saving_lib
+
     kind = saving_api._sniff(path)
     info = {"path": path}
     if kind == "zip":
@@ -74,34 +113,32 @@ def describe(path):
             config = saving_lib.read_json_member(zf, saving_lib.CONFIG_FILENAME)
             metadata = saving_lib.read_json_member(zf, saving_lib.METADATA_FILENAME) \
                 if saving_lib.METADATA_FILENAME in names else {}
-            weights = saving_lib.read_member(zf, saving_lib.WEIGHTS_FILENAME) \
-                if saving_lib.WEIGHTS_FILENAME in names else None
-        info.update(format="keras (Keras 3 zip archive)", members=names,
-                    keras_version=metadata.get("keras_version"), date_saved=metadata.get("date_saved"),
-                    model_class=config.get("class_name"), layers=_layer_entries(config),
-                    compiled="compile_config" in config)
-        found = set()
-        _custom_objects(config, found)
-        info["custom_objects"] = sorted(found)
-        if weights is not None:
-            with h5_utils.open_h5(weights) as f:
-                info["weights"] = _weight_shapes(f)
+            if not isinstance(metadata, dict):
+                metadata = {}
+            info.update(format="keras (Keras 3 zip archive)", members=names,
+                        keras_version=metadata.get("keras_version"),
+                        date_saved=metadata.get("date_saved"),
+                        compiled=isinstance(config, dict) and "compile_config" in config,
+                        **_model_info(config, "config.json"))
+            if saving_lib.WEIGHTS_FILENAME in names:
+                with h5_utils.open_h5(_open_weights(zf, names)) as f:
+                    info["weights"] = _weight_shapes(f)
         return info
     if kind != "h5":
         raise ValueError(f"'{path}' is neither a .keras archive nor an HDF5 file.")
     with h5_utils.open_h5(path) as f:
-        attrs = {k: h5_utils.decode_attr(v) for k, v in f.attrs.items()}
-        if "model_config" in attrs:
-            config = json.loads(attrs["model_config"])
-            info.update(format="h5 (legacy Keras HDF5 model)", keras_version=attrs.get("keras_version"),
-                        backend=attrs.get("backend"), model_class=config.get("class_name"),
-                        layers=_layer_entries(config), compiled="training_config" in attrs)
-            found = set()
-            _custom_objects(config, found)
-            info["custom_objects"] = sorted(found)
-        elif "layer_names" in attrs or "layer_names0" in attrs:
-            info.update(format="h5 (legacy Keras weights)", keras_version=attrs.get("keras_version"),
-                        backend=attrs.get("backend"),
+        def attr(key):
+            return h5_utils.decode_attr(h5_utils.read_attr(f, key, f"'{path}'"))
+
+        if "model_config" in f.attrs:
+            text = attr("model_config")
+            config = limits.parse_json(text if isinstance(text, str) else "", "model_config")
+            info.update(format="h5 (legacy Keras HDF5 model)", keras_version=attr("keras_version"),
+                        backend=attr("backend"), compiled="training_config" in f.attrs,
+                        **_model_info(config, "The model_config attribute"))
+        elif "layer_names" in f.attrs or "layer_names0" in f.attrs:
+            info.update(format="h5 (legacy Keras weights)", keras_version=attr("keras_version"),
+                        backend=attr("backend"),
                         layers=[(n, None, None, None) for n in h5_utils.read_name_list(f, "layer_names")])
         else:
             info.update(format="weights.h5 (Keras 3 weights)")

@@ -343,7 +343,9 @@ def load_weights_from_group(model, group, by_name=False, skip_mismatch=False):
 
 
 def load_weights(model, filepath, by_name=False, skip_mismatch=False):
-    with h5_utils.open_h5(filepath) as f:
+    from neokeras.saving import limits
+
+    with limits.loading(f"Loading weights from '{filepath}'"), h5_utils.open_h5(filepath) as f:
         group = h5_utils.get(f, "model_weights", kind="group") if "model_weights" in f else f
         load_weights_from_group(model, group, by_name=by_name, skip_mismatch=skip_mismatch)
 
@@ -383,28 +385,37 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     from neokeras.saving.saving_lib import compile_from_config
     from neokeras.saving.serialization import SafeModeScope, deserialize_keras_object
 
-    with h5_utils.open_h5(filepath) as f:
-        raw = f.attrs.get("model_config")
+    from neokeras.saving import limits
+
+    with limits.loading(f"Loading '{filepath}'"), h5_utils.open_h5(filepath) as f:
+        raw = h5_utils.read_attr(f, "model_config", f"'{filepath}'")
         if raw is None:
             raise ValueError(
                 f"'{filepath}' holds no model config: it is a weights-only file. Build the model "
                 "and call model.load_weights() instead.")
         config = _json_attr(raw, "model_config")
+        if not isinstance(config, dict) or "class_name" not in config:
+            raise ValueError(f"'{filepath}': the model_config attribute does not describe a "
+                             "model (expected an object with a 'class_name').")
         with SafeModeScope(safe_mode), custom_object_scope(custom_objects):
             model = deserialize_keras_object(normalize_config(config),
                                              custom_objects=custom_objects, safe_mode=safe_mode)
             load_weights_from_group(model, h5_utils.get(f, "model_weights", kind="group") or f)
-            raw_training = f.attrs.get("training_config")
+            raw_training = h5_utils.read_attr(f, "training_config", f"'{filepath}'")
             if compile and raw_training is not None:
                 training = _json_attr(raw_training, "training_config")
+                if not isinstance(training, dict):
+                    raise ValueError(f"'{filepath}': the training_config attribute is not an "
+                                     "object.")
                 compile_from_config(model, compile_config_from_training_config(training))
                 _load_optimizer_weights(model, f)
     return model
 
 
 def _json_attr(raw, key):
+    from neokeras.saving import limits
+
     raw = h5_utils.decode_attr(raw)
-    try:
-        return json.loads(raw)
-    except (TypeError, json.JSONDecodeError) as error:
-        raise ValueError(f"The file's '{key}' attribute is not valid JSON ({error}).") from error
+    if not isinstance(raw, str):
+        raise ValueError(f"The file's '{key}' attribute is not a JSON string.")
+    return limits.parse_json(raw, f"The file's '{key}' attribute")

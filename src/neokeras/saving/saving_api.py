@@ -1,6 +1,5 @@
 """Public entry points: `save_model`, `load_model`, `save_weights`, `load_weights`, JSON configs."""
 
-import json
 import os
 
 from neokeras.saving import legacy
@@ -130,7 +129,9 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False):
         raise ValueError(f"'{path}' is not an HDF5 weights file or a .keras archive.")
     from neokeras.saving import h5_utils
 
-    with h5_utils.open_h5(path) as f:
+    from neokeras.saving import limits
+
+    with limits.loading(f"Loading weights from '{path}'"), h5_utils.open_h5(path) as f:
         keras3_layout = "layer_names" not in f.attrs and "layer_names0" not in f.attrs \
             and "model_weights" not in f
         if keras3_layout:
@@ -143,17 +144,19 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False):
 
 def model_from_json(json_string, custom_objects=None, safe_mode=True):
     """Builds a model (fresh weights) from `model.to_json()` output (Keras 3 or Keras 2 JSON)."""
+    from neokeras.saving import limits
     from neokeras.saving.serialization import deserialize_keras_object
 
-    try:
-        config = json.loads(json_string)
-    except (TypeError, json.JSONDecodeError) as error:
-        raise ValueError(f"model_from_json: not valid JSON ({error}).") from error
+    if not isinstance(json_string, (str, bytes, bytearray)):
+        raise TypeError(f"model_from_json expects a JSON string. Received: "
+                        f"{type(json_string).__name__}")
+    config = limits.parse_json(json_string, "model_from_json: the JSON")
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError("model_from_json: the JSON does not describe a model "
                          "(expected an object with a 'class_name').")
-    return deserialize_keras_object(legacy.normalize_config(config),
-                                    custom_objects=custom_objects, safe_mode=safe_mode)
+    with limits.loading("model_from_json"):
+        return deserialize_keras_object(legacy.normalize_config(config),
+                                        custom_objects=custom_objects, safe_mode=safe_mode)
 
 
 def clone_model(model, custom_objects=None):

@@ -16,6 +16,7 @@ import tempfile
 import uuid
 import warnings
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -33,12 +34,17 @@ _MAX_RATIO = 200
 
 # ---------------------------------------------------------------------- atomic writes
 def atomic_write(path, write):
-    """Calls `write(tmp_path)` then renames onto `path`; on any error `path` is untouched."""
+    """Calls `write(tmp_path)` then renames onto `path`; on any error `path` is untouched.
+
+    The temporary file is created with the permissions the umask gives (as a plain `open`
+    would), and names the writing process, so that the next save into the same directory can
+    remove what a killed save left behind.
+    """
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".",
-                               suffix=".tmp")
-    os.close(fd)
+    remove_stale_temporaries(directory, os.path.basename(path))
+    tmp = _temporary_name(directory, os.path.basename(path))
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         write(tmp)
         os.replace(tmp, path)
@@ -46,6 +52,43 @@ def atomic_write(path, write):
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def _temporary_name(directory, base):
+    return os.path.join(directory, f".{base}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+
+
+def remove_stale_temporaries(directory, base):
+    """Deletes `.{base}.{pid}.{hex}.tmp` files (or directories) left by dead processes."""
+    prefix = f".{base}."
+    try:
+        names = [n for n in os.listdir(directory) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return
+    for name in names:
+        pid, _, rest = name[len(prefix):].partition(".")
+        if not pid.isdigit() or len(rest) != 36 or _process_alive(int(pid)):
+            continue
+        stale = os.path.join(directory, name)
+        if os.path.isdir(stale) and not os.path.islink(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            try:
+                os.remove(stale)
+            except OSError:
+                pass
+
+
+def _process_alive(pid):
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 # ---------------------------------------------------------------------- the object walk
@@ -199,7 +242,7 @@ def read_weights(model, h5file, skip_mismatch=False):
                     f"{type(obj).__name__} '{obj.name}', which has {len(variables)} variables. "
                     "Was the file saved from a different architecture?")
             continue
-        saved = len([k for k in group.keys()])
+        saved = len(group)
         if is_optimizer:
             if saved != len(variables) and not obj.built:
                 obj.build(model.trainable_variables)
@@ -361,7 +404,8 @@ def save_model_dir(model, dirpath):
     metadata = json.dumps(_metadata())
     h5py = h5_utils.require_h5py()
     parent, base = os.path.split(dirpath)
-    tmp = os.path.join(parent, f".{base}.{uuid.uuid4().hex}.tmp")
+    remove_stale_temporaries(parent, base)
+    tmp = _temporary_name(parent, base)
     os.mkdir(tmp)
     try:
         for name, text in ((METADATA_FILENAME, metadata), (CONFIG_FILENAME, config)):
@@ -398,16 +442,13 @@ def _replace_dir(new, target):
 
 def read_model_dir(dirpath):
     """(config, weights file path) of a directory written by `save(zipped=False)`."""
+    from neokeras.saving import limits
+
     config_path = os.path.join(dirpath, CONFIG_FILENAME)
-    size = os.path.getsize(config_path)
-    if size > MAX_JSON_BYTES:
-        raise h5_utils.UnsafeFileError(f"'{config_path}' is too large ({size} bytes).")
+    cap = limits.limit("max_config_bytes")
     with open(config_path, "rb") as f:
-        data = f.read(MAX_JSON_BYTES + 1)
-    try:
-        config = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"'{config_path}' is not valid JSON ({error}).") from error
+        data = f.read(cap + 1)
+    config = limits.parse_json(data, f"'{config_path}'")
     weights = os.path.join(dirpath, WEIGHTS_FILENAME)
     if not os.path.isfile(weights):
         names = sorted(os.listdir(dirpath))
@@ -424,9 +465,15 @@ def open_archive(filepath):
     except zipfile.BadZipFile as error:
         raise ValueError(f"'{filepath}' is not a valid .keras archive (not a zip file: {error}).") \
             from error
+    from neokeras.saving import limits
+
     try:
         names = []
-        for info in zf.infolist():
+        infos = zf.infolist()
+        if len(infos) > limits.limit("max_archive_members"):
+            raise limits.LoadLimitError(f"'{filepath}' has {len(infos)} archive members, over "
+                                        f"the limit of {limits.limit('max_archive_members')}.")
+        for info in infos:
             name = info.filename
             parts = name.replace("\\", "/").split("/")
             if name.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
@@ -437,6 +484,9 @@ def open_archive(filepath):
                 raise h5_utils.UnsafeFileError(
                     f"'{filepath}': refusing archive member '{name}': it declares "
                     f"{info.file_size} bytes from {info.compress_size} compressed (a zip bomb?).")
+            if name in names:
+                raise h5_utils.UnsafeFileError(
+                    f"'{filepath}': the archive holds two members named '{name}'.")
             names.append(name)
         for required in (CONFIG_FILENAME,):
             if required not in names:
@@ -449,30 +499,51 @@ def open_archive(filepath):
 
 
 def read_member(zf, name, limit=MAX_MEMBER_BYTES):
-    """Reads a member, never more than its declared size (nor `limit`)."""
+    """Reads a member in pieces, never more than its declared size, `limit` or the loading
+    budget (the bytes actually produced count, whatever the header says)."""
+    from neokeras.saving import limits
+
     info = zf.getinfo(name)
     if info.file_size > limit:
         raise h5_utils.UnsafeFileError(f"Archive member '{name}' is too large ({info.file_size} bytes).")
+    budget = limits.current_budget()
+    if budget is not None:
+        budget.charge(info.file_size, f"archive member '{name}'")
+    pieces, size = [], 0
     try:
         with zf.open(info) as handle:
-            data = handle.read(info.file_size + 1)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
+            while size <= info.file_size:
+                piece = handle.read(min(_READ_PIECE, info.file_size + 1 - size))
+                if not piece:
+                    break
+                pieces.append(piece)
+                size += len(piece)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as error:
         raise ValueError(f"Archive member '{name}' is corrupt or truncated ({error}).") from error
-    if len(data) != info.file_size:
+    if size != info.file_size:
         raise ValueError(f"Archive member '{name}' does not match its declared size.")
-    return data
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+
+_READ_PIECE = 64 * 2**20
 
 
 def read_json_member(zf, name):
-    data = read_member(zf, name, MAX_JSON_BYTES)
-    try:
-        return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"Archive member '{name}' is not valid JSON ({error}).") from error
+    from neokeras.saving import limits
+
+    data = read_member(zf, name, min(MAX_JSON_BYTES, limits.limit("max_config_bytes")))
+    return limits.parse_json(data, f"Archive member '{name}'")
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Loads a `.keras` archive, or an unzipped model directory, written by neokeras or Keras 3."""
+    from neokeras.saving import limits
+
+    with limits.loading(f"Loading '{filepath}'"):
+        return _load_model(filepath, custom_objects, compile, safe_mode)
+
+
+def _load_model(filepath, custom_objects, compile, safe_mode):
     from neokeras.saving import legacy
     from neokeras.saving.object_registration import custom_object_scope
     from neokeras.saving.serialization import SafeModeScope, deserialize_keras_object
@@ -492,7 +563,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
                 assets_dir = assets_tmp.name
                 _extract_assets(zf, names, assets_dir)
     if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"'{filepath}': config.json does not describe a model.")
+        raise ValueError(f"'{filepath}': config.json does not describe a model (expected an "
+                         f"object with a 'class_name', got {type(config).__name__}).")
     config = legacy.normalize_config(config)
     if not compile:
         config.pop("compile_config", None)
@@ -521,11 +593,14 @@ def _weights_member(zf, names, filepath):
 
 
 def load_weights_from_archive(model, filepath, skip_mismatch=False):
-    zf, names = open_archive(filepath)
-    with zf:
-        weights = _weights_member(zf, names, filepath)
-    with h5_utils.open_h5(weights) as f:
-        read_weights(model, f, skip_mismatch=skip_mismatch)
+    from neokeras.saving import limits
+
+    with limits.loading(f"Loading weights from '{filepath}'"):
+        zf, names = open_archive(filepath)
+        with zf:
+            weights = _weights_member(zf, names, filepath)
+        with h5_utils.open_h5(weights) as f:
+            read_weights(model, f, skip_mismatch=skip_mismatch)
 
 
 # ---------------------------------------------------------------------- compile configs

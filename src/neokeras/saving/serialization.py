@@ -196,7 +196,7 @@ def deserialize_keras_object(config, module_objects=None, custom_objects=None, s
     class_name = config["class_name"]
     inner = config.get("config", {})
     if class_name == "__numpy__":
-        return np.asarray(inner["value"], dtype=inner["dtype"])
+        return np.asarray(inner["value"], dtype=_plain_dtype(inner.get("dtype")))
     if class_name == "__bytes__":
         return inner["value"].encode("utf-8")
     if class_name == "__slice__":
@@ -240,6 +240,20 @@ def deserialize_keras_object(config, module_objects=None, custom_objects=None, s
 
             compile_from_config(instance, compile_config)
     return instance
+
+
+def _plain_dtype(name):
+    """A numpy dtype from a config: plain numbers, bools and strings only (a structured or
+    sub-array dtype such as `"(100000,100000)f8"` would allocate per element)."""
+    try:
+        dtype = np.dtype(name)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"Unknown array dtype {name!r} in the config ({error}).") from None
+    if dtype.fields is not None or dtype.subdtype is not None or dtype.kind not in "biufcUS" \
+            or dtype.itemsize > 1024:
+        raise ValueError(f"Refusing array dtype {name!r} in the config: only plain number, "
+                         "bool and string dtypes are allowed.")
+    return dtype
 
 
 def _from_config(cls, inner, custom_objects, safe_mode):

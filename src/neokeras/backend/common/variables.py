@@ -7,7 +7,7 @@ Layers, optimizers and metrics own variables. Reading `variable.value` inside a
 import numpy as np
 
 from neokeras import config
-from neokeras.backend.common import naming
+from neokeras.backend.common import allocation_budget, naming
 from neokeras.backend.common.stateless_scope import current_stateless_scope
 
 
@@ -35,6 +35,9 @@ class KerasVariable:
                     f"Received: shape=None"
                 )
             dtype = dtype or config.floatx()
+            check = allocation_budget.active()
+            if check is not None:
+                check(tuple(shape), dtype, self.path)
             value = initializer(tuple(shape), dtype=dtype)
         else:
             value = initializer

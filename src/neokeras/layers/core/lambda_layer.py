@@ -19,6 +19,32 @@ def _dump_lambda(fn):
                        "closure": closure}}
 
 
+def _from_keras2(config, safe_mode):
+    """Keras 2 wrote `function` as `[bytecode, defaults, closure]` (`function_type: "lambda"`)
+    or a name (`"function"`, with the module to import it from); the same for `output_shape`
+    and `mask`. Bytecode becomes a `__lambda__` entry (refused in safe mode); names resolve
+    through registered and custom objects only, never by importing the module."""
+    for key in ("function", "output_shape", "mask"):
+        kind = config.pop(f"{key}_type" if key != "function" else "function_type", None)
+        module = config.pop(f"{key}_module" if key != "function" else "module", None)
+        value = config.get(key)
+        if kind == "lambda" and value is not None:
+            if safe_mode:
+                raise ValueError(
+                    f"Lambda layer '{config.get('name')}' (a Keras 2 file) stores Python "
+                    f"bytecode for its {key}; loading it would run arbitrary code, so it is "
+                    "refused. Pass safe_mode=False (to load_model, model_from_json or "
+                    "from_config) only if you trust the file.")
+            code, defaults, closure = (list(value) + [None, None])[:3] \
+                if isinstance(value, (list, tuple)) else (value, None, None)
+            config[key] = {"class_name": "__lambda__", "config": {
+                "code": code, "defaults": defaults, "closure": closure}}
+        elif kind == "function" and isinstance(value, str):
+            config[key] = {"module": module, "class_name": "function", "config": value,
+                           "registered_name": "function"}
+    return config
+
+
 def _load_lambda(config):
     # Keras writes {"code", "defaults", "closure"}; some writers store the code as "value".
     code = config.get("code", config.get("value"))
@@ -112,7 +138,7 @@ class Lambda(Layer):
         from neokeras.saving.serialization import deserialize_keras_object, in_safe_mode
 
         safe_mode = in_safe_mode() if safe_mode is None else safe_mode
-        config = dict(config)
+        config = _from_keras2(dict(config), safe_mode)
 
         def load(value):
             if isinstance(value, dict) and value.get("class_name") == "__lambda__":
