@@ -9,6 +9,7 @@ It creates small input files (images, texts, WAV clips) under tests/utils/data/t
 fixed seed, runs Keras's own functions on them, and stores the outputs next to them:
 - tests/utils/data/directory_datasets.npz (+ .json): `*_dataset_from_directory` and
   `timeseries_dataset_from_array` of Keras 3;
+- tests/utils/data/feature_space.json: `keras.utils.FeatureSpace` of Keras 3;
 - tests/preprocessing/data/*.json / *.npz: tf-keras's `preprocessing.text`,
   `preprocessing.sequence` and `preprocessing.image` on fixed inputs and seeds.
 """
@@ -187,11 +188,50 @@ def directory_fixtures(tree):
     (UTILS_DATA / "directory_datasets.json").write_text(json.dumps(meta, indent=1))
 
 
+FEATURE_DATA = {
+    "age": [20.0, 35.0, 50.0, 41.0, 27.0, 63.0, 35.0, 19.0],
+    "city": ["paris", "rome", "paris", "oslo", "rome", "paris", "lima", "oslo"],
+    "zip": [1, 2, 2, 7, 3, 1, 1, 9],
+    "score": [0.1, 0.9, 0.3, 0.5, 0.7, 0.2, 0.8, 0.4],
+    "raw": [1.5, -2.0, 0.0, 3.0, 1.0, 2.0, -1.0, 0.5],
+}
+FEATURE_SPACES = [
+    {"features": {"age": "float_normalized", "city": "string_categorical",
+                  "zip": "integer_categorical", "score": "float_discretized", "raw": "float"},
+     "output_mode": "concat", "num_discretization_bins": 3},
+    {"features": {"age": "float_rescaled", "city": "string_hashed", "zip": "integer_hashed"},
+     "crosses": [["city", "zip"]], "crossing_dim": 8, "hashing_dim": 4, "output_mode": "dict"},
+]
+
+
+def feature_space_fixtures():
+    import keras
+
+    out = []
+    for spec in FEATURE_SPACES:
+        fs = keras.utils.FeatureSpace(**spec)
+        data = {k: v for k, v in FEATURE_DATA.items() if k in spec["features"]}
+        fs.adapt({k: np.array(v) for k, v in data.items()})
+        encoded = fs({k: np.array(v) for k, v in data.items()})
+        if isinstance(encoded, dict):
+            encoded = {k: np.asarray(v).tolist() for k, v in encoded.items()}
+        else:
+            encoded = np.asarray(encoded).tolist()
+        one = fs({k: v[2] for k, v in data.items()})
+        one = ({k: np.asarray(v).tolist() for k, v in one.items()} if isinstance(one, dict)
+               else np.asarray(one).tolist())
+        out.append({"spec": spec, "encoded": encoded, "single": one})
+    (UTILS_DATA / "feature_space.json").write_text(
+        json.dumps({"data": FEATURE_DATA, "cases": out}, indent=1))
+
+
 def main(sections):
     UTILS_DATA.mkdir(parents=True, exist_ok=True)
     PREP_DATA.mkdir(parents=True, exist_ok=True)
     if "directories" in sections:
         directory_fixtures(make_tree())
+    if "feature_space" in sections:
+        feature_space_fixtures()
     if "preprocessing" in sections:
         import gen_preprocessing_fixtures
 
@@ -200,4 +240,4 @@ def main(sections):
 
 if __name__ == "__main__":
     sys.path.insert(0, str(pathlib.Path(__file__).parent))
-    main(sys.argv[1:] or ["directories", "preprocessing"])
+    main(sys.argv[1:] or ["directories", "feature_space", "preprocessing"])

@@ -30,3 +30,12 @@ from neokeras.utils.timed_threads import TimedThread  # noqa: F401
 from neokeras.utils.timeseries_dataset_utils import timeseries_dataset_from_array  # noqa: F401
 from neokeras.utils.xy_packing import pack_x_y_sample_weight  # noqa: F401
 from neokeras.utils.xy_packing import unpack_x_y_sample_weight  # noqa: F401
+
+
+def __getattr__(name):
+    # FeatureSpace is built from layers, which import utils: load it on first use.
+    if name == "FeatureSpace":
+        from neokeras.utils.feature_space import FeatureSpace
+
+        return FeatureSpace
+    raise AttributeError(f"module 'neokeras.utils' has no attribute {name!r}")
