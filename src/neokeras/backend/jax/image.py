@@ -125,9 +125,3 @@ def hsv_to_rgb(images):
     return jnp.stack([value * (keep + saturation * dr), value * (keep + saturation * dg),
                       value * (keep + saturation * db)], axis=-1)
 
-
-def random_beta(shape, alpha, beta, dtype="float32", seed=None):
-    """Beta(alpha, beta) samples from a seed (int, SeedGenerator or None), for mixing layers."""
-    from neokeras.backend.jax.random import _as_key, _key
-
-    return jax.random.beta(_as_key(_key(seed)), alpha, beta, tuple(shape), dtype=dtype)

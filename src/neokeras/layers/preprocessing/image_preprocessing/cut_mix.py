@@ -1,6 +1,5 @@
 """`CutMix`: pastes a random box from another image of the batch into each image."""
 
-from neokeras import backend
 from neokeras import ops
 from neokeras.api_export import keras_name
 from neokeras.backend import SeedGenerator
@@ -43,8 +42,8 @@ class CutMix(BaseImagePreprocessingLayer):
         n = shape[0]
         height, width = self._hw(shape)
         alpha = self._uniform((), self.factor[0], self.factor[1], seed, self.compute_dtype) + 1e-6
-        weight = backend.impl.image.random_beta((n,), alpha, alpha, dtype=self.compute_dtype,
-                                                seed=self._seed(seed))
+        weight = random.beta((n,), alpha, alpha, dtype=self.compute_dtype,
+                             seed=self._seed(seed))
         ratio = ops.sqrt(1.0 - weight)
         x0, x1 = self._bounds(n, width, ratio, seed)
         y0, y1 = self._bounds(n, height, ratio, seed)

@@ -1,6 +1,5 @@
 """`MixUp`: blends each image (and label) with another one of the batch."""
 
-from neokeras import backend
 from neokeras import ops
 from neokeras.api_export import keras_name
 from neokeras.backend import SeedGenerator
@@ -33,8 +32,7 @@ class MixUp(BaseImagePreprocessingLayer):
         shape = self._images_of(data).shape
         n = 1 if len(shape) == 3 else shape[0]
         order = random.permutation(n, seed=self._seed(seed))
-        weight = backend.impl.image.random_beta((n,), self.alpha, self.alpha,
-                                                seed=self._seed(seed))
+        weight = random.beta((n,), self.alpha, self.alpha, seed=self._seed(seed))
         return {"mix_weight": weight, "permutation_order": order}
 
     def transform_images(self, images, transformation=None, training=True):
