@@ -6,6 +6,7 @@ from neokeras.saving.object_registration import (  # noqa: F401
     get_registered_object, register_keras_serializable)
 from neokeras.saving.serialization import (  # noqa: F401
     deserialize_keras_object, serialize_keras_object)
+from neokeras.utils import bounding_boxes  # noqa: F401
 from neokeras.utils.audio_dataset_utils import audio_dataset_from_directory  # noqa: F401
 from neokeras.utils.config import Config  # noqa: F401
 from neokeras.utils.dataset_utils import split_dataset  # noqa: F401
