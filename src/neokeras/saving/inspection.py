@@ -2,6 +2,7 @@
 
 import os
 import zipfile
+import zlib
 
 from neokeras.saving import h5_utils
 
@@ -121,8 +122,12 @@ def _describe(path):
                         compiled=isinstance(config, dict) and "compile_config" in config,
                         **_model_info(config, "config.json"))
             if saving_lib.WEIGHTS_FILENAME in names:
-                with h5_utils.open_h5(_open_weights(zf, names)) as f:
-                    info["weights"] = _weight_shapes(f)
+                try:
+                    with h5_utils.open_h5(_open_weights(zf, names)) as f:
+                        info["weights"] = _weight_shapes(f)
+                except (EOFError, zipfile.BadZipFile, zlib.error, OSError, RuntimeError) as error:
+                    raise ValueError(f"'{path}': the weights member cannot be read "
+                                     f"({type(error).__name__}: {error}).") from None
         return info
     if kind != "h5":
         raise ValueError(f"'{path}' is neither a .keras archive nor an HDF5 file.")

@@ -107,13 +107,25 @@ def _available_memory():
     try:
         import resource
 
-        for which in ("RLIMIT_AS", "RLIMIT_DATA"):
+        for which, field in (("RLIMIT_AS", "VmSize"), ("RLIMIT_DATA", "VmData")):
             soft = resource.getrlimit(getattr(resource, which))[0]
             if soft != resource.RLIM_INFINITY and soft > 0:
-                candidates.append(soft)
+                candidates.append(max(soft - _process_usage(field), 0))
     except (ImportError, AttributeError, ValueError, OSError):
         pass
     return min(candidates)
+
+
+def _process_usage(field):
+    """This process's `VmSize` / `VmData` in bytes (0 where /proc is not available)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def format_bytes(n):

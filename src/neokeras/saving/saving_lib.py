@@ -470,6 +470,8 @@ def open_archive(filepath):
     try:
         names = []
         infos = zf.infolist()
+        zf.fp.seek(0, os.SEEK_END)
+        archive_size = zf.fp.tell()
         if len(infos) > limits.limit("max_archive_members"):
             raise limits.LoadLimitError(f"'{filepath}' has {len(infos)} archive members, over "
                                         f"the limit of {limits.limit('max_archive_members')}.")
@@ -484,6 +486,9 @@ def open_archive(filepath):
                 raise h5_utils.UnsafeFileError(
                     f"'{filepath}': refusing archive member '{name}': it declares "
                     f"{info.file_size} bytes from {info.compress_size} compressed (a zip bomb?).")
+            if info.header_offset + info.compress_size > archive_size:
+                raise h5_utils.UnsafeFileError(f"'{filepath}': archive member '{name}' declares "
+                                 f"{info.compress_size} bytes, past the end of the file.")
             if name in names:
                 raise h5_utils.UnsafeFileError(
                     f"'{filepath}': the archive holds two members named '{name}'.")
