@@ -1,6 +1,7 @@
 """`fit` on `image_dataset_from_directory` output vs the same images as in-memory arrays.
 
-    PYTHONPATH=src .venv/bin/python benchmarks/bench_image_dataset.py [--images 3000] [--model cnn|mlp]
+    PYTHONPATH=src .venv/bin/python benchmarks/bench_image_dataset.py \
+        [--images 3000] [--model cnn|mlp]
 
 Writes N small PNG images (32x32 RGB, 10 classes) to a temporary directory, trains the same
 small CNN (or MLP) on (a) the dataset read from the files and (b) the decoded arrays, and prints the

@@ -117,7 +117,8 @@ class NumpyArrayIterator(Iterator):
         data_format = data_format or config.image_data_format()
         self.dtype = dtype or config.floatx()
         if isinstance(x, (tuple, list)):
-            misc = [np.asarray(x[1])] if not isinstance(x[1], list) else [np.asarray(m) for m in x[1]]
+            extra = x[1] if isinstance(x[1], list) else [x[1]]
+            misc = [np.asarray(m) for m in extra]
             x = x[0]
             for m in misc:
                 if len(x) != len(m):
@@ -372,7 +373,8 @@ class DataFrameIterator(_FileBatches, Iterator):
         if mode == "binary":
             count = len(set(classes)) if classes else df[y_col].nunique()
             if count != 2:
-                raise ValueError(f"With class_mode='binary' there must be 2 classes. Found {count}.")
+                raise ValueError("With class_mode='binary' there must be 2 classes. "
+                                 f"Found {count}.")
         if mode == "categorical" and not all(isinstance(v, (str, list, tuple)) for v in df[y_col]):
             raise TypeError(f"With class_mode='categorical', the y_col={y_col!r} values must be "
                             "strings, lists or tuples.")

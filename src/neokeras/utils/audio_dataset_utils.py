@@ -84,7 +84,8 @@ def audio_dataset_from_directory(directory, labels="inferred", label_mode="int",
     if ragged and output_sequence_length is not None:
         raise ValueError(f"{_CALLER}: ragged and output_sequence_length cannot both be set.")
     if sampling_rate is not None:
-        if isinstance(sampling_rate, bool) or not isinstance(sampling_rate, int) or sampling_rate <= 0:
+        if (isinstance(sampling_rate, bool) or not isinstance(sampling_rate, int)
+                or sampling_rate <= 0):
             raise ValueError(f"{_CALLER}: sampling_rate must be a positive int. "
                              f"Received: sampling_rate={sampling_rate!r}")
         raise ImportError(f"{_CALLER}: resampling (sampling_rate) needs tensorflow-io in Keras "

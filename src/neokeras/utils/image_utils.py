@@ -23,7 +23,8 @@ def pil_image():
     try:
         from PIL import Image
     except ImportError:
-        raise ImportError("Reading and writing images needs Pillow: `pip install pillow`.") from None
+        raise ImportError(
+            "Reading and writing images needs Pillow: `pip install pillow`.") from None
     return Image
 
 
@@ -187,7 +188,8 @@ def _weights(n_in, n_out, interpolation):
                   - np.float32(0.5)).astype("float64")
         w = _kernel(interpolation)(np.abs(sample[None, :] - np.arange(n_in)[:, None]))
     total = w.sum(axis=0, keepdims=True)
-    return np.where(np.abs(total) > 1000 * np.finfo("float32").eps, w / np.where(total == 0, 1, total), 0.0)
+    usable = np.abs(total) > 1000 * np.finfo("float32").eps
+    return np.where(usable, w / np.where(total == 0, 1, total), 0.0)
 
 
 def _bicubic_weights(n_in, n_out):

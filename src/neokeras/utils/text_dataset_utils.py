@@ -14,6 +14,10 @@ def _strings(values):
     return out
 
 
+def _collate(values):
+    return _strings(values) if isinstance(values[0], str) else np.stack(values)
+
+
 def text_dataset_from_directory(directory, labels="inferred", label_mode="int", class_names=None,
                                 batch_size=32, max_length=None, shuffle=True, seed=None,
                                 validation_split=None, subset=None, follow_links=False,
@@ -71,8 +75,7 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
             return text, dataset_utils.encode_label(part_labels[i], label_mode, num_classes)
 
         dataset = BatchDataset(len(part_paths), sample, batch_size, shuffle and training, seed,
-                               collate=lambda values: (_strings(values) if isinstance(values[0], str)
-                                                       else np.stack(values)))
+                               collate=_collate)
         dataset.class_names = class_names
         dataset.file_paths = list(part_paths)
         datasets.append(dataset)
