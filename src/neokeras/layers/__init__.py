@@ -4,6 +4,11 @@ from neokeras.layers.core.activation import Activation  # noqa: F401
 from neokeras.layers.activations import (  # noqa: F401
     ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU)
 from neokeras.layers.core.dense import Dense  # noqa: F401
+from neokeras.layers.core.einsum_dense import EinsumDense  # noqa: F401
+from neokeras.layers.core.identity import Identity  # noqa: F401
+from neokeras.layers.core.reversible_embedding import ReversibleEmbedding  # noqa: F401
+from neokeras.layers.core.wrapper import Wrapper  # noqa: F401
+from neokeras.layers.serialization import deserialize, serialize  # noqa: F401
 from neokeras.layers.core.input_layer import Input, InputLayer  # noqa: F401
 from neokeras.layers.input_spec import InputSpec  # noqa: F401
 from neokeras.layers.layer import Layer  # noqa: F401
@@ -11,14 +16,14 @@ from neokeras.layers.regularization.alpha_dropout import AlphaDropout  # noqa: F
 from neokeras.layers.regularization.dropout import Dropout  # noqa: F401
 from neokeras.layers.reshaping.flatten import Flatten  # noqa: F401
 from neokeras.layers.reshaping.reshape import Reshape  # noqa: F401
-from neokeras.layers.convolutional.conv import Conv1D, Conv2D, Conv3D  # noqa: F401
-from neokeras.layers.convolutional.conv_transpose import (  # noqa: F401
-    Conv1DTranspose, Conv2DTranspose, Conv3DTranspose)
-from neokeras.layers.convolutional.depthwise_conv import (  # noqa: F401
-    DepthwiseConv1D, DepthwiseConv2D)
-from neokeras.layers.convolutional.separable_conv import (  # noqa: F401
-    SeparableConv1D, SeparableConv2D)
+from neokeras.layers.convolutional import (  # noqa: F401
+    Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose, Convolution1D,
+    Convolution1DTranspose, Convolution2D, Convolution2DTranspose, Convolution3D,
+    Convolution3DTranspose, DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D,
+    SeparableConvolution1D, SeparableConvolution2D)
 from neokeras.layers.pooling import (  # noqa: F401
+    AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D,
+    AdaptiveMaxPooling1D, AdaptiveMaxPooling2D, AdaptiveMaxPooling3D,
     AveragePooling1D, AveragePooling2D, AveragePooling3D, AvgPool1D, AvgPool2D, AvgPool3D,
     GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D, GlobalAvgPool1D,
     GlobalAvgPool2D, GlobalAvgPool3D, GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D,
@@ -29,7 +34,10 @@ from neokeras.layers.masking.masking import Masking  # noqa: F401
 from neokeras.layers.rnn.bidirectional import Bidirectional  # noqa: F401
 from neokeras.layers.rnn.gru import GRU, GRUCell  # noqa: F401
 from neokeras.layers.rnn.lstm import LSTM, LSTMCell  # noqa: F401
+from neokeras.layers.rnn.abstract_rnn_cell import AbstractRNNCell  # noqa: F401
+from neokeras.layers.rnn.conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D  # noqa: F401
 from neokeras.layers.rnn.rnn import RNN  # noqa: F401
+from neokeras.layers.rnn.stacked_rnn_cells import StackedRNNCells  # noqa: F401
 from neokeras.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell  # noqa: F401
 from neokeras.layers.rnn.time_distributed import TimeDistributed  # noqa: F401
 from neokeras.layers.core.lambda_layer import Lambda  # noqa: F401
@@ -41,9 +49,11 @@ from neokeras.layers.merging.elementwise import (  # noqa: F401
 from neokeras.layers.preprocessing.normalization import Normalization  # noqa: F401
 from neokeras.layers.preprocessing.rescaling import Rescaling  # noqa: F401
 from neokeras.layers.normalization import (  # noqa: F401
-    BatchNormalization, GroupNormalization, LayerNormalization, UnitNormalization)
+    BatchNormalization, GroupNormalization, LayerNormalization, RMSNormalization,
+    SpectralNormalization, UnitNormalization)
 from neokeras.layers.attention.additive_attention import AdditiveAttention  # noqa: F401
 from neokeras.layers.attention.attention import Attention  # noqa: F401
+from neokeras.layers.attention.grouped_query_attention import GroupQueryAttention  # noqa: F401
 from neokeras.layers.attention.multi_head_attention import MultiHeadAttention  # noqa: F401
 from neokeras.layers.reshaping.cropping import Cropping1D, Cropping2D, Cropping3D  # noqa: F401
 from neokeras.layers.reshaping.permute import Permute  # noqa: F401
@@ -106,3 +116,4 @@ from neokeras.layers.preprocessing.image_preprocessing.random_shear import (  # 
 from neokeras.layers.preprocessing.pipeline import Pipeline  # noqa: F401
 from neokeras.layers.preprocessing.mel_spectrogram import MelSpectrogram  # noqa: F401
 from neokeras.layers.preprocessing.stft_spectrogram import STFTSpectrogram  # noqa: F401
+from neokeras.layers import experimental  # noqa: F401,E402

@@ -20,6 +20,7 @@ from neokeras.backend.common.seed_generator import SeedGenerator
 from neokeras.backend.common.stateless_scope import StatelessScope
 from neokeras.backend.common.variables import KerasVariable
 from neokeras.layers.input_spec import InputSpec
+from neokeras.layers.layer_nodes import LayerNodesMixin
 from neokeras.layers.masking import keras_mask
 from neokeras.utils import tree
 from neokeras.utils.traceback_utils import filter_traceback
@@ -52,7 +53,7 @@ def _current_call_context():
 
 
 @keras_name("keras.layers.Layer")
-class Layer:
+class Layer(LayerNodesMixin):
     """Base class for layers.
 
     Args:
@@ -127,6 +128,7 @@ class Layer:
         self._seed_generators = []
         self._losses = []
         self._inbound_nodes = []
+        self._outbound_nodes = []
         self._build_shapes = None
         self._initial_weights = kwargs.get("weights")
         from neokeras import regularizers
@@ -274,7 +276,7 @@ class Layer:
     def trainable_variables(self):
         if not self._trainable:
             return []
-        result = list(self._trainable_variables)
+        result = [v for v in self._trainable_variables if v.trainable]
         for layer in self._tracked_layers:
             result.extend(layer.trainable_variables)
         return _unique(result)
@@ -282,9 +284,9 @@ class Layer:
     @property
     def non_trainable_variables(self):
         """Non-trainable weights, frozen trainable ones, and random-state variables."""
-        result = list(self._non_trainable_variables)
-        if not self._trainable:
-            result = list(self._trainable_variables) + result
+        # A variable made non-trainable after creation (`v.trainable = False`) counts here.
+        frozen = [v for v in self._trainable_variables if not (self._trainable and v.trainable)]
+        result = frozen + list(self._non_trainable_variables)
         result.extend(s.state for s in self._seed_generators)
         for layer in self._tracked_layers:
             if self._trainable:
@@ -388,10 +390,23 @@ class Layer:
         raise NotImplementedError(f"Layer {type(self).__name__} does not implement call().")
 
     def compute_output_shape(self, input_shape):
-        spec = self.compute_output_spec(KerasTensor(input_shape, dtype=self.compute_dtype))
+        """The output shape(s) for inputs of `input_shape` (a shape, or a list of shapes)."""
+        shapes = _tuplify(list(input_shape) if isinstance(input_shape, tuple) else input_shape)
+        if isinstance(shapes, list):
+            specs = [KerasTensor(s, dtype=self.compute_dtype) for s in shapes]
+        else:
+            specs = KerasTensor(shapes, dtype=self.compute_dtype)
+        spec = self.compute_output_spec(specs)
         return tree.map_structure(lambda t: t.shape, spec)
 
     def compute_output_spec(self, *args, **kwargs):
+        """The output `KerasTensor`(s) for the given symbolic inputs, by abstract evaluation."""
+        if not self.built and args:
+            shapes = tree.map_structure(lambda x: tuple(x.shape), args[0])
+            self._build_shapes = shapes
+            with _no_stateless_scope(), backend.impl.eager_scope():
+                self.build(shapes)
+            self.built = True
         return backend.compute_output_spec(self._plain_call, *args, **kwargs)
 
     def _plain_call(self, *args, **kwargs):

@@ -24,6 +24,11 @@ class Node:
             layer._inbound_nodes.append(self)
             for index, tensor in enumerate(self.output_tensors):
                 tensor._keras_history = (layer, node_index, index)
+            for tensor in self.input_tensors:
+                if tensor._keras_history is not None:
+                    producer = tensor._keras_history[0]
+                    if all(node is not self for node in producer._outbound_nodes):
+                        producer._outbound_nodes.append(self)
 
     @property
     def parent_nodes(self):

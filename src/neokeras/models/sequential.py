@@ -1,6 +1,5 @@
 """`Sequential`: a linear stack of layers, each feeding the next."""
 
-from neokeras import backend
 from neokeras.api_export import keras_name
 from neokeras.backend.common.keras_tensor import KerasTensor
 from neokeras.layers.core.input_layer import InputLayer
@@ -99,16 +98,11 @@ class Sequential(Model):
         elif tuple(self._input_layer.batch_shape) != input_shape and self.built:
             return
         self._build_shapes = input_shape
-        spec = KerasTensor(input_shape, dtype=self._input_layer.dtype)
+        # Calling the stack on the input layer's tensor records the functional graph, so that
+        # `model.layers[i].output` can start a new model (feature extraction, Grad-CAM, ...).
+        spec = self._input_layer.output
         for layer in self._stack:
-            if not layer.built:
-                shape = spec.shape
-                layer._build_shapes = shape
-                with backend.impl.eager_scope():
-                    layer.build(shape)
-                layer.built = True
-            layer._check_input_spec(spec)
-            spec = backend.compute_output_spec(lambda x, l=layer: l(x, training=False), spec)
+            spec = _symbolic_output(layer, spec)
             layer._output_spec = spec
         self._output_spec = spec
         self.built = True
@@ -142,6 +136,24 @@ class Sequential(Model):
     def inputs(self):
         return [self._input_layer.output] if self._input_layer is not None else None
 
+    @property
+    def outputs(self):
+        return [self._output_spec] if self.built else None
+
+    @property
+    def input(self):
+        if self._input_layer is None:
+            raise AttributeError(f"Sequential '{self.name}' has no input yet: give it an input "
+                                 "shape or call it on data first.")
+        return self._input_layer.output
+
+    @property
+    def output(self):
+        if not self.built:
+            raise AttributeError(f"Sequential '{self.name}' has no output yet: give it an input "
+                                 "shape or call it on data first.")
+        return self._output_spec
+
     def get_config(self):
         from neokeras.saving.serialization import serialize_keras_object
 
@@ -173,3 +185,11 @@ class Sequential(Model):
         if not model.built and config.get("build_input_shape"):
             model.build(tuple(config["build_input_shape"]))
         return model
+
+
+def _symbolic_output(layer, tensor):
+    """`layer(tensor)` on a symbolic tensor, reusing the node of an earlier build if any."""
+    for node in layer._inbound_nodes:
+        if len(node.call_args) == 1 and node.call_args[0] is tensor and not node.call_kwargs:
+            return node.outputs
+    return layer(tensor)

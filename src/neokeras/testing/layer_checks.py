@@ -17,7 +17,7 @@ def _random_input(shape, dtype, rng):
 def check_layer(layer_cls, init_kwargs=None, input_shape=(2, 3), input_dtype="float32",
                 expected_output_shape=None, expected_output_dtype=None,
                 expected_trainable=None, expected_non_trainable=None, input_data=None,
-                check_training=True, call_kwargs=None):
+                check_training=True, call_kwargs=None, positional_inputs=False):
     """Runs the standard checks on `layer_cls(**init_kwargs)`; raises AssertionError on failure.
 
     Args:
@@ -31,6 +31,8 @@ def check_layer(layer_cls, init_kwargs=None, input_shape=(2, 3), input_dtype="fl
         input_data: Use this input instead of random data.
         check_training: Also check that training steps lower a loss.
         call_kwargs: Extra keyword arguments for the call.
+        positional_inputs: Pass several inputs as positional arguments (`layer(query, value)`)
+            rather than as one list.
 
     Returns:
         The output of the eager call, as a numpy array.
@@ -47,8 +49,13 @@ def check_layer(layer_cls, init_kwargs=None, input_shape=(2, 3), input_dtype="fl
                       else _random_input(input_shape, input_dtype, rng))
 
     # Eager call: shape, dtype, weights.
+    def call(layer, data):
+        if multi and positional_inputs:
+            return layer(*data, **call_kwargs)
+        return layer(data, **call_kwargs)
+
     layer = layer_cls(**init_kwargs)
-    output = layer(input_data, **call_kwargs)
+    output = call(layer, input_data)
     output_np = np.asarray(output)
     if expected_output_shape is not None:
         assert tuple(output_np.shape) == tuple(expected_output_shape), (
@@ -69,7 +76,7 @@ def check_layer(layer_cls, init_kwargs=None, input_shape=(2, 3), input_dtype="fl
     shapes = input_shape if multi else [input_shape]
     inputs = [keras.Input(batch_shape=(None,) + tuple(s[1:]), dtype=input_dtype) for s in shapes]
     symbolic_layer = layer_cls(**init_kwargs)
-    symbolic_out = symbolic_layer(inputs if multi else inputs[0], **call_kwargs)
+    symbolic_out = call(symbolic_layer, inputs if multi else inputs[0])
     assert tuple(symbolic_out.shape[1:]) == tuple(output_np.shape[1:]), (
         f"{layer_cls.__name__}: symbolic output shape {symbolic_out.shape} does not match the "
         f"eager output shape {output_np.shape}")
@@ -81,16 +88,16 @@ def check_layer(layer_cls, init_kwargs=None, input_shape=(2, 3), input_dtype="fl
         f"{layer_cls.__name__}: get_config/from_config does not round-trip")
     if layer.weights:
         if not clone.built:
-            clone(input_data, **call_kwargs)
+            call(clone, input_data)
         clone.set_weights(layer.get_weights())
-        np.testing.assert_allclose(np.asarray(clone(input_data, **call_kwargs)), output_np,
+        np.testing.assert_allclose(np.asarray(call(clone, input_data)), output_np,
                                    rtol=1e-5, atol=1e-5)
 
     # A few compiled training steps lower the loss.
     if check_training and layer.trainable_weights and "float" in str(output.dtype):
         train_layer = layer_cls(**init_kwargs)
         if multi or call_kwargs:
-            outputs = train_layer(inputs if multi else inputs[0], **call_kwargs)
+            outputs = call(train_layer, inputs if multi else inputs[0])
             model = keras.Model(inputs if multi else inputs[0], outputs)
         else:
             model = keras.Sequential([keras.Input(batch_shape=(None,) + tuple(input_shape[1:]),

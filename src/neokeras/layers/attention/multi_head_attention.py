@@ -1,6 +1,7 @@
 """`MultiHeadAttention`: scaled dot-product attention over several learned projections."""
 
 import math
+import numbers
 import string
 
 from neokeras import constraints
@@ -21,9 +22,10 @@ _LARGE_NEGATIVE = -1.0e9
 class _Projection(Layer):
     """`einsum(equation, x, kernel) + bias`: the EinsumDense-shaped projections of the layer."""
 
-    def __init__(self, equation, kernel_shape, bias_shape, settings, **kwargs):
+    def __init__(self, equation, kernel_shape, bias_shape, settings, activation=None, **kwargs):
         super().__init__(**kwargs)
         self.equation = equation
+        self.activation = activation
         self.kernel_shape = tuple(kernel_shape)
         self.bias_shape = None if bias_shape is None else tuple(bias_shape)
         self.settings = settings  # initializers, regularizers and constraints by weight kind
@@ -39,7 +41,66 @@ class _Projection(Layer):
 
     def call(self, inputs):
         x = ops.einsum(self.equation, inputs, self.kernel)
-        return x + self.bias if self.bias is not None else x
+        x = x + self.bias if self.bias is not None else x
+        return self.activation(x) if self.activation is not None else x
+
+
+def combined_attention_mask(query, value, query_mask=None, value_mask=None, key_mask=None,
+                   attention_mask=None, use_causal_mask=False, sliding_window=None):
+    """The boolean `(batch, Tq, Tv)` mask (or broadcastable) combining every mask given, or None.
+
+    Padding masks `(batch, T)` of query, value and key, an explicit `attention_mask`, the causal
+    mask, and a symmetric band `|i - j| < sliding_window` are ANDed together.
+    """
+    mask = None
+
+    def combine(mask, other):
+        return other if mask is None else ops.logical_and(mask, other)
+
+    if query_mask is not None:
+        mask = ops.expand_dims(ops.cast(query_mask, "bool"), -1)
+    for other in (value_mask, key_mask):
+        if other is not None:
+            mask = combine(mask, ops.expand_dims(ops.cast(other, "bool"), -2))
+    if use_causal_mask:
+        mask = combine(mask, causal_mask(query.shape[1], value.shape[1]))
+    if sliding_window is not None:
+        rows = ops.expand_dims(ops.arange(query.shape[1]), -1)
+        columns = ops.expand_dims(ops.arange(value.shape[1]), 0)
+        mask = combine(mask, ops.expand_dims(ops.abs(rows - columns) < sliding_window, 0))
+    if attention_mask is not None:
+        mask = combine(mask, ops.cast(attention_mask, "bool"))
+    return mask
+
+
+def attention_build_config(shapes):
+    """Keras 3's build config of attention layers: `{"shapes_dict": {"query_shape": ...}}`."""
+    if shapes is None:
+        return None
+    names = ("query_shape", "value_shape", "key_shape")
+    return {"shapes_dict": {n: list(s) for n, s in zip(names, shapes) if s is not None}}
+
+
+def attention_shapes_from_build_config(build_config):
+    """`(query_shape, value_shape, key_shape)` from a build config (Keras 3's `shapes_dict`
+    form or the flat form), or None."""
+    if not build_config:
+        return None
+    shapes = build_config.get("shapes_dict", build_config)
+    if shapes.get("query_shape") is None:
+        return None
+    return tuple(None if shapes.get(n) is None else tuple(shapes[n])
+                 for n in ("query_shape", "value_shape", "key_shape"))
+
+
+def check_sliding_window(sliding_window, owner):
+    if sliding_window is None:
+        return None
+    if isinstance(sliding_window, bool) or not isinstance(sliding_window, numbers.Integral) \
+            or sliding_window <= 0:
+        raise ValueError(f"{owner}(sliding_window=...) must be None or a positive int. "
+                         f"Received: sliding_window={sliding_window!r}")
+    return int(sliding_window)
 
 
 @keras_name("keras.layers.MultiHeadAttention")
@@ -63,6 +124,10 @@ class MultiHeadAttention(Layer):
         kernel_regularizer, bias_regularizer, activity_regularizer: Optional regularizers.
         kernel_constraint, bias_constraint: Optional constraints.
         seed: Int seed for dropout.
+        use_gate: Multiply the attention output by a learned sigmoid gate of the query (one
+            more projection, `gate`) before the output projection.
+        sliding_window: Optional positive int: position `i` attends only to positions `j`
+            with `|i - j| < sliding_window` (with `use_causal_mask`, the causal band).
 
     Call arguments:
         query: `(batch, Tq, dim)`; value: `(batch, Tv, dim)`; key: optional, default `value`.
@@ -80,19 +145,18 @@ class MultiHeadAttention(Layer):
                  seed=None, use_gate=False, sliding_window=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         for arg, value in (("num_heads", num_heads), ("key_dim", key_dim)):
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
                 raise ValueError(
                     f"MultiHeadAttention({arg}=...) must be a positive int. "
                     f"Received: {arg}={value!r}")
         if not 0.0 <= dropout < 1.0:
             raise ValueError(
                 f"MultiHeadAttention(dropout=...) must be in [0, 1). Received: {dropout!r}")
-        if use_gate or sliding_window is not None:
-            raise NotImplementedError(
-                "MultiHeadAttention: use_gate and sliding_window are not supported.")
-        self.num_heads = num_heads
-        self.key_dim = key_dim
-        self.value_dim = value_dim if value_dim is not None else key_dim
+        self.use_gate = bool(use_gate)
+        self.sliding_window = check_sliding_window(sliding_window, "MultiHeadAttention")
+        self.num_heads = int(num_heads)
+        self.key_dim = int(key_dim)
+        self.value_dim = int(value_dim) if value_dim is not None else self.key_dim
         self.dropout = float(dropout)
         self.use_bias = bool(use_bias)
         if isinstance(output_shape, int):
@@ -125,6 +189,7 @@ class MultiHeadAttention(Layer):
         return super().__call__(query, value, key, **kwargs)
 
     def build(self, query_shape, value_shape=None, key_shape=None):
+        given_key_shape = key_shape
         value_shape = query_shape if value_shape is None else tuple(value_shape)
         key_shape = value_shape if key_shape is None else tuple(key_shape)
         rank = len(query_shape)
@@ -132,7 +197,8 @@ class MultiHeadAttention(Layer):
             raise ValueError(
                 f"MultiHeadAttention '{self.name}' expects inputs of rank >= 3 "
                 f"(batch, ..., features). Received query shape {tuple(query_shape)}")
-        self._build_shapes_all = (tuple(query_shape), tuple(value_shape), tuple(key_shape))
+        self._build_shapes_all = (tuple(query_shape), tuple(value_shape),
+                                  None if given_key_shape is None else tuple(given_key_shape))
         axes = self.attention_axes or tuple(range(1, rank - 1))
         self._attention_axes = tuple(a % (rank + 1) if a < 0 else a for a in axes)
         letters = string.ascii_lowercase
@@ -143,14 +209,16 @@ class MultiHeadAttention(Layer):
                            "constraint": getattr(self, f"{kind}_constraint")}
                     for kind in ("kernel", "bias")}
 
-        def projection(name, dim, size):
+        def projection(name, dim, size, activation=None):
             return _Projection(f"{x}{feature},{feature}{heads}{depth}->{x}{heads}{depth}",
                                (dim, self.num_heads, size),
                                (self.num_heads, size) if self.use_bias else None, settings,
-                               name=name)
+                               activation=activation, name=name)
 
         self._query_dense = projection("query", query_shape[-1], self.key_dim)
         self._key_dense = projection("key", key_shape[-1], self.key_dim)
+        if self.use_gate:  # created between key and value, the order of Keras's weights
+            self._gate_dense = projection("gate", query_shape[-1], self.value_dim, ops.sigmoid)
         self._value_dense = projection("value", value_shape[-1], self.value_dim)
         out_shape = self._output_shape or (query_shape[-1],)
         out_letters = letters[rank + 2:rank + 2 + len(out_shape)]
@@ -158,10 +226,27 @@ class MultiHeadAttention(Layer):
             f"{x}{heads}{depth},{heads}{depth}{out_letters}->{x}{out_letters}",
             (self.num_heads, self.value_dim) + out_shape,
             out_shape if self.use_bias else None, settings, name="attention_output")
-        for layer in (self._query_dense, self._key_dense, self._value_dense, self._output_dense):
+        for layer in self._tracked_layers:
             layer.build()
         self._set_attention_equations(rank + 1)
         self.built = True
+
+    # Public names of the projections, as in Keras (files store them under these names).
+    @property
+    def query_dense(self):
+        return self._query_dense
+
+    @property
+    def key_dense(self):
+        return self._key_dense
+
+    @property
+    def value_dense(self):
+        return self._value_dense
+
+    @property
+    def output_dense(self):
+        return self._output_dense
 
     def _set_attention_equations(self, projected_rank):
         """einsum strings for scores and outputs over the projected `(batch, ..., heads, d)`."""
@@ -188,8 +273,8 @@ class MultiHeadAttention(Layer):
         k = self._key_dense(key_input)
         v = self._value_dense(value)
         scores = ops.einsum(self._scores_equation, k, q)
-        mask = self._attention_mask(query, value, query_mask, value_mask, key_mask,
-                                    attention_mask, use_causal_mask)
+        mask = combined_attention_mask(query, value, query_mask, value_mask, key_mask, attention_mask,
+                               use_causal_mask, self.sliding_window)
         if mask is not None:
             n_attention = len(self._attention_axes)
             while len(mask.shape) < len(scores.shape):
@@ -201,7 +286,10 @@ class MultiHeadAttention(Layer):
         dropped = weights
         if training and self.dropout > 0:
             dropped = random.dropout(weights, self.dropout, seed=self.seed_generator)
-        output = self._output_dense(ops.einsum(self._output_equation, dropped, v))
+        attended = ops.einsum(self._output_equation, dropped, v)
+        if self.use_gate:
+            attended = attended * self._gate_dense(query)
+        output = self._output_dense(attended)
         if return_attention_scores:
             return output, weights
         return output
@@ -212,42 +300,22 @@ class MultiHeadAttention(Layer):
             return ops.softmax(scores, axis=-1)
         return ops.exp(scores - ops.logsumexp(scores, axis=axes, keepdims=True))
 
-    def _attention_mask(self, query, value, query_mask, value_mask, key_mask, attention_mask,
-                        use_causal_mask):
-        mask = None
-        if query_mask is not None:
-            mask = ops.expand_dims(ops.cast(query_mask, "bool"), -1)
-        for other in (value_mask, key_mask):
-            if other is not None:
-                other = ops.expand_dims(ops.cast(other, "bool"), -2)
-                mask = other if mask is None else ops.logical_and(mask, other)
-        if use_causal_mask:
-            causal = causal_mask(query.shape[1], value.shape[1])
-            mask = causal if mask is None else ops.logical_and(mask, causal)
-        if attention_mask is not None:
-            attention_mask = ops.cast(attention_mask, "bool")
-            mask = attention_mask if mask is None else ops.logical_and(mask, attention_mask)
-        return mask
-
     def get_build_config(self):
-        if self._build_shapes_all is None:
-            return None
-        query, value, key = self._build_shapes_all
-        return {"query_shape": list(query), "value_shape": list(value), "key_shape": list(key)}
+        return attention_build_config(self._build_shapes_all)
 
     def build_from_config(self, build_config):
-        if build_config and not self.built:
-            self.build(*(tuple(build_config[k]) if build_config.get(k) is not None else None
-                         for k in ("query_shape", "value_shape", "key_shape")))
+        shapes = attention_shapes_from_build_config(build_config)
+        if shapes and not self.built:
+            self.build(*shapes)
 
     def get_config(self):
         return {**super().get_config(), "num_heads": self.num_heads, "key_dim": self.key_dim,
                 "value_dim": self.value_dim, "dropout": self.dropout, "use_bias": self.use_bias,
-                "use_gate": False,
+                "use_gate": self.use_gate,
                 "output_shape": None if self._output_shape is None else list(self._output_shape),
                 "attention_axes": (None if self.attention_axes is None
                                    else list(self.attention_axes)),
-                "sliding_window": None,
+                "sliding_window": self.sliding_window,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),

@@ -1,20 +1,23 @@
 """Argument checks shared by the convolution and pooling layers."""
 
+import numbers
+
 
 def normalize_tuple(value, rank, name, owner, allow_zero=False):
     """An int or a sequence of `rank` ints as a tuple of `rank` ints (positive unless allowed 0)."""
-    values = (value,) * rank if isinstance(value, int) else value
+    values = (value,) * rank if isinstance(value, numbers.Integral) else value
     try:
         values = tuple(values)
     except TypeError:
         values = None
     lowest = 0 if allow_zero else 1
     if (values is None or len(values) != rank
-            or any(isinstance(v, bool) or not isinstance(v, int) or v < lowest for v in values)):
+            or any(isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lowest
+                   for v in values)):
         kind = "non-negative" if allow_zero else "positive"
         raise ValueError(f"{owner}: `{name}` must be a {kind} int or a tuple of {rank} {kind} "
                          f"ints. Received: {name}={value!r}")
-    return values
+    return tuple(int(v) for v in values)
 
 
 def normalize_padding(padding, owner, allowed=("valid", "same")):

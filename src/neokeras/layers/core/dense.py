@@ -1,11 +1,14 @@
 """`Dense`: `activation(inputs @ kernel + bias)`."""
 
+import numbers
+
 from neokeras import activations
 from neokeras import constraints
 from neokeras import initializers
 from neokeras import ops
 from neokeras import regularizers
 from neokeras.api_export import keras_name
+from neokeras.layers.core import lora
 from neokeras.layers.input_spec import InputSpec
 from neokeras.layers.layer import Layer
 
@@ -22,6 +25,7 @@ class Dense(Layer):
         bias_initializer: Initializer for `bias` (default `"zeros"`).
         kernel_regularizer, bias_regularizer, activity_regularizer: Optional regularizers.
         kernel_constraint, bias_constraint: Optional constraints.
+        lora_rank, lora_alpha: Enable LoRA at build time with this rank (see `enable_lora`).
 
     Input shape: `(..., input_dim)`. Output shape: `(..., units)`.
     """
@@ -29,14 +33,18 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, lora_rank=None,
+                 kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
                  quantization_config=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
+        if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units <= 0:
             raise ValueError(f"Dense(units=...) must be a positive int. Received: units={units!r}")
-        if lora_rank is not None or quantization_config is not None:
-            raise NotImplementedError("Dense: LoRA and quantization are not supported.")
-        self.units = units
+        if quantization_config is not None:
+            raise ValueError("Dense: quantization is not supported by neokeras. "
+                             f"Received: quantization_config={quantization_config!r}")
+        self.units = int(units)
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
+        self.lora_enabled = False
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -54,7 +62,7 @@ class Dense(Layer):
             raise ValueError(
                 f"Dense '{self.name}' needs a known last input dimension. "
                 f"Received input_shape={input_shape}")
-        self.kernel = self.add_weight(shape=(input_dim, self.units), name="kernel",
+        self._kernel = self.add_weight(shape=(input_dim, self.units), name="kernel",
                                       initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint)
@@ -65,6 +73,18 @@ class Dense(Layer):
                                         regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint)
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
+        if self.lora_rank:
+            self.built = True  # enable_lora requires a built layer
+            self.enable_lora(self.lora_rank, self.lora_alpha)
+
+    @property
+    def kernel(self):
+        return lora.effective_kernel(self)
+
+    def enable_lora(self, rank, lora_alpha=None, a_initializer="he_uniform",
+                    b_initializer="zeros"):
+        """Freezes `kernel` and learns a low-rank update `(alpha / rank) * A @ B` instead."""
+        lora.enable_lora(self, rank, lora_alpha, a_initializer, b_initializer)
 
     def call(self, inputs):
         x = ops.matmul(inputs, self.kernel)
@@ -81,4 +101,5 @@ class Dense(Layer):
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
                 "bias_regularizer": regularizers.serialize(self.bias_regularizer),
                 "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint)}
+                "bias_constraint": constraints.serialize(self.bias_constraint),
+                **lora.config_entries(self)}

@@ -1,10 +1,13 @@
 """`Embedding`: looks up a dense vector for each integer index."""
 
+import numbers
+
 from neokeras import constraints
 from neokeras import initializers
 from neokeras import ops
 from neokeras import regularizers
 from neokeras.api_export import keras_name
+from neokeras.layers.core import lora
 from neokeras.layers.layer import Layer
 
 
@@ -28,8 +31,8 @@ class Embedding(Layer):
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
-                 weights=None, lora_rank=None, input_length=None, quantization_config=None,
-                 **kwargs):
+                 weights=None, lora_rank=None, lora_alpha=None, input_length=None,
+                 quantization_config=None, **kwargs):
         if quantization_config is not None:
             raise NotImplementedError("Embedding: quantization is not supported.")
         if input_length is not None and "input_shape" not in kwargs:
@@ -37,24 +40,37 @@ class Embedding(Layer):
             kwargs["input_shape"] = tuple(lengths)
         super().__init__(weights=weights, **kwargs)
         for arg, value in (("input_dim", input_dim), ("output_dim", output_dim)):
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
                 raise ValueError(
                     f"Embedding({arg}=...) must be a positive int. Received: {arg}={value!r}")
-        if lora_rank is not None:
-            raise NotImplementedError("Embedding: LoRA is not supported.")
-        self.input_dim = input_dim
-        self.output_dim = output_dim
+        self.input_dim = int(input_dim)
+        self.output_dim = int(output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
+        self.lora_enabled = False
 
     def build(self, input_shape=None):
-        self.embeddings = self.add_weight(
+        self._embeddings = self.add_weight(
             shape=(self.input_dim, self.output_dim), name="embeddings",
             initializer=self.embeddings_initializer, regularizer=self.embeddings_regularizer,
             constraint=self.embeddings_constraint)
+        if self.lora_rank:
+            self.built = True  # enable_lora requires a built layer
+            self.enable_lora(self.lora_rank, self.lora_alpha)
+
+    @property
+    def embeddings(self):
+        return lora.effective_kernel(self)
+
+    def enable_lora(self, rank, lora_alpha=None, a_initializer="he_uniform",
+                    b_initializer="zeros"):
+        """Freezes `embeddings` and learns a low-rank update `(alpha / rank) * A @ B` instead."""
+        lora.enable_lora(self, rank, lora_alpha, a_initializer, b_initializer)
 
     def call(self, inputs):
         if "int" not in str(inputs.dtype):
@@ -73,4 +89,5 @@ class Embedding(Layer):
                 "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
                 "activity_regularizer": regularizers.serialize(self.activity_regularizer),
                 "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
-                "mask_zero": self.mask_zero}
+                "mask_zero": self.mask_zero,
+                **lora.config_entries(self)}

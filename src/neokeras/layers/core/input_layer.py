@@ -45,8 +45,7 @@ class InputLayer(Layer):
         self._dtype = _plain_dtype(dtype)
         self.optional = optional
         self.built = True
-        self.output = KerasTensor(self.batch_shape, dtype=self._dtype, name=self.name)
-        Node(self, (), {}, self.output)
+        Node(self, (), {}, KerasTensor(self.batch_shape, dtype=self._dtype, name=self.name))
 
     def call(self, inputs):
         return inputs

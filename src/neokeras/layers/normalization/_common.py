@@ -1,5 +1,7 @@
 """Helpers shared by the normalization layers."""
 
+import numbers
+
 from neokeras import constraints
 from neokeras import initializers
 from neokeras import ops
@@ -15,25 +17,29 @@ def upcast(x):
 
 def canonical_axes(axis, ndim, owner):
     """`axis` (int or sequence) as a sorted tuple of non-negative axes of an `ndim` input."""
-    axes = [axis] if isinstance(axis, int) else list(axis)
+    axes = [axis] if isinstance(axis, numbers.Integral) else list(axis)
     result = []
     for a in axes:
-        if isinstance(a, bool) or not isinstance(a, int) or not -ndim <= a < ndim:
+        if isinstance(a, bool) or not isinstance(a, numbers.Integral) or not -ndim <= a < ndim:
             raise ValueError(f"{owner}: axis {a!r} is out of range for inputs of rank {ndim}. "
                              f"Received: axis={axis!r}")
-        result.append(a % ndim)
+        result.append(int(a) % ndim)
     if len(set(result)) != len(result):
         raise ValueError(f"{owner}: repeated axis. Received: axis={axis!r}")
     return tuple(sorted(result))
 
 
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def check_axis_arg(axis, owner):
-    """Accepts an int or a non-empty list/tuple of ints; returns it (lists kept as lists)."""
-    if isinstance(axis, (list, tuple)) and axis and all(
-            isinstance(a, int) and not isinstance(a, bool) for a in axis):
-        return list(axis)
-    if isinstance(axis, int) and not isinstance(axis, bool):
-        return axis
+    """Accepts an int or a non-empty list/tuple of ints (numpy ints too); returns Python ints,
+    a list for a sequence."""
+    if isinstance(axis, (list, tuple)) and axis and all(_is_int(a) for a in axis):
+        return [int(a) for a in axis]
+    if _is_int(axis):
+        return int(axis)
     raise TypeError(f"{owner}: `axis` must be an int or a list of ints. Received: axis={axis!r}")
 
 

@@ -14,19 +14,28 @@ def _as_list(states):
     return list(states) if isinstance(states, (list, tuple)) else [states]
 
 
+def _plain_lists(structure):
+    """A `state_size` as plain nested lists (layers hold theirs in tracked lists)."""
+    if isinstance(structure, (list, tuple)):
+        return [_plain_lists(s) for s in structure]
+    return structure
+
+
 @keras_name("keras.layers.RNN")
 class RNN(Layer):
     """Applies a recurrent cell to every step of `(batch, timesteps, features)` inputs.
 
     Args:
         cell: A cell: a layer with `call(inputs, states) -> (output, new_states)` and a
-            `state_size` attribute (int or list of ints).
+            `state_size` attribute (int or list of ints), or a list of cells (stacked with
+            `StackedRNNCells`).
         return_sequences: Return the whole output sequence instead of the last output.
         return_state: Also return the final states, as `(output, *states)`.
         go_backwards: Process the sequence in reverse (outputs come in processing order).
         stateful: Keep the final states of a batch as the initial states of the next one
             (needs a fixed batch size; `reset_states()` zeroes them).
-        unroll: Accepted for compatibility; the loop is always a compiled scan.
+        unroll: Unroll the time loop into straight-line code (faster for short sequences,
+            more memory and compile time); otherwise the loop is one compiled scan.
         zero_output_for_mask: Output zeros at masked steps instead of the last real output.
 
     Call arguments: `sequences`, `initial_state` (list of state tensors), `mask` (boolean
@@ -36,6 +45,10 @@ class RNN(Layer):
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, zero_output_for_mask=False, **kwargs):
         super().__init__(**kwargs)
+        if isinstance(cell, (list, tuple)):
+            from neokeras.layers.rnn.stacked_rnn_cells import StackedRNNCells
+
+            cell = StackedRNNCells(cell)
         if not hasattr(cell, "call") or not hasattr(cell, "state_size"):
             raise ValueError(
                 f"RNN(cell=...) expects a layer with `call` and a `state_size` attribute. "
@@ -49,6 +62,10 @@ class RNN(Layer):
         self.zero_output_for_mask = bool(zero_output_for_mask)
         self.supports_masking = True
         self.state_size = _as_list(cell.state_size)
+        # States travel flat through the loop; nested cells (StackedRNNCells) see their nesting.
+        self._state_structure = _plain_lists(cell.state_size)
+        self._nested_state = any(tree.is_nested(s) for s in self.state_size)
+        self._flat_state_sizes = tree.flatten(self.state_size)
         # Stateful carry-over lives in variables that are state, not weights: they are updated by
         # compiled steps (as non-trainable variables) but never saved as weights, as in Keras.
         object.__setattr__(self, "states", None)
@@ -68,11 +85,15 @@ class RNN(Layer):
                     f"{type(self).__name__} '{self.name}' is stateful, so it needs a fixed batch "
                     "size: pass `batch_size=` to keras.Input (or `batch_input_shape=`). "
                     f"Received input_shape={tuple(sequences_shape)}")
+            shapes = [(batch_size, size) for size in self._flat_state_sizes]
+            if hasattr(self.cell, "get_initial_state"):  # e.g. feature-map states
+                shapes = [tuple(s.shape) for s in tree.flatten(
+                    _as_list(self.cell.get_initial_state(batch_size=batch_size)))]
             with _no_stateless_scope():
-                states = [backend.Variable(initializers.Zeros(), shape=(batch_size, size),
+                states = [backend.Variable(initializers.Zeros(), shape=shape,
                                            dtype=self.compute_dtype, trainable=False,
                                            name="rnn_state", path=f"{self.name}/rnn_state")
-                          for size in self.state_size]
+                          for shape in shapes]
             object.__setattr__(self, "states", states)
         self.built = True
 
@@ -90,7 +111,7 @@ class RNN(Layer):
         if make is not None:
             return _as_list(make(batch_size=batch_size))
         return [ops.zeros((batch_size, size), dtype=self.compute_dtype)
-                for size in self.state_size]
+                for size in self._flat_state_sizes]
 
     def reset_states(self):
         """Zeroes the carried states of a stateful RNN."""
@@ -114,11 +135,11 @@ class RNN(Layer):
             else:
                 initial_state = self.get_initial_state(batch_size)
         states = [ops.convert_to_tensor(s, dtype=self.compute_dtype)
-                  for s in _as_list(initial_state)]
-        if len(states) != len(self.state_size):
+                  for s in tree.flatten(_as_list(initial_state))]
+        if len(states) != len(self._flat_state_sizes):
             raise ValueError(
-                f"{type(self).__name__} '{self.name}' has {len(self.state_size)} state(s) but "
-                f"received {len(states)} initial state tensor(s).")
+                f"{type(self).__name__} '{self.name}' has {len(self._flat_state_sizes)} "
+                f"state(s) but received {len(states)} initial state tensor(s).")
 
         steps = ops.swapaxes(sequences, 0, 1)  # time-major for the scan
         if mask is not None:
@@ -138,8 +159,11 @@ class RNN(Layer):
 
         def step(carry, xs):
             step_input, step_mask = xs if mask is not None else (xs, None)
-            output, new_states = self.cell(step_input, carry, **cell_kwargs)
-            new_states = _as_list(new_states)
+            cell_states = carry
+            if self._nested_state:
+                cell_states = tree.pack_sequence_as(self._state_structure, carry)
+            output, new_states = self.cell(step_input, cell_states, **cell_kwargs)
+            new_states = tree.flatten(_as_list(new_states))
             if step_mask is not None:
                 new_states = [ops.where(step_mask, n, c) for n, c in zip(new_states, carry)]
                 kept = ops.zeros_like(output) if self.zero_output_for_mask else carry[0]
@@ -148,7 +172,10 @@ class RNN(Layer):
 
         try:
             xs = (steps, step_masks) if mask is not None else steps
-            states, outputs = ops.scan(step, states, xs)
+            if self.unroll:
+                states, outputs = _unrolled_scan(step, states, xs, steps.shape[0])
+            else:
+                states, outputs = ops.scan(step, states, xs)
         finally:
             if prepare is not None:
                 self.cell._clear_dropout_masks()
@@ -158,6 +185,8 @@ class RNN(Layer):
                 variable.assign(value)
         output = ops.swapaxes(outputs, 0, 1) if self.return_sequences else outputs[-1]
         if self.return_state:
+            if self._nested_state:
+                states = tree.pack_sequence_as(self._state_structure, states)
             return (output, *states)
         return output
 
@@ -179,6 +208,18 @@ class RNN(Layer):
         config = dict(config)
         cell = deserialize_keras_object(config.pop("cell"), custom_objects=custom_objects)
         return cls(cell, **config)
+
+
+def _unrolled_scan(step, carry, xs, length):
+    """`ops.scan` written out step by step (the time axis must have a static length)."""
+    if length is None:
+        raise ValueError("RNN(unroll=True) needs a fixed number of timesteps; give the input "
+                         "a static time dimension or use unroll=False.")
+    outputs = []
+    for t in range(length):
+        carry, output = step(carry, tree.map_structure(lambda x, t=t: x[t], xs))
+        outputs.append(output)
+    return carry, ops.stack(outputs)
 
 
 class BuiltinRNN(RNN):

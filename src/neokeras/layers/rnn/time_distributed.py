@@ -2,11 +2,11 @@
 
 from neokeras import ops
 from neokeras.api_export import keras_name
-from neokeras.layers.layer import Layer
+from neokeras.layers.core.wrapper import Wrapper
 
 
 @keras_name("keras.layers.TimeDistributed")
-class TimeDistributed(Layer):
+class TimeDistributed(Wrapper):
     """Applies `layer` independently to each slice `inputs[:, t]`.
 
     Args:
@@ -17,10 +17,7 @@ class TimeDistributed(Layer):
     """
 
     def __init__(self, layer, **kwargs):
-        super().__init__(**kwargs)
-        if not isinstance(layer, Layer):
-            raise ValueError(f"TimeDistributed(layer=...) expects a Layer. Received: {layer!r}")
-        self.layer = layer
+        super().__init__(layer, **kwargs)
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -32,21 +29,20 @@ class TimeDistributed(Layer):
             self.layer.build((input_shape[0],) + tuple(input_shape[2:]))
             self.layer.built = True
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=None, mask=None):
         batch, steps = ops.shape(inputs)[0], ops.shape(inputs)[1]
         flat = ops.reshape(inputs, (-1,) + tuple(inputs.shape[2:]))
-        outputs = self.layer(flat, training=training)
+        kwargs = {}
+        if mask is not None:
+            if len(mask.shape) < 2 or any(
+                    m is not None and i is not None and m != i
+                    for m, i in zip(mask.shape[:2], inputs.shape[:2])):
+                raise ValueError(
+                    f"TimeDistributed '{self.name}': the mask must start with the (batch, "
+                    f"timesteps) dimensions of the inputs. Received: mask.shape="
+                    f"{tuple(mask.shape)}, inputs.shape={tuple(inputs.shape)}")
+            if self.layer._call_has_mask_arg:
+                # Each timestep's slice of the mask goes with that timestep's slice of inputs.
+                kwargs["mask"] = ops.reshape(mask, (-1,) + tuple(mask.shape[2:]))
+        outputs = self.layer(flat, training=training, **kwargs)
         return ops.reshape(outputs, (batch, steps) + tuple(outputs.shape[1:]))
-
-    def get_config(self):
-        from neokeras.saving.serialization import serialize_keras_object
-
-        return {**super().get_config(), "layer": serialize_keras_object(self.layer)}
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        from neokeras.saving.serialization import deserialize_keras_object
-
-        config = dict(config)
-        config["layer"] = deserialize_keras_object(config["layer"], custom_objects=custom_objects)
-        return cls(**config)
