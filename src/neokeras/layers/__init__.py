@@ -6,6 +6,7 @@ from neokeras.layers.activations import (  # noqa: F401
 from neokeras.layers.core.dense import Dense  # noqa: F401
 from neokeras.layers.core.einsum_dense import EinsumDense  # noqa: F401
 from neokeras.layers.core.identity import Identity  # noqa: F401
+from neokeras.layers.core.jax_layer import FlaxLayer, JaxLayer  # noqa: F401
 from neokeras.layers.core.reversible_embedding import ReversibleEmbedding  # noqa: F401
 from neokeras.layers.core.wrapper import Wrapper  # noqa: F401
 from neokeras.layers.serialization import deserialize, serialize  # noqa: F401
