@@ -42,6 +42,8 @@ from neokeras.layers.rnn.stacked_rnn_cells import StackedRNNCells  # noqa: F401
 from neokeras.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell  # noqa: F401
 from neokeras.layers.rnn.time_distributed import TimeDistributed  # noqa: F401
 from neokeras.layers.core.lambda_layer import Lambda  # noqa: F401
+from neokeras.layers.locally_connected import (  # noqa: F401
+    LocallyConnected1D, LocallyConnected2D)
 from neokeras.layers.merging.concatenate import Concatenate, concatenate  # noqa: F401
 from neokeras.layers.merging.dot import Dot, dot  # noqa: F401
 from neokeras.layers.merging.elementwise import (  # noqa: F401
