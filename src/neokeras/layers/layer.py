@@ -6,6 +6,7 @@ output shapes by abstract evaluation and records a node of the functional graph.
 """
 
 import inspect
+import numbers
 import threading
 
 import numpy as np
@@ -150,7 +151,7 @@ class Layer(LayerNodesMixin):
                 shape = (kwargs["input_length"],)
         if shape is None:
             return None
-        if isinstance(shape, int):
+        if isinstance(shape, numbers.Integral):
             shape = (shape,)
         return (kwargs.get("batch_size"),) + tuple(shape)
 

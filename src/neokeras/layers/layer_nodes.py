@@ -6,6 +6,8 @@ Keras 3, `input` and `output` are those of the first call; `input_shape` and `ou
 follow Keras 2 and must agree across calls.
 """
 
+import numbers
+
 from neokeras.utils import tree
 
 
@@ -27,8 +29,8 @@ class LayerNodesMixin:
             raise AttributeError(
                 f"Layer '{self.name}' has never been called on symbolic inputs (keras.Input), "
                 f"so it has no {what}. Build a functional model through it first.")
-        if not isinstance(node_index, int) or not -len(self._inbound_nodes) <= node_index < len(
-                self._inbound_nodes):
+        count = len(self._inbound_nodes)
+        if not isinstance(node_index, numbers.Integral) or not -count <= node_index < count:
             raise ValueError(
                 f"Layer '{self.name}': node index {node_index!r} is out of range; the layer has "
                 f"{len(self._inbound_nodes)} inbound node(s).")

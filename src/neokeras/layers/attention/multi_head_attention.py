@@ -159,10 +159,10 @@ class MultiHeadAttention(Layer):
         self.value_dim = int(value_dim) if value_dim is not None else self.key_dim
         self.dropout = float(dropout)
         self.use_bias = bool(use_bias)
-        if isinstance(output_shape, int):
+        if isinstance(output_shape, numbers.Integral):
             output_shape = (output_shape,)
         self._output_shape = None if output_shape is None else tuple(output_shape)
-        if isinstance(attention_axes, int):
+        if isinstance(attention_axes, numbers.Integral):
             attention_axes = (attention_axes,)
         self.attention_axes = None if attention_axes is None else tuple(attention_axes)
         self.kernel_initializer = initializers.get(kernel_initializer)

@@ -1,5 +1,7 @@
 """`Conv1D`, `Conv2D`, `Conv3D`: N-D (grouped, dilated, strided) convolutions."""
 
+import numbers
+
 from neokeras import constraints
 from neokeras import initializers
 from neokeras import ops
@@ -25,10 +27,10 @@ class _Conv(BaseConv):
                          activity_regularizer=activity_regularizer,
                          bias_constraint=bias_constraint, **kwargs)
         owner = type(self).__name__
-        if isinstance(filters, bool) or not isinstance(filters, int) or filters <= 0:
+        if isinstance(filters, bool) or not isinstance(filters, numbers.Integral) or filters <= 0:
             raise ValueError(f"{owner}: `filters` must be a positive int. "
                              f"Received: filters={filters!r}")
-        if isinstance(groups, bool) or not isinstance(groups, int) or groups <= 0:
+        if isinstance(groups, bool) or not isinstance(groups, numbers.Integral) or groups <= 0:
             raise ValueError(f"{owner}: `groups` must be a positive int. "
                              f"Received: groups={groups!r}")
         if filters % groups:
@@ -36,8 +38,8 @@ class _Conv(BaseConv):
                              f"Received: filters={filters}, groups={groups}")
         if lora_rank is not None or lora_alpha is not None:
             raise NotImplementedError(f"{owner}: LoRA is not supported.")
-        self.filters = filters
-        self.groups = groups
+        self.filters = int(filters)
+        self.groups = int(groups)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)

@@ -1,5 +1,7 @@
 """`Conv1DTranspose`, `Conv2DTranspose`, `Conv3DTranspose`: transposed convolutions."""
 
+import numbers
+
 from neokeras import constraints
 from neokeras import initializers
 from neokeras import ops
@@ -25,7 +27,7 @@ class _ConvTranspose(BaseConv):
                          activity_regularizer=activity_regularizer,
                          bias_constraint=bias_constraint, **kwargs)
         owner = type(self).__name__
-        if isinstance(filters, bool) or not isinstance(filters, int) or filters <= 0:
+        if isinstance(filters, bool) or not isinstance(filters, numbers.Integral) or filters <= 0:
             raise ValueError(f"{owner}: `filters` must be a positive int. "
                              f"Received: filters={filters!r}")
         if output_padding is not None:
@@ -35,7 +37,7 @@ class _ConvTranspose(BaseConv):
                 raise ValueError(f"{owner}: each `output_padding` must be smaller than the "
                                  f"stride. Received: output_padding={output_padding}, "
                                  f"strides={self.strides}")
-        self.filters = filters
+        self.filters = int(filters)
         self.output_padding = output_padding
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)

@@ -1,5 +1,7 @@
 """`DepthwiseConv1D`, `DepthwiseConv2D`: per-channel convolutions."""
 
+import numbers
+
 from neokeras import constraints
 from neokeras import initializers
 from neokeras import ops
@@ -23,11 +25,11 @@ class _DepthwiseConv(BaseConv):
                          bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
                          activity_regularizer=activity_regularizer,
                          bias_constraint=bias_constraint, **kwargs)
-        if (isinstance(depth_multiplier, bool) or not isinstance(depth_multiplier, int)
-                or depth_multiplier <= 0):
+        if (isinstance(depth_multiplier, bool)
+                or not isinstance(depth_multiplier, numbers.Integral) or depth_multiplier <= 0):
             raise ValueError(f"{type(self).__name__}: `depth_multiplier` must be a positive "
                              f"int. Received: depth_multiplier={depth_multiplier!r}")
-        self.depth_multiplier = depth_multiplier
+        self.depth_multiplier = int(depth_multiplier)
         self.depthwise_initializer = initializers.get(depthwise_initializer)
         self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
         self.depthwise_constraint = constraints.get(depthwise_constraint)

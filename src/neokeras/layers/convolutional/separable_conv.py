@@ -1,5 +1,7 @@
 """`SeparableConv1D`, `SeparableConv2D`: depthwise then pointwise convolutions."""
 
+import numbers
+
 from neokeras import constraints
 from neokeras import initializers
 from neokeras import ops
@@ -28,11 +30,11 @@ class _SeparableConv(BaseConv):
                          bias_constraint=bias_constraint, **kwargs)
         owner = type(self).__name__
         for name, value in (("filters", filters), ("depth_multiplier", depth_multiplier)):
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
                 raise ValueError(f"{owner}: `{name}` must be a positive int. "
                                  f"Received: {name}={value!r}")
-        self.filters = filters
-        self.depth_multiplier = depth_multiplier
+        self.filters = int(filters)
+        self.depth_multiplier = int(depth_multiplier)
         self.depthwise_initializer = initializers.get(depthwise_initializer)
         self.pointwise_initializer = initializers.get(pointwise_initializer)
         self.depthwise_regularizer = regularizers.get(depthwise_regularizer)

@@ -1,5 +1,7 @@
 """`InputLayer` and `Input`: the entry point of a model."""
 
+import numbers
+
 from neokeras import config
 from neokeras.api_export import keras_name
 from neokeras.backend.common.keras_tensor import KerasTensor
@@ -38,7 +40,7 @@ class InputLayer(Layer):
         if batch_shape is None:
             if shape is None:
                 raise ValueError(f"InputLayer '{self.name}' needs a `shape` (e.g. shape=(784,)).")
-            if isinstance(shape, int):
+            if isinstance(shape, numbers.Integral):
                 shape = (shape,)
             batch_shape = (batch_size,) + tuple(shape)
         self.batch_shape = tuple(None if d is None else int(d) for d in batch_shape)

@@ -5,6 +5,7 @@ non-trainable ones, so `fit` trains them like any other weights. Arrays reach th
 JAX arrays (this is the JAX backend), so the function can use `jax.numpy` freely.
 """
 
+import numbers
 import inspect
 from collections.abc import Mapping
 
@@ -170,7 +171,8 @@ class JaxLayer(Layer):
 
 
 def _is_shape(value):
-    return isinstance(value, (list, tuple)) and all(d is None or isinstance(d, int) for d in value)
+    return isinstance(value, (list, tuple)) and all(
+        d is None or isinstance(d, numbers.Integral) for d in value)
 
 
 @keras_name("keras.layers.FlaxLayer")

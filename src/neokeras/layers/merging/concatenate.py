@@ -1,5 +1,7 @@
 """`Concatenate`: joins a list of tensors along one axis."""
 
+import numbers
+
 from neokeras import ops
 from neokeras.api_export import keras_name
 from neokeras.layers.layer import Layer
@@ -15,9 +17,9 @@ class Concatenate(Layer):
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(axis, bool) or not isinstance(axis, int):
+        if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
             raise TypeError(f"Concatenate: axis must be an int. Received: axis={axis!r}")
-        self.axis = axis
+        self.axis = int(axis)
         self.supports_masking = True
 
     def build(self, input_shape):

@@ -1,5 +1,7 @@
 """`Dot`: per-sample dot products between two tensors."""
 
+import numbers
+
 from neokeras import ops
 from neokeras.api_export import keras_name
 from neokeras.layers.layer import Layer
@@ -37,11 +39,11 @@ class Dot(Layer):
 
     def __init__(self, axes, normalize=False, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(axes, int) and not isinstance(axes, bool):
-            pass
+        if isinstance(axes, numbers.Integral) and not isinstance(axes, bool):
+            axes = int(axes)
         elif isinstance(axes, (list, tuple)) and len(axes) == 2 and all(
-                isinstance(a, int) and not isinstance(a, bool) for a in axes):
-            axes = list(axes)
+                isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in axes):
+            axes = [int(a) for a in axes]
         else:
             raise TypeError(
                 f"Dot: axes must be an int or a list/tuple of two ints. Received: axes={axes!r}")

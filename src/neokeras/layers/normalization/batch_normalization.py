@@ -1,5 +1,7 @@
 """`BatchNormalization`: normalizes with batch statistics in training, moving ones otherwise."""
 
+import numbers
+
 from neokeras import constraints
 from neokeras import initializers
 from neokeras import ops
@@ -50,7 +52,7 @@ class BatchNormalization(Layer):
         super().__init__(**kwargs)
         if isinstance(axis, (list, tuple)) and len(axis) == 1:
             axis = axis[0]  # Keras 2 configs store the axis as a one-element list
-        if isinstance(axis, bool) or not isinstance(axis, int):
+        if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
             raise TypeError("BatchNormalization: `axis` must be an int. "
                             f"Received: axis={axis!r}")
         if renorm:
@@ -58,7 +60,7 @@ class BatchNormalization(Layer):
         if not 0.0 <= momentum <= 1.0:
             raise ValueError("BatchNormalization: `momentum` must be in [0, 1]. "
                              f"Received: momentum={momentum!r}")
-        self.axis = axis
+        self.axis = int(axis)
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
         self.center = bool(center)

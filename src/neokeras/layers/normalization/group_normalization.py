@@ -1,5 +1,7 @@
 """`GroupNormalization`: normalizes each sample over groups of channels."""
 
+import numbers
+
 from neokeras import constraints
 from neokeras import initializers
 from neokeras import ops
@@ -35,14 +37,14 @@ class GroupNormalization(Layer):
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
                  **kwargs):
         super().__init__(**kwargs)
-        if isinstance(groups, bool) or not isinstance(groups, int) or (
+        if isinstance(groups, bool) or not isinstance(groups, numbers.Integral) or (
                 groups <= 0 and groups != -1):
             raise ValueError("GroupNormalization: `groups` must be a positive int or -1. "
                              f"Received: groups={groups!r}")
-        if isinstance(axis, bool) or not isinstance(axis, int):
+        if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
             raise TypeError(f"GroupNormalization: `axis` must be an int. Received: axis={axis!r}")
-        self.groups = groups
-        self.axis = axis
+        self.groups = int(groups)
+        self.axis = int(axis)
         self.epsilon = float(epsilon)
         self.center = bool(center)
         self.scale = bool(scale)

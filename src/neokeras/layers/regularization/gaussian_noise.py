@@ -1,5 +1,6 @@
 """`GaussianNoise` and `GaussianDropout`: multiplicative/additive noise during training."""
 
+import numbers
 import math
 
 from neokeras.api_export import keras_name
@@ -19,7 +20,7 @@ class GaussianNoise(Layer):
 
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(stddev, bool) or not isinstance(stddev, (int, float)) or stddev < 0:
+        if isinstance(stddev, bool) or not isinstance(stddev, numbers.Real) or stddev < 0:
             raise ValueError(
                 f"GaussianNoise(stddev=...) must be a non-negative float. Received: {stddev!r}")
         self.stddev = float(stddev)
@@ -51,7 +52,7 @@ class GaussianDropout(Layer):
 
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
+        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
             raise ValueError(f"GaussianDropout(rate=...) must be in [0, 1). Received: {rate!r}")
         self.rate = float(rate)
         self.seed = seed

@@ -1,5 +1,7 @@
 """Argument helpers shared by the cropping, padding and up-sampling layers."""
 
+import numbers
+
 from neokeras.layers.convolutional._args import normalize_data_format  # noqa: F401
 
 
@@ -11,7 +13,7 @@ def normalize_pairs(value, rank, name, owner):
     """
 
     def is_int(v):
-        return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+        return isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0
 
     pairs = None
     if is_int(value):
@@ -29,7 +31,7 @@ def normalize_pairs(value, rank, name, owner):
         raise ValueError(
             f"{owner}: `{name}` must be a non-negative int, a tuple of {rank} non-negative ints "
             f"or a tuple of {rank} (before, after) pairs. Received: {name}={value!r}")
-    return pairs
+    return tuple((int(before), int(after)) for before, after in pairs)
 
 
 def spatial_axes(rank, data_format):

@@ -19,7 +19,7 @@ class Permute(Layer):
 
     def __init__(self, dims, **kwargs):
         super().__init__(**kwargs)
-        dims = tuple(dims)
+        dims = tuple(int(d) for d in dims)
         if sorted(dims) != list(range(1, len(dims) + 1)):
             raise ValueError(
                 f"Permute '{self.name}': `dims` must be a permutation of 1..{len(dims)} "

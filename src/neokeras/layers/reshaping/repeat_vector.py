@@ -1,5 +1,7 @@
 """`RepeatVector`: repeats a vector `n` times along a new time axis."""
 
+import numbers
+
 from neokeras import ops
 from neokeras.api_export import keras_name
 from neokeras.layers.input_spec import InputSpec
@@ -16,9 +18,9 @@ class RepeatVector(Layer):
 
     def __init__(self, n, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
             raise ValueError(f"RepeatVector(n=...) must be a positive int. Received: n={n!r}")
-        self.n = n
+        self.n = int(n)
         self.input_spec = InputSpec(ndim=2)
         self.built = True
 

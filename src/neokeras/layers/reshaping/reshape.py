@@ -17,7 +17,7 @@ class Reshape(Layer):
 
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
-        target_shape = tuple(target_shape)
+        target_shape = tuple(None if d is None else int(d) for d in target_shape)
         if sum(1 for d in target_shape if d == -1) > 1:
             raise ValueError(
                 f"Reshape '{self.name}': at most one dimension of target_shape may be -1. "

@@ -1,5 +1,7 @@
 """`RecurrentCell`: what SimpleRNNCell, LSTMCell and GRUCell share (weights config, dropout)."""
 
+import numbers
+
 from neokeras import activations
 from neokeras import constraints
 from neokeras import initializers
@@ -32,10 +34,10 @@ class RecurrentCell(Layer):
         kwargs.pop("implementation", None)  # Keras 2 kernel-fusion choice; one fused path here.
         super().__init__(**kwargs)
         owner = type(self).__name__
-        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
+        if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units <= 0:
             raise ValueError(
                 f"{owner}(units=...) must be a positive int. Received: units={units!r}")
-        self.units = units
+        self.units = int(units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
