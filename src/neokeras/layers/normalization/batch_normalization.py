@@ -9,6 +9,7 @@ from neokeras import regularizers
 from neokeras.api_export import keras_name
 from neokeras.layers.input_spec import InputSpec
 from neokeras.layers.layer import Layer
+from neokeras.layers.normalization import batch_renorm
 from neokeras.layers.normalization._common import affine_config
 from neokeras.layers.normalization._common import canonical_axes
 from neokeras.layers.normalization._common import upcast
@@ -34,6 +35,10 @@ class BatchNormalization(Layer):
             `"ones"`).
         beta_regularizer, gamma_regularizer: Optional regularizers.
         beta_constraint, gamma_constraint: Optional constraints.
+        renorm: Use batch renormalization in training (see `batch_renorm`).
+        renorm_clipping: Dict of optional `rmax`, `rmin`, `dmax` bounds of the renorm
+            correction.
+        renorm_momentum: Momentum of the renorm statistics.
         synchronized: Accepted for compatibility; statistics are always those of the whole
             (global) batch in a compiled step.
 
@@ -55,8 +60,6 @@ class BatchNormalization(Layer):
         if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
             raise TypeError("BatchNormalization: `axis` must be an int. "
                             f"Received: axis={axis!r}")
-        if renorm:
-            raise NotImplementedError("BatchNormalization: renorm=True is not supported.")
         if not 0.0 <= momentum <= 1.0:
             raise ValueError("BatchNormalization: `momentum` must be in [0, 1]. "
                              f"Received: momentum={momentum!r}")
@@ -73,9 +76,10 @@ class BatchNormalization(Layer):
         self.gamma_regularizer = regularizers.get(gamma_regularizer)
         self.beta_constraint = constraints.get(beta_constraint)
         self.gamma_constraint = constraints.get(gamma_constraint)
-        self.renorm = False
-        self.renorm_clipping = renorm_clipping
-        self.renorm_momentum = renorm_momentum
+        self.renorm = bool(renorm)
+        self.renorm_clipping = batch_renorm.check_clipping(renorm_clipping) if renorm else (
+            renorm_clipping)
+        self.renorm_momentum = float(renorm_momentum)
         self.synchronized = bool(synchronized)
         self.supports_masking = True
 
@@ -103,6 +107,8 @@ class BatchNormalization(Layer):
         self.moving_variance = self.add_weight(shape=shape, name="moving_variance",
                                                initializer=self.moving_variance_initializer,
                                                trainable=False)
+        if self.renorm:
+            batch_renorm.add_renorm_weights(self, shape)
         self._axis = axis
         self._reduction_axes = tuple(a for a in range(len(input_shape)) if a != axis)
         self.input_spec = InputSpec(ndim=len(input_shape), axes={axis: size})
@@ -116,20 +122,28 @@ class BatchNormalization(Layer):
         def param(variable):
             return ops.reshape(ops.cast(variable, x.dtype), broadcast)
 
+        gamma = None if self.gamma is None else ops.cast(self.gamma, x.dtype)
+        beta = None if self.beta is None else ops.cast(self.beta, x.dtype)
         if training and self.trainable:
             mean, variance = self._moments(x, mask)
-            for moving, batch in ((self.moving_mean, mean), (self.moving_variance, variance)):
-                batch = ops.cast(batch, moving.dtype)
-                moving.assign(moving * self.momentum + batch * (1.0 - self.momentum))
+            if self.renorm:
+                gamma, beta = batch_renorm.corrected_scale_and_offset(self, mean, variance,
+                                                                      gamma, beta)
+                batch_renorm.update_statistics(self, mean, variance)
+            else:
+                for moving, batch in ((self.moving_mean, mean),
+                                      (self.moving_variance, variance)):
+                    batch = ops.cast(batch, moving.dtype)
+                    moving.assign(moving * self.momentum + batch * (1.0 - self.momentum))
             mean, variance = ops.reshape(mean, broadcast), ops.reshape(variance, broadcast)
         else:
             mean, variance = param(self.moving_mean), param(self.moving_variance)
         inv = ops.rsqrt(variance + self.epsilon)
-        if self.gamma is not None:
-            inv = inv * param(self.gamma)
+        if gamma is not None:
+            inv = inv * ops.reshape(gamma, broadcast)
         outputs = (x - mean) * inv
-        if self.beta is not None:
-            outputs = outputs + param(self.beta)
+        if beta is not None:
+            outputs = outputs + ops.reshape(beta, broadcast)
         return ops.cast(outputs, inputs.dtype)
 
     def _moments(self, x, mask):
