@@ -112,8 +112,8 @@ def test_one_fit_step_matches_keras():
 def test_batch_norm_rejects_bad_arguments():
     with pytest.raises(TypeError, match="BatchNormalization: `axis` must be an int"):
         layers.BatchNormalization(axis=[1, 2])
-    with pytest.raises(NotImplementedError, match="renorm"):
-        layers.BatchNormalization(renorm=True)
+    with pytest.raises(ValueError, match="renorm_clipping"):
+        layers.BatchNormalization(renorm=True, renorm_clipping={"dmax": -1.0})
     with pytest.raises(ValueError, match="out of range"):
         layers.BatchNormalization(axis=3)(np.zeros((2, 3), "float32"))
 
