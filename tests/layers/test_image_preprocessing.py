@@ -200,3 +200,42 @@ def test_mixing_layers_mix_labels_with_the_image_weights():
         assert np.asarray(out["images"]).shape == IMAGES.shape
         same = layer({"images": IMAGES, "labels": labels}, training=False)
         np.testing.assert_array_equal(np.asarray(same["labels"]), labels)
+
+
+@pytest.mark.parametrize("name,axis", [("RandomHeight", 1), ("RandomWidth", 2)])
+def test_keras2_random_height_and_width(name, axis):
+    cls = getattr(nk.layers, name)
+    assert getattr(nk.layers.experimental.preprocessing, name) is cls
+    layer = cls(factor=(-0.5, 0.4), seed=3)
+    np.testing.assert_array_equal(np.asarray(layer(IMAGES, training=False)), IMAGES)
+    sizes = {np.asarray(layer(IMAGES, training=True)).shape[axis] for _ in range(8)}
+    base = IMAGES.shape[axis]
+    assert len(sizes) > 1 and all(int(base * 0.5) <= s <= int(base * 1.4) for s in sizes)
+    # A tf-keras 2.21 config (with its rng_type key) loads.
+    config = {"name": "r", "trainable": True, "dtype": "float32", "rng_type": "stateful",
+              "factor": 0.3, "interpolation": "bilinear", "seed": 1}
+    assert cls.from_config(config).get_config()["factor"] == 0.3
+    flip = nk.layers.RandomFlip.from_config({"name": "f", "mode": "horizontal", "seed": None,
+                                            "rng_type": "stateful"})
+    assert flip.mode == "horizontal"
+    with pytest.raises(ValueError, match="factor"):
+        cls(factor=(-1.5, 0.2))
+
+
+def test_keras2_preprocessing_layer_base_adapts_in_batches():
+    class Mean(nk.layers.experimental.preprocessing.PreprocessingLayer):
+        def reset_state(self):
+            self.total, self.count = 0.0, 0
+
+        def update_state(self, data):
+            self.total += float(np.sum(data))
+            self.count += int(np.size(data))
+
+        def call(self, x):
+            return x - self.total / self.count
+
+    layer = Mean()
+    assert not layer.is_adapted
+    layer.adapt(np.arange(100.0), batch_size=7)
+    assert layer.is_adapted and layer.count == 100
+    np.testing.assert_allclose(np.asarray(layer(np.array([49.5]))), [0.0])

@@ -119,4 +119,6 @@ from neokeras.layers.preprocessing.image_preprocessing.random_shear import (  # 
 from neokeras.layers.preprocessing.pipeline import Pipeline  # noqa: F401
 from neokeras.layers.preprocessing.mel_spectrogram import MelSpectrogram  # noqa: F401
 from neokeras.layers.preprocessing.stft_spectrogram import STFTSpectrogram  # noqa: F401
+from neokeras.layers.preprocessing.image_preprocessing.random_height_width import (  # noqa: F401
+    RandomHeight, RandomWidth)
 from neokeras.layers import experimental  # noqa: F401,E402

@@ -13,6 +13,10 @@ from neokeras.backend import random
 from neokeras.layers.layer import Layer
 
 
+# tf-keras 2.x random layers write how they draw numbers; one generator serves here.
+_KERAS2_RNG_KEYS = ("rng_type", "force_generator")
+
+
 def standardize_data_format(data_format):
     data_format = data_format or config_module.image_data_format()
     if data_format not in ("channels_last", "channels_first"):
@@ -28,6 +32,8 @@ class BaseImagePreprocessingLayer(Layer):
     _FACTOR_BOUNDS = (-1, 1)
 
     def __init__(self, factor=None, bounding_box_format=None, data_format=None, **kwargs):
+        for key in _KERAS2_RNG_KEYS:
+            kwargs.pop(key, None)
         super().__init__(**kwargs)
         self.bounding_box_format = bounding_box_format
         self.data_format = standardize_data_format(data_format)
