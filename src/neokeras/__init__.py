@@ -7,6 +7,7 @@
 __version__ = "0.1.0"
 
 from neokeras import config  # noqa: F401
+from neokeras import dtype_policies  # noqa: F401
 from neokeras import backend  # noqa: F401
 from neokeras import ops  # noqa: F401
 from neokeras import random  # noqa: F401
@@ -29,5 +30,21 @@ from neokeras.layers import Layer  # noqa: F401
 from neokeras.models import Model  # noqa: F401
 from neokeras.models import Sequential  # noqa: F401
 from neokeras.drop_in import install_as_keras  # noqa: F401
-from neokeras.backend.common.variables import KerasVariable as Variable  # noqa: F401
+from neokeras.backend import Variable  # noqa: F401
 from neokeras.backend.common.stateless_scope import StatelessScope  # noqa: F401
+from neokeras.backend.common.device import device  # noqa: F401
+from neokeras.backend.common.keras_tensor import KerasTensor  # noqa: F401
+from neokeras.backend.common.name_scope import name_scope  # noqa: F401
+from neokeras.dtype_policies import DTypePolicy  # noqa: F401
+from neokeras.dtype_policies import FloatDTypePolicy  # noqa: F401
+from neokeras.initializers import Initializer  # noqa: F401
+from neokeras.layers import InputSpec  # noqa: F401
+from neokeras.losses import Loss  # noqa: F401
+from neokeras.metrics import Metric  # noqa: F401
+from neokeras.optimizers import Optimizer  # noqa: F401
+from neokeras.regularizers import Regularizer  # noqa: F401
+
+
+def version():
+    """The neokeras version string."""
+    return __version__

@@ -14,8 +14,7 @@ from neokeras.backend.common.seed_generator import SeedGenerator  # noqa: F401
 def _check_dtype(fn, dtype, kind):
     if dtype is None:
         return
-    name = backend.standardize_dtype(dtype)
-    ok = name.startswith(("float", "bfloat")) if kind == "float" else name.startswith(("int", "uint"))
+    ok = backend.is_float_dtype(dtype) if kind == "float" else backend.is_int_dtype(dtype)
     if not ok:
         raise ValueError(
             f"`keras.random.{fn}` requires {'a floating point' if kind == 'float' else 'an integer'} "

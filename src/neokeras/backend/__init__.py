@@ -28,7 +28,21 @@ in_tracing_scope = impl.core.in_tracing_scope
 standardize_dtype = impl.standardize_dtype
 compute_output_spec = impl.compute_output_spec
 
+
+
+def is_float_dtype(dtype):
+    """Whether `dtype` is a floating-point dtype (`float16`, `bfloat16`, `float32`, ...)."""
+    return standardize_dtype(dtype).startswith(("float", "bfloat"))
+
+
+def is_int_dtype(dtype):
+    """Whether `dtype` is a signed or unsigned integer dtype."""
+    return standardize_dtype(dtype).startswith(("int", "uint"))
+
+
 from neokeras.backend.common.keras_tensor import KerasTensor, is_keras_tensor  # noqa: E402
 from neokeras.backend.common.stateless_scope import StatelessScope  # noqa: E402
 from neokeras.backend.common.seed_generator import SeedGenerator  # noqa: E402
 from neokeras.backend.keras2_api import *  # noqa: E402,F401,F403
+from neokeras.backend.keras2_nn import *  # noqa: E402,F401,F403
+from neokeras.backend.keras2_graph import *  # noqa: E402,F401,F403

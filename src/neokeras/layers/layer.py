@@ -15,6 +15,7 @@ from neokeras import backend
 from neokeras import config
 from neokeras import initializers as initializers_module
 from neokeras.api_export import keras_name
+from neokeras.backend import keras2_graph
 from neokeras.backend.common import naming
 from neokeras.backend.common.keras_tensor import KerasTensor
 from neokeras.backend.common.seed_generator import SeedGenerator
@@ -456,6 +457,8 @@ class Layer(LayerNodesMixin):
         training = kwargs.get("training")
         if training is None and outer is not None:
             training = outer.training
+        if training is None:
+            training = keras2_graph.global_learning_phase()  # set by K.set_learning_phase
         if self._call_has_training_arg:
             kwargs["training"] = training
         else:

@@ -20,6 +20,12 @@ def uniquify(base):
     return base if count == 0 else f"{base}_{count}"
 
 
+def next_uid(prefix=""):
+    """Counts calls per prefix: 1, 2, 3, ... (shares the counters of `uniquify`)."""
+    _NAME_COUNTS[prefix] += 1
+    return _NAME_COUNTS[prefix]
+
+
 def reset_names():
     """Forgets every name handed out (part of `clear_session`)."""
     _NAME_COUNTS.clear()

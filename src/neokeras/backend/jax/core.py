@@ -80,6 +80,35 @@ def in_tracing_scope():
     return isinstance(jnp.zeros(()), jax.core.Tracer)
 
 
+def device_scope(device_name):
+    """A context placing new arrays on `device_name` (`"cpu:0"`, `"gpu:1"` or a jax.Device)."""
+    if isinstance(device_name, str):
+        kind, _, index = device_name.lower().partition(":")
+        try:
+            device = jax.devices(kind)[int(index or 0)]
+        except (RuntimeError, IndexError, ValueError) as e:
+            raise ValueError(f"Unknown device {device_name!r}. Available: {jax.devices()}.") from e
+    elif isinstance(device_name, jax.Device):
+        device = device_name
+    else:
+        raise ValueError("device: expected a string like 'gpu:0' or a jax.Device. "
+                         f"Received: device_name={device_name!r}")
+    return jax.default_device(device)
+
+
+def is_sparse(x):
+    """True for a `jax.experimental.sparse` array (BCOO/BCSR)."""
+    from jax.experimental import sparse
+
+    return isinstance(x, sparse.JAXSparse)
+
+
+def debug_print(fmt, *args, summarize=3):
+    """Prints from eager and compiled code alike (`jax.debug.print`)."""
+    del summarize  # jax prints whole arrays
+    jax.debug.print(fmt, *args)
+
+
 def cast(x, dtype):
     return convert_to_tensor(x).astype(dtype)
 
