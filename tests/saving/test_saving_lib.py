@@ -3,6 +3,9 @@
 import io
 import json
 import os
+import stat
+import subprocess
+import sys
 import zipfile
 
 import h5py
@@ -282,3 +285,57 @@ def test_nested_functional_node_numbering_interoperates(tmp_path, real_keras):
     assert ours.get_config()["output_layers"] == original.get_config()["output_layers"]
     for a, b in zip(loaded.predict(x, verbose=0), original.predict(x, verbose=0)):
         np.testing.assert_allclose(a, np.asarray(b), atol=1e-6)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o002])
+@pytest.mark.parametrize("name, save", [
+    ("m.keras", lambda m, p: m.save(p)), ("m.h5", lambda m, p: m.save(p)),
+    ("w.weights.h5", lambda m, p: m.save_weights(p)), ("w.h5", lambda m, p: m.save_weights(p))])
+def test_saved_files_get_umask_permissions(tmp_path, umask, name, save):
+    model = make_mlp(compile=False)
+    previous = os.umask(umask)
+    try:
+        save(model, tmp_path / name)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o666 & ~umask
+
+
+def _dead_pid():
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+@pytest.mark.parametrize("name", ["m.keras", "m.h5", "w.weights.h5"])
+def test_next_save_removes_what_a_killed_save_left(tmp_path, name):
+    dead, alive = _dead_pid(), os.getppid()
+    stale = tmp_path / f".{name}.{dead}.{'a' * 32}.tmp"
+    stale.write_bytes(b"half a file")
+    stale_dir = tmp_path / f".{name}.{dead}.{'b' * 32}.tmp"
+    stale_dir.mkdir()
+    running = tmp_path / f".{name}.{alive}.{'c' * 32}.tmp"  # another process still saving
+    running.write_bytes(b"in progress")
+    other = tmp_path / f".other.keras.{dead}.{'d' * 32}.tmp"
+    other.write_bytes(b"not ours")
+    model = make_mlp(compile=False)
+    (model.save_weights if "weights" in name else model.save)(tmp_path / name)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, running.name, other.name])
+
+
+def test_killed_save_leaves_target_and_no_new_temporary(tmp_path):
+    # A save killed midway (SIGKILL in the child) leaves its temporary; the next save cleans it.
+    model = make_mlp(compile=False)
+    model.save(tmp_path / "m.keras")
+    code = ("import os, signal, sys; sys.path.insert(0, sys.argv[1]); import neokeras as nk\n"
+            "from neokeras.saving import saving_lib\n"
+            "m = nk.Sequential([nk.Input((3,)), nk.layers.Dense(4), nk.layers.Dense(2)])\n"
+            "saving_lib.atomic_write(sys.argv[2], lambda tmp: os.kill(os.getpid(), signal.SIGKILL))\n")
+    src = os.path.join(os.path.dirname(nk.__file__), "..")
+    result = subprocess.run([sys.executable, "-c", code, src, str(tmp_path / "m.keras")],
+                            timeout=120)
+    assert result.returncode == -9
+    assert len(list(tmp_path.glob(".m.keras.*.tmp"))) == 1
+    model.save(tmp_path / "m.keras")
+    assert [p.name for p in tmp_path.iterdir()] == ["m.keras"]
+    nk.models.load_model(tmp_path / "m.keras")

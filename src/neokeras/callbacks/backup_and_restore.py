@@ -126,8 +126,6 @@ def read_backup(path, variables, where):
 
 def _read_npy(archive, key, shape, kinds, where, what=None):
     """One `.npy` member: header first (shape, dtype, byte count), then exactly its data."""
-    import zipfile
-
     what = what or f"entry '{key}'"
     name = f"{key}.npy"
     try:
@@ -149,7 +147,7 @@ def _read_npy(archive, key, shape, kinds, where, what=None):
                 raise ValueError(f"{what} has dtype {dtype} in the backup")
             nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
             data = handle.read(nbytes + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, SyntaxError) as error:
+    except Exception as error:  # header parsing of a corrupt file fails in many ways
         raise ValueError(f"BackupAndRestore: the backup in {where!r} is unusable: {error}.") \
             from None
     if len(data) != nbytes:

@@ -191,8 +191,16 @@ def loading(what):
             yield budget
     except RecursionError:
         raise LoadLimitError(f"{what}: the model is nested too deeply to rebuild.") from None
+    except _MALFORMED as error:
+        # What a corrupt file makes h5py, zipfile or a config lookup raise deep inside.
+        raise ValueError(f"{what}: the file is malformed or corrupt "
+                         f"({type(error).__name__}: {error}).") from error
     finally:
         _ACTIVE.pop()
+
+
+_MALFORMED = (KeyError, IndexError, AttributeError, RuntimeError, OverflowError,
+              UnicodeDecodeError)
 
 
 def current_budget():

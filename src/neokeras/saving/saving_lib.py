@@ -549,24 +549,30 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
 
 def _load_model(filepath, custom_objects, compile, safe_mode):
+    if os.path.isdir(filepath):
+        config, weights = read_model_dir(filepath)
+        model = _model_from_config(filepath, config, custom_objects, compile, safe_mode)
+        return _restore(model, weights, os.path.join(filepath, ASSETS_DIRNAME), None)
+    zf, names = open_archive(filepath)
+    with zf:
+        config = read_json_member(zf, CONFIG_FILENAME)
+        # The model is built (its variables charged to the budget) before the weights member
+        # is read, so an oversized model is refused naming its layer.
+        model = _model_from_config(filepath, config, custom_objects, compile, safe_mode)
+        weights = _weights_member(zf, names, filepath)
+        assets_tmp = assets_dir = None
+        if any(n.startswith(ASSETS_DIRNAME + "/") for n in names):
+            assets_tmp = tempfile.TemporaryDirectory()
+            assets_dir = assets_tmp.name
+            _extract_assets(zf, names, assets_dir)
+    return _restore(model, weights, assets_dir, assets_tmp)
+
+
+def _model_from_config(filepath, config, custom_objects, compile, safe_mode):
     from neokeras.saving import legacy
     from neokeras.saving.object_registration import custom_object_scope
     from neokeras.saving.serialization import SafeModeScope, deserialize_keras_object
 
-    assets_tmp = None
-    if os.path.isdir(filepath):
-        config, weights = read_model_dir(filepath)
-        assets_dir = os.path.join(filepath, ASSETS_DIRNAME)
-    else:
-        zf, names = open_archive(filepath)
-        with zf:
-            config = read_json_member(zf, CONFIG_FILENAME)
-            weights = _weights_member(zf, names, filepath)
-            assets_dir = None
-            if any(n.startswith(ASSETS_DIRNAME + "/") for n in names):
-                assets_tmp = tempfile.TemporaryDirectory()
-                assets_dir = assets_tmp.name
-                _extract_assets(zf, names, assets_dir)
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"'{filepath}': config.json does not describe a model (expected an "
                          f"object with a 'class_name', got {type(config).__name__}).")
@@ -574,16 +580,19 @@ def _load_model(filepath, custom_objects, compile, safe_mode):
     if not compile:
         config.pop("compile_config", None)
     with SafeModeScope(safe_mode), custom_object_scope(custom_objects):
-        model = deserialize_keras_object(config, custom_objects=custom_objects,
-                                         safe_mode=safe_mode)
-    with h5_utils.open_h5(weights) as f:
-        read_weights(model, f)
-    if assets_dir is not None:
-        try:
+        return deserialize_keras_object(config, custom_objects=custom_objects,
+                                        safe_mode=safe_mode)
+
+
+def _restore(model, weights, assets_dir, assets_tmp):
+    try:
+        with h5_utils.open_h5(weights) as f:
+            read_weights(model, f)
+        if assets_dir is not None and os.path.isdir(assets_dir):
             read_assets(model, assets_dir)
-        finally:
-            if assets_tmp is not None:
-                assets_tmp.cleanup()
+    finally:
+        if assets_tmp is not None:
+            assets_tmp.cleanup()
     return model
 
 
