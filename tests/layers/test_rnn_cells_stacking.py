@@ -97,3 +97,21 @@ def test_unroll_gives_the_scan_result(cls):
 def test_stacked_cells_need_cells():
     with pytest.raises(ValueError, match="expects RNN cells"):
         layers.StackedRNNCells([layers.Dense(2)])
+
+
+@pytest.mark.parametrize("cls", [layers.LSTM, layers.GRU, layers.SimpleRNN])
+def test_keras2_time_major_swaps_batch_and_time(cls):
+    x = np.random.default_rng(4).standard_normal((2, 5, 3)).astype("float32")
+    mask = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], bool)
+    batch_major = cls(4, return_sequences=True)
+    time_major = cls(4, return_sequences=True, time_major=True)
+    batch_major(x)
+    time_major(np.swapaxes(x, 0, 1))
+    time_major.set_weights(batch_major.get_weights())
+    expected = np.asarray(batch_major(x, mask=mask))
+    got = np.asarray(time_major(np.swapaxes(x, 0, 1), mask=mask.T))
+    np.testing.assert_allclose(got, np.swapaxes(expected, 0, 1), rtol=1e-5, atol=1e-6)
+    assert time_major.get_config()["time_major"] is True
+    assert "time_major" not in batch_major.get_config()  # Keras 3 has no such argument
+    config = {**batch_major.get_config(), "time_major": False}  # as tf-keras writes it
+    assert cls.from_config(config).time_major is False

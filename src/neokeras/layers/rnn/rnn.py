@@ -37,13 +37,15 @@ class RNN(Layer):
         unroll: Unroll the time loop into straight-line code (faster for short sequences,
             more memory and compile time); otherwise the loop is one compiled scan.
         zero_output_for_mask: Output zeros at masked steps instead of the last real output.
+        time_major: Keras 2: inputs, masks and output sequences are `(timesteps, batch, ...)`.
 
     Call arguments: `sequences`, `initial_state` (list of state tensors), `mask` (boolean
     `(batch, timesteps)`, True for real steps), `training`.
     """
 
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
-                 stateful=False, unroll=False, zero_output_for_mask=False, **kwargs):
+                 stateful=False, unroll=False, zero_output_for_mask=False, time_major=False,
+                 **kwargs):
         super().__init__(**kwargs)
         if isinstance(cell, (list, tuple)):
             from neokeras.layers.rnn.stacked_rnn_cells import StackedRNNCells
@@ -60,6 +62,7 @@ class RNN(Layer):
         self.stateful = bool(stateful)
         self.unroll = bool(unroll)
         self.zero_output_for_mask = bool(zero_output_for_mask)
+        self.time_major = bool(time_major)
         self.supports_masking = True
         self.state_size = _as_list(cell.state_size)
         # States travel flat through the loop; nested cells (StackedRNNCells) see their nesting.
@@ -71,6 +74,9 @@ class RNN(Layer):
         object.__setattr__(self, "states", None)
 
     def build(self, sequences_shape, initial_state_shape=None):
+        if self.time_major and len(sequences_shape) >= 2:
+            sequences_shape = (sequences_shape[1], sequences_shape[0]) + tuple(
+                sequences_shape[2:])
         if len(sequences_shape) < 3:
             raise ValueError(
                 f"{type(self).__name__} '{self.name}' expects inputs of shape "
@@ -128,6 +134,10 @@ class RNN(Layer):
         return output_mask
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
+        if self.time_major:
+            sequences = ops.swapaxes(sequences, 0, 1)
+            if mask is not None:
+                mask = ops.swapaxes(tree.flatten(mask)[0], 0, 1)
         batch_size = ops.shape(sequences)[0]
         if initial_state is None:
             if self.stateful:
@@ -183,7 +193,10 @@ class RNN(Layer):
         if self.stateful:
             for variable, value in zip(self.states, states):
                 variable.assign(value)
-        output = ops.swapaxes(outputs, 0, 1) if self.return_sequences else outputs[-1]
+        if self.return_sequences:
+            output = outputs if self.time_major else ops.swapaxes(outputs, 0, 1)
+        else:
+            output = outputs[-1]
         if self.return_state:
             if self._nested_state:
                 states = tree.pack_sequence_as(self._state_structure, states)
@@ -194,7 +207,9 @@ class RNN(Layer):
         return {**super().get_config(), "return_sequences": self.return_sequences,
                 "return_state": self.return_state, "go_backwards": self.go_backwards,
                 "stateful": self.stateful, "unroll": self.unroll,
-                "zero_output_for_mask": self.zero_output_for_mask}
+                "zero_output_for_mask": self.zero_output_for_mask,
+                # Keras 3 has no time_major: written only when set, so its files stay loadable.
+                **({"time_major": True} if self.time_major else {})}
 
     def get_config(self):
         from neokeras.saving.serialization import serialize_keras_object
@@ -228,13 +243,10 @@ class BuiltinRNN(RNN):
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, zero_output_for_mask=False, use_cudnn="auto",
                  time_major=False, **kwargs):
-        if time_major:
-            raise NotImplementedError(
-                f"{type(self).__name__}(time_major=True) is not supported: pass inputs as "
-                "(batch, time, features). (time_major=False, written by Keras 2, is accepted.)")
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll,
-                         zero_output_for_mask=zero_output_for_mask, **kwargs)
+                         zero_output_for_mask=zero_output_for_mask, time_major=time_major,
+                         **kwargs)
 
     def __getattr__(self, name):
         # `layer.units`, `layer.dropout`, ... read through to the cell, as in Keras.
