@@ -29,6 +29,19 @@ from neokeras.utils.traceback_utils import filter_traceback
 
 _CALL_CONTEXT = threading.local()
 
+# Bumped whenever a layer gains a sublayer, variable or seed generator, or is (un)frozen, so
+# that caches of variable lists (the trainer's) know to look again.
+_STRUCTURE_VERSION = [0]
+
+
+def structure_version():
+    """A counter that changes whenever any layer's set of variables may have changed."""
+    return _STRUCTURE_VERSION[0]
+
+
+def _structure_changed():
+    _STRUCTURE_VERSION[0] += 1
+
 # Keyword arguments every layer accepts (Keras 2 and Keras 3 spellings).
 _BASE_KWARGS = {"input_shape", "input_dim", "batch_size", "batch_input_shape", "input_length",
                 "weights", "autocast"}
@@ -173,13 +186,16 @@ class Layer(LayerNodesMixin):
         if isinstance(value, Layer):
             if value is not self and all(value is not t for t in self._tracked_layers):
                 self._tracked_layers.append(value)
+                _structure_changed()
         elif isinstance(value, KerasVariable):
             if all(value is not v for v in self._trainable_variables + self._non_trainable_variables):
                 target = self._trainable_variables if value.trainable else self._non_trainable_variables
                 target.append(value)
+                _structure_changed()
         elif isinstance(value, SeedGenerator):
             if all(value is not s for s in self._seed_generators):
                 self._seed_generators.append(value)
+                _structure_changed()
         elif isinstance(value, (list, tuple)):
             for item in value:
                 self._track(item)
@@ -206,6 +222,7 @@ class Layer(LayerNodesMixin):
     @trainable.setter
     def trainable(self, value):
         self._trainable = bool(value)
+        _structure_changed()
         for layer in self._tracked_layers:
             layer.trainable = value
 
@@ -272,6 +289,7 @@ class Layer(LayerNodesMixin):
         variable.regularizer = regularizers.get(regularizer)
         variable.constraint = constraints.get(constraint)
         (self._trainable_variables if trainable else self._non_trainable_variables).append(variable)
+        _structure_changed()
         return variable
 
     @property

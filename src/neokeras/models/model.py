@@ -4,16 +4,13 @@
 gives a subclassed model.
 """
 
-import numpy as np
-
 from neokeras import backend
 from neokeras.api_export import keras_name
 from neokeras.backend.common.keras_tensor import KerasTensor
 from neokeras.backend.common.stateless_scope import current_stateless_scope
 from neokeras.layers.layer import Layer
+from neokeras.trainers import inference
 from neokeras.trainers.trainer import Trainer
-from neokeras.trainers.trainer import _batch_rows
-from neokeras.trainers.trainer import _pad_inference_batch
 from neokeras.utils import tree
 
 
@@ -73,62 +70,27 @@ class Model(Trainer, Layer):
 
     def __call__(self, *args, **kwargs):
         inputs = args[0] if args else kwargs.get("inputs")
-        if (self.built and len(args) <= 1 and set(kwargs) <= {"training"}
+        if (self.built and len(args) <= 1 and set(kwargs) <= {"training"} and not self._eager
                 and current_stateless_scope() is None
                 and all(layer.supports_jit for layer in self._flatten_layers())
                 and not any(isinstance(x, KerasTensor) or backend.is_tracer(x)
                             for x in tree.flatten(inputs))):
-            return self._jitted_call(inputs, bool(kwargs.get("training") or False))
+            return self._compiled_call(inputs, bool(kwargs.get("training") or False))
         return super().__call__(*args, **kwargs)
 
-    def _jitted_call(self, inputs, training):
-        """`model(x)` on arrays: one cached compiled forward instead of op-by-op dispatch."""
-        rows = None
-        if not training:
-            # Inference on varying batch sizes: pad (numpy inputs on the host) to a few bucket
-            # sizes so as not to compile one program per row count. Never in training, where
-            # batch statistics and losses see every row.
-            padded, rows = _pad_inference_batch(self, inputs)
-        if rows is None:
-            inputs = self._jit_inputs(inputs)
-        self._check_input_spec(inputs)
-        forward = self._function("forward")
-        trainable = self._state_values(self.trainable_variables)
-        non_trainable = self._state_values(self.non_trainable_variables)
+    def _compiled_call(self, inputs, training):
+        """`model(x)` on arrays: the inference path's cached compiled forward instead of op by
+        op dispatch (in training too, then without padding)."""
+        outputs, added_losses, rows = inference.call(self, inputs, training)
         if rows is not None:
-            outputs, new_non_trainable, added_losses = forward(
-                trainable, non_trainable, self._jit_inputs(padded), training)
-            if added_losses or _batch_rows(outputs) != _batch_rows(padded):
-                # `add_loss` values may sum or average over the batch, padding rows included;
-                # outputs without the batch dimension were reduced over it.
-                self._inference_padding_unsafe = True
-                rows = None
-                inputs = self._jit_inputs(inputs)
-            else:
-                outputs = tree.map_structure(lambda a: a[:rows], outputs)
-        if rows is None:
-            outputs, new_non_trainable, added_losses = forward(
-                trainable, non_trainable, inputs, training)
-        self._write_values(self.non_trainable_variables, new_non_trainable)
+            outputs = tree.map_structure(lambda a: a[:rows], outputs)
         # The compiled call's `add_loss` values come back as arrays; keep them on the model
         # so that `model.losses` reflects this call, as after an eager call.
-        self._clear_losses()
-        self._losses = list(added_losses)
+        if added_losses or not self._functions.get("losses_cleared"):
+            self._clear_losses()
+            self._functions["losses_cleared"] = not added_losses
+            self._losses = list(added_losses)
         return outputs
-
-    def _jit_inputs(self, inputs):
-        """Inputs for the compiled forward: device arrays as they are, host data as numpy in
-        the model's dtypes (the compiled call transfers numpy far faster than `device_put`)."""
-
-        def convert(x):
-            if backend.is_tensor(x):
-                return x
-            x = np.asarray(x)
-            if x.dtype.kind == "f" and x.dtype != self.compute_dtype:
-                return x.astype(self.compute_dtype)
-            return x.astype("int32") if x.dtype == np.int64 else x
-
-        return tree.map_structure(convert, inputs)
 
     def get_layer(self, name=None, index=None):
         """Returns a layer by `name` or by `index` (in `model.layers`)."""

@@ -1,8 +1,12 @@
 """What `compile` turns its arguments into: one loss callable and one set of metrics.
 
 Both accept single outputs and structures of outputs (lists or dicts, matched by position or by
-output name).
+output name). Inside `padding_mask(weights)` both count only the rows whose weight is 1: that
+is how a last partial batch, padded to the full batch size, still trains and evaluates exactly.
 """
+
+import contextlib
+import threading
 
 from neokeras import losses as losses_module
 from neokeras import metrics as metrics_module
@@ -11,6 +15,53 @@ from neokeras.metrics.reduction_metrics import Mean, MeanMetricWrapper
 from neokeras.utils import tree
 
 _ACCURACY_NAMES = ("accuracy", "acc")
+_PADDING = threading.local()
+
+
+@contextlib.contextmanager
+def padding_mask(weights):
+    """Within it, compiled losses and metrics see only the rows where `weights` (a `(batch,)`
+    array of 1s and 0s, or None for no padding) is 1."""
+    previous = getattr(_PADDING, "weights", None)
+    _PADDING.weights = weights
+    try:
+        yield
+    finally:
+        _PADDING.weights = previous
+
+
+def current_padding_mask():
+    return getattr(_PADDING, "weights", None)
+
+
+def _rows_weight(rows, sample_weight):
+    """The padding mask combined with `sample_weight` (either may be None)."""
+    if rows is None or sample_weight is None:
+        return rows if sample_weight is None else sample_weight
+    sample_weight = ops.convert_to_tensor(sample_weight)
+    rows = ops.reshape(ops.cast(rows, sample_weight.dtype),
+                       (-1,) + (1,) * (len(sample_weight.shape) - 1))
+    return sample_weight * rows
+
+
+def _masked_loss(loss, y_true, y_pred, sample_weight, rows):
+    """`loss(y_true, y_pred, sample_weight)` over the rows where `rows` is 1: the padding rows
+    are masked out of the values before the loss's own reduction, so averages are over the
+    real entries only, as on the unpadded batch."""
+    if rows is None or type(loss).__call__ is not losses_module.Loss.__call__:
+        return loss(y_true, y_pred, sample_weight=_rows_weight(rows, sample_weight))
+    y_pred = ops.convert_to_tensor(y_pred, dtype=loss.dtype)
+    values = loss.call(ops.convert_to_tensor(y_true), y_pred)
+    mask = None
+    if isinstance(values, tuple):
+        values, mask = values
+    values = ops.convert_to_tensor(values)
+    row_mask = ops.broadcast_to(
+        ops.reshape(ops.cast(rows, "bool"), (-1,) + (1,) * (len(values.shape) - 1)),
+        values.shape)
+    mask = row_mask if mask is None else ops.logical_and(ops.cast(mask, "bool"), row_mask)
+    return losses_module.reduce_weighted_values(values, sample_weight, mask, loss.reduction,
+                                                loss.dtype)
 
 
 def _loss_object(identifier):
@@ -77,10 +128,27 @@ class CompileLoss:
                 continue
             if yt is None:
                 raise ValueError(f"No target data was given for output '{name}' of the model.")
-            value = loss(yt, yp, sample_weight=sw)
+            value = _masked_loss(loss, yt, yp, sw, current_padding_mask())
             parts[name] = value
             total = total + weight * value
         return total, parts
+
+    def reduces_batch(self, y_true, y_pred):
+        """Whether a loss function returns one value for the whole batch (a Keras 2 custom
+        loss ending in `K.mean`), so that padding rows could not be masked out of it."""
+        y_true_list = _as_output_list(y_true, self.output_names)
+        y_pred_list = _as_output_list(y_pred, self.output_names)
+        return any(loss is not None and yt is not None
+                   and not _per_sample_values(loss.call, yt, yp)
+                   for (_, loss, _), yt, yp in zip(self.per_output, y_true_list, y_pred_list))
+
+
+def _per_sample_values(fn, y_true, y_pred):
+    """Whether `fn(y_true, y_pred)` keeps the batch axis (else it reduced over the batch)."""
+    values = fn(ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred))
+    if isinstance(values, tuple):
+        values = values[0]
+    return len(ops.shape(values)) > 0
 
 
 def _as_output_list(structure, output_names):
@@ -186,9 +254,23 @@ class CompileMetrics:
         y_pred_list = _as_output_list(y_pred, self.output_names)
         sw_list = (_as_output_list(sample_weight, self.output_names)
                    if sample_weight is not None else [None] * len(self.output_names))
+        rows = current_padding_mask()
         for index, metric, weighted in self._entries:
             metric.update_state(y_true_list[index], y_pred_list[index],
-                                sample_weight=sw_list[index] if weighted else None)
+                                sample_weight=_rows_weight(rows, sw_list[index] if weighted
+                                                           else None))
+
+
+    def reduces_batch(self, y_true, y_pred):
+        """Whether a metric function returns one value for the whole batch (see
+        `CompileLoss.reduces_batch`)."""
+        y_true_list = _as_output_list(y_true, self.output_names)
+        y_pred_list = _as_output_list(y_pred, self.output_names)
+        return any(isinstance(metric, MeanMetricWrapper) and y_true_list[index] is not None
+                   and not _per_sample_values(
+                       lambda yt, yp, m=metric: m._fn(yt, yp, **m._fn_kwargs),
+                       y_true_list[index], y_pred_list[index])
+                   for index, metric, _ in self._entries)
 
 
 def _is_list_of_lists(spec):
@@ -201,4 +283,8 @@ def loss_tracker():
 
 
 def batch_size_of(x):
-    return int(ops.convert_to_tensor(tree.flatten(x)[0]).shape[0])
+    """The number of real rows of the batch `x` (without padding rows)."""
+    rows = current_padding_mask()
+    if rows is not None:
+        return ops.sum(ops.cast(rows, "float32"))
+    return next(leaf for leaf in tree.flatten(x) if leaf is not None).shape[0]

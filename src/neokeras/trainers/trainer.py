@@ -1,13 +1,13 @@
-"""The Python side of `compile`, `fit`, `evaluate` and `predict`.
+"""The Python side of `compile`, `fit`, `evaluate`, `predict` and the `*_on_batch` calls.
 
-The model's state is read out of its variables once, threaded through compiled steps from the
-backend (`backend.trainer`), and written back when Python needs it: at the end of each epoch,
-before a callback that may look at weights, and when training ends or fails.
+`fit` and `evaluate` read the model's variables into a `TrainingState` once, run the one epoch
+loop (`epoch_loop`) over the chunks of a data adapter with a compiled chunk function from the
+backend, and write the state back when Python needs it. `predict`, `predict_on_batch` and
+`model(x)` share one inference path (`inference`).
 """
 
-import math
+import functools
 import random as py_random
-import time
 import warnings
 
 import numpy as np
@@ -19,15 +19,24 @@ from neokeras.backend.common.keras_tensor import KerasTensor
 from neokeras.backend.common.stateless_scope import StatelessScope
 from neokeras.callbacks.callback_list import CallbackList
 from neokeras.trainers import compile_utils
+from neokeras.trainers import epoch_loop
+from neokeras.trainers import inference
 from neokeras.trainers.data_adapters import ArrayDataAdapter
 from neokeras.trainers.data_adapters import BatchDataAdapter
 from neokeras.trainers.data_adapters import is_batch_data
+from neokeras.trainers.epoch_loop import to_floats
+from neokeras.trainers.state import TrainingState
+from neokeras.trainers.state import model_variables
+from neokeras.trainers.state import read_values
+from neokeras.trainers.state import write_values
 from neokeras.utils import tree
 from neokeras.utils.traceback_utils import filter_traceback
 
 _FIT_ALIASES = {"nb_epoch": "epochs"}
 # Keras 2 arguments about input pipelines; with in-memory data they change nothing.
 _PIPELINE_ARGS = {"workers", "use_multiprocessing", "max_queue_size"}
+# Methods whose override means a step may not see padded batches the way the default does.
+_STEP_METHODS = ("compute_loss", "compute_loss_and_updates", "compute_metrics")
 
 
 class Trainer:
@@ -38,6 +47,7 @@ class Trainer:
         self.optimizer = None
         self.loss = None
         self.run_eagerly = False
+        self.jit_compile = True
         self.steps_per_execution = 1
         self.stop_training = False
         self.history = None
@@ -46,16 +56,21 @@ class Trainer:
         self._loss_tracker = None
         self._output_loss_trackers = {}
         self._compile_config = None
+        # Compiled functions and what they close over (variable lists, padding decisions);
+        # emptied when the model's structure changes.
         self._functions = {}
         self._trace_counts = {}
         self._in_fit = False
-        # Set by fit: the state threaded through the compiled steps, the shuffling seed (a
-        # BackupAndRestore restores it with the epoch to resume at) and the seconds spent
-        # compiling in the current epoch (shown by the progress bar).
-        self._fit_state = None
+        # Set by fit: the shuffling seed (a BackupAndRestore restores it with the epoch to
+        # resume at) and the seconds spent compiling in the current epoch (progress bar).
         self._shuffle_seed = None
         self._resume_epoch = None
         self._epoch_compile_seconds = None
+
+    @property
+    def _eager(self):
+        """Whether steps and calls run op by op (`run_eagerly=True` or `jit_compile=False`)."""
+        return bool(self.run_eagerly) or self.jit_compile is False
 
     # ------------------------------------------------------------------ compile
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -71,9 +86,12 @@ class Trainer:
             metrics: List of metric names (`"accuracy"`, `"mae"`), functions or `Metric`s; or a
                 list/dict of lists for several outputs.
             weighted_metrics: Metrics that are updated with `sample_weight`.
-            run_eagerly: Run the steps as plain Python (for debugging) instead of compiled.
+            run_eagerly: Run every step op by op on concrete arrays (for debugging: `print`
+                and pdb work inside `call`, `train_step` and losses) instead of compiled.
             steps_per_execution: Steps fused per compiled call; 1 lets `fit` choose when no
                 callback needs every batch.
+            jit_compile: `False` runs eagerly as `run_eagerly=True` does (as on Keras's JAX
+                backend); `"auto"` or `True` compile.
         """
         unknown = set(kwargs) - {"sample_weight_mode", "target_tensors", "distribute"}
         if unknown:
@@ -92,6 +110,7 @@ class Trainer:
         self._loss_tracker = compile_utils.loss_tracker()
         self._output_loss_trackers = {}
         self.run_eagerly = bool(run_eagerly)
+        self.jit_compile = jit_compile
         self.steps_per_execution = steps_per_execution
         self._compile_config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
                                 "metrics": metrics, "weighted_metrics": weighted_metrics,
@@ -106,6 +125,11 @@ class Trainer:
             raise RuntimeError(
                 f"You must call compile() before {caller}(). For example: "
                 "model.compile(optimizer='adam', loss='mse').")
+
+    def _overrides(self, method):
+        """Whether the model's class defines its own `method` (a custom step)."""
+        custom = getattr(type(self), method, None)
+        return custom is not None and custom is not getattr(Trainer, method, None)
 
     # ------------------------------------------------------------------ metrics
     @property
@@ -131,10 +155,11 @@ class Trainer:
         for metric in self.metrics:
             metric.reset_state()
 
-    def _metric_results(self):
+    def get_metrics_result(self):
+        """The current results of `self.metrics` as a dict of scalars (`{name: value}`)."""
         return {m.name: m.result() for m in self.metrics}
 
-    # ------------------------------------------------------------------ pure pieces of a step
+    # ------------------------------------------------------------------ the pure pieces of a step
     def train_step(self, state, data):
         """One training step; override it to customize `fit` (Keras 3 JAX signature).
 
@@ -146,59 +171,77 @@ class Trainer:
             data: The batch: `x`, `(x, y)` or `(x, y, sample_weight)`.
 
         Returns:
-            `(logs, state)`: a dict of scalars and the new state. The default step is built
-            into the compiled function and not called through this method.
+            `(logs, state)`: a dict of scalars and the new state.
         """
-        raise NotImplementedError
+        state, logs = backend.trainer.default_train_step(self, state, _unpack(data))
+        return logs, state
 
     def test_step(self, state, data):
         """One evaluation step with `state = (trainable, non_trainable, metrics_variables)`;
         returns `(logs, state)`. Override to customize `evaluate`."""
-        raise NotImplementedError
+        state, logs = backend.trainer.default_test_step(self, state, _unpack(data))
+        return logs, state
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        """The training objective: compiled losses plus `model.losses` (regularization)."""
-        total, parts = 0.0, {}
+        """The training objective: the compiled losses plus `model.losses` (regularization
+        and `add_loss` terms). Updates the per-output loss trackers of a multi-output model."""
+        total = 0.0
         if self._compile_loss is not None:
             total, parts = self._compile_loss(y, y_pred, sample_weight)
+            batch = compile_utils.batch_size_of(x)
+            for name, tracker in self._output_loss_trackers.items():
+                tracker.update_state(parts[name], sample_weight=batch)
         extra = self.losses
         if extra:
             total = total + sum(extra)
-        return total, parts
+        return total
 
-    def compute_loss_and_updates(self, trainable_values, non_trainable_values, x, y,
-                                 sample_weight, training):
-        """Pure forward pass and loss: `loss, (y_pred, new_non_trainable, per_output_losses)`."""
-        mapping = list(zip(self.trainable_variables, trainable_values))
-        mapping += list(zip(self.non_trainable_variables, non_trainable_values))
+    def stateless_compute_loss(self, trainable_variables, non_trainable_variables,
+                               metrics_variables, x=None, y=None, y_pred=None,
+                               sample_weight=None, training=True):
+        """Pure `compute_loss`: `loss, (trainable, non_trainable, metrics_variables)`."""
+        mapping = list(zip(self.trainable_variables, trainable_variables))
+        mapping += list(zip(self.non_trainable_variables, non_trainable_variables))
+        mapping += list(zip(self.metrics_variables, metrics_variables))
         with StatelessScope(mapping) as scope:
-            y_pred = self(x, training=training)
-            loss, parts = self.compute_loss(x, y, y_pred, sample_weight, training)
-        self._clear_losses()
-        new_non_trainable = [scope.current_value(v) for v in self.non_trainable_variables]
-        return loss, (y_pred, new_non_trainable, parts)
+            loss = self.compute_loss(x, y, y_pred, sample_weight, training)
+        return loss, ([scope.current_value(v) for v in self.trainable_variables],
+                      [scope.current_value(v) for v in self.non_trainable_variables],
+                      [scope.current_value(v) for v in self.metrics_variables])
 
-    def stateless_update_metrics(self, metric_values, loss, loss_parts, x, y, y_pred,
-                                 sample_weight):
-        """Pure metric update: `(new_metric_values, logs)`."""
-        batch_size = tree.flatten(x)[0].shape[0]
+    def compute_loss_and_updates(self, trainable_variables, non_trainable_variables,
+                                 metrics_variables, x, y, sample_weight, training=False,
+                                 optimizer_variables=None):
+        """Pure forward pass and loss, for `jax.value_and_grad(..., has_aux=True)`.
+
+        Returns:
+            `loss, (y_pred, non_trainable_variables, metrics_variables)`.
+        """
+        kwargs = {"training": training} if self._call_has_training_arg else {}
+        y_pred, non_trainable_variables = self.stateless_call(
+            trainable_variables, non_trainable_variables, x, **kwargs)
+        try:
+            loss, (_, non_trainable_variables, metrics_variables) = self.stateless_compute_loss(
+                trainable_variables, non_trainable_variables, metrics_variables, x=x, y=y,
+                y_pred=y_pred, sample_weight=sample_weight, training=training)
+        finally:
+            self._clear_losses()  # the forward's `add_loss` values must not outlive the trace
+        return loss, (y_pred, non_trainable_variables, metrics_variables)
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Updates the compiled metrics with one batch; returns `get_metrics_result()`."""
+        if self._compile_metrics is not None and y is not None:
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def _stateless_update_metrics(self, metric_values, loss, x, y, y_pred, sample_weight):
+        """Pure update of the loss tracker and compiled metrics: `(new_values, logs)`."""
         with StatelessScope(zip(self.metrics_variables, metric_values)) as scope:
-            self._loss_tracker.update_state(loss, sample_weight=batch_size)
-            for name, tracker in self._output_loss_trackers.items():
-                tracker.update_state(loss_parts[name], sample_weight=batch_size)
-            if self._compile_metrics is not None and y is not None:
-                self._compile_metrics.update_state(y, y_pred, sample_weight)
-            logs = self._metric_results()
+            self._loss_tracker.update_state(loss, sample_weight=compile_utils.batch_size_of(x))
+            logs = self.compute_metrics(x, y, y_pred, sample_weight)
         return [scope.current_value(v) for v in self.metrics_variables], logs
 
     # ------------------------------------------------------------------ state and functions
-    def _state_values(self, variables):
-        return [v.value for v in variables]
-
-    def _write_values(self, variables, values):
-        for variable, value in zip(variables, values):
-            variable._value = value
-
     @property
     def _state_optimizer_variables(self):
         """`optimizer.variables`, then those of other optimizers held as attributes (a GAN's
@@ -210,34 +253,68 @@ class Trainer:
                 optimizers.append(value)
         return [v for optimizer in optimizers for v in optimizer.variables]
 
-    def _train_state(self):
-        return (self._state_values(self.trainable_variables),
-                self._state_values(self.non_trainable_variables),
-                self._state_values(self._state_optimizer_variables),
-                self._state_values(self.metrics_variables))
+    def _new_state(self, mode):
+        """A `TrainingState` of the model's variables for `mode` (`"train"` or `"test"`)."""
+        trainable, non_trainable = model_variables(self)
+        if mode == "train":
+            groups = (trainable, non_trainable, self._state_optimizer_variables,
+                      self.metrics_variables)
+        else:
+            groups = (trainable, non_trainable, self.metrics_variables)
+        return TrainingState(groups)
 
-    def _write_train_state(self, state):
-        trainable, non_trainable, optimizer_values, metric_values = state
-        self._write_values(self.trainable_variables, trainable)
-        self._write_values(self.non_trainable_variables, non_trainable)
-        self._write_values(self._state_optimizer_variables, optimizer_values)
-        self._write_values(self.metrics_variables, metric_values)
-
-    def _fresh_metric_values(self):
-        self.reset_metrics()
-        return self._state_values(self.metrics_variables)
-
-    def _function(self, kind):
-        fn = self._functions.get(kind)
+    def _chunk_function(self, mode):
+        key = ("chunk", mode, self._eager)
+        fn = self._functions.get(key)
         if fn is None:
-            maker = getattr(backend.trainer, f"make_{kind}_function")
-            fn = self._functions[kind] = maker(self)
+            step = backend.trainer.train_step if mode == "train" else backend.trainer.test_step
+            fn = self._functions[key] = backend.trainer.make_chunk_function(
+                self, functools.partial(step, self), mode, donate_state=mode == "train",
+                eager=self._eager)
         return fn
 
     @property
     def compile_count(self):
-        """How many times each compiled function was traced (for checking against recompiles)."""
+        """How many times each compiled function was traced (for checking against recompiles):
+        `"train"` and `"test"` chunks, `"predict"` (inference) and `"forward"` (training
+        calls of `model(x)`)."""
         return dict(self._trace_counts)
+
+    def _pads(self, mode, data):
+        """Whether the last partial batch of `data` is padded to the full batch size (and
+        masked) so that one program serves every batch. Only where padding provably leaves the
+        result unchanged: the default steps and losses, and a forward pass whose rows are
+        independent (no stateful layers, no moving statistics, no `add_loss`)."""
+        if self._eager or not data.has_partial_batch:
+            return False
+        if self._overrides(f"{mode}_step") or any(self._overrides(m) for m in _STEP_METHODS):
+            return False
+        key = ("pads", mode)
+        if key not in self._functions:
+            x, y, _ = data.first_batch()
+            self._functions[key] = self._rows_are_independent(x, y, mode)
+        return self._functions[key]
+
+    def _rows_are_independent(self, x, y, mode):
+        """Whether padding rows, masked out of the compiled losses and metrics, leave a step's
+        result unchanged: no stateful layer, no variable assigned in the forward pass but
+        random state (moving statistics see every row), no `add_loss`, and no compiled loss or
+        metric function that returns one value for the whole batch (it cannot be masked)."""
+        if any(getattr(layer, "stateful", False) for layer in self._flatten_layers()):
+            return False
+        trainable, non_trainable = model_variables(self)
+        seed_states = {id(s.state) for layer in self._flatten_layers()
+                       for s in layer._seed_generators}
+
+        def reduces_batch(y_pred):
+            return any(compiled is not None and compiled.reduces_batch(y, y_pred)
+                       for compiled in (self._compile_loss, self._compile_metrics))
+
+        updated, losses, batch_reduced = backend.trainer.forward_effects(
+            self, (trainable, non_trainable), x, training=mode == "train",
+            inspect=None if y is None else reduces_batch)
+        return (not losses and not batch_reduced
+                and all(id(non_trainable[i]) in seed_states for i in updated))
 
     def _prepare(self, x, y, training):
         """Builds the model, the compiled losses and metrics, and the optimizer from one batch."""
@@ -284,8 +361,7 @@ class Trainer:
 
     def _build_from_arrays(self, x):
         sublayers = self._flatten_layers(include_self=False)
-        if type(self).train_step is not Trainer.train_step and sublayers \
-                and all(layer.built for layer in sublayers):
+        if self._overrides("train_step") and sublayers and all(layer.built for layer in sublayers):
             # As in Keras: a custom-step model whose layers are all built (e.g. a GAN, whose
             # `call` does not take the training data) is not traced on the data.
             self.built = True
@@ -355,7 +431,6 @@ class Trainer:
                 raise ValueError("fit: validation_split needs array data; with a generator or "
                                  "PyDataset pass validation_data instead.")
             data = BatchDataAdapter(x, steps_per_epoch, "fit", class_weight)
-            first, steps = data.peek(), data.steps
         else:
             data = ArrayDataAdapter(x, y, sample_weight, batch_size, "fit", class_weight)
             if validation_split and validation_data is None:
@@ -365,133 +440,65 @@ class Trainer:
                     isinstance(steps_per_epoch, (int, np.integer)) and 0 < steps_per_epoch):
                 raise ValueError(
                     f"fit: steps_per_epoch must be a positive int. Received: {steps_per_epoch!r}")
-            first, steps = data.arrays(), min(steps_per_epoch or data.steps, data.steps)
+            data.limit_steps(steps_per_epoch)
         val_data = None
         if validation_data is not None:
             val_data = self._validation_adapter(
                 validation_data, validation_batch_size or batch_size, validation_steps)
         verbose = _verbose_mode(verbose)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
-                                     model=self, verbose=verbose, epochs=epochs, steps=steps)
+                                     model=self, verbose=verbose, epochs=epochs, steps=data.steps)
+        first = data.first_batch()
         self._prepare(first[0], first[1], training=True)
         if val_data is not None:
-            val_first = val_data.peek() if isinstance(val_data, BatchDataAdapter) \
-                else val_data.arrays()
+            val_first = val_data.first_batch()
             self._prepare(val_first[0], val_first[1], training=False)
         per_batch = callback_list.needs_batch_hooks("train")
+        pad = self._pads("train", data)
+        size = epoch_loop.chunk_size(
+            self, data.steps if pad else min(data.steps or 0, getattr(
+                data, "num_full_batches", 0)), per_batch)
+        train_function = self._chunk_function("train")
         # Shuffling draws from (seed, epoch), so a resumed run (BackupAndRestore restores the
         # seed) shuffles its remaining epochs exactly as an uninterrupted one.
         self._shuffle_seed = py_random.randint(0, 2**31 - 1)
         self._resume_epoch = None
         self.stop_training = False
         self._in_fit = True
-        self._fit_state = None
+        state = self._new_state("train")
         epoch_logs = {}
         try:
             callback_list.on_train_begin()
             start = initial_epoch if self._resume_epoch is None else self._resume_epoch
-            if isinstance(data, ArrayDataAdapter):
-                run_epoch = self._array_epoch_runner(data, steps, per_batch)
-            else:
-                run_epoch = self._batch_epoch_runner(data, per_batch)
             for epoch in range(start, epochs):
                 self._epoch_compile_seconds = None
                 callback_list.on_epoch_begin(epoch)
                 # Read after the hook, so what it changed (learning rate, weights) takes effect.
-                self._fit_state = self._train_state()[:3] + (self._fresh_metric_values(),)
+                self.reset_metrics()
+                state.read()
                 rng = np.random.default_rng([self._shuffle_seed, epoch])
-                logs = run_epoch(callback_list, shuffle, rng)
-                self._write_train_state(self._fit_state)
-                self._fit_state = None
+                logs = epoch_loop.run_epoch(
+                    self, data.chunks(size, pad, shuffle, rng), train_function, state,
+                    callback_list, "train", per_batch)
+                data.on_epoch_end()
+                state.write()
                 if logs is None:  # a generator that ran out of data
                     self.stop_training = True
                     break
-                epoch_logs = _to_floats(logs)
+                epoch_logs = to_floats(logs)
                 if val_data is not None and _validates_after(epoch, validation_freq):
-                    val_logs = self._evaluate_data(val_data, callback_list)
+                    val_logs = self._evaluate_adapter(val_data, callback_list)
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 callback_list.on_epoch_end(epoch, epoch_logs)
                 if self.stop_training:
                     break
         finally:
-            if self._fit_state is not None:
-                self._write_train_state(self._fit_state)
-            self._fit_state = None
+            state.write()
             self._in_fit = False
         # With use_ema, the trained weights become their moving averages, as in Keras.
         self.optimizer.finalize_variable_values(self.trainable_variables)
         callback_list.on_train_end(epoch_logs)
         return callback_list.history
-
-    def _timed_call(self, fn, *args):
-        """Calls a compiled function; when that call traced (compiled) it, adds its time to the
-        epoch's compile seconds (shown by the progress bar)."""
-        traces = sum(self._trace_counts.values())
-        start = time.perf_counter()
-        result = fn(*args)
-        if sum(self._trace_counts.values()) != traces:
-            self._epoch_compile_seconds = (self._epoch_compile_seconds or 0.0) + (
-                time.perf_counter() - start)
-        return result
-
-    def _array_epoch_runner(self, data, steps, per_batch):
-        """Epochs over device-resident arrays: compiled chunks of steps."""
-        num_full = min(data.num_full_batches, steps)
-        chunk_size = self._chunk_size(num_full, per_batch)
-        device_data = backend.trainer.to_device(data.arrays())
-        train_chunk = self._function("train_chunk")
-
-        def run_epoch(callback_list, shuffle, rng):
-            full, last = data.epoch_indices(shuffle, rng)
-            full = full[:num_full]
-            if num_full == steps:
-                last = None
-            groups = [full[i:i + chunk_size] for i in range(0, num_full, chunk_size)]
-            if last is not None:
-                groups.append(last[None, :])
-            logs, step = None, 0
-            for rows in groups:
-                size = chunk_size if rows.shape[1] == data.batch_size else 1
-                if per_batch:
-                    self._write_train_state(self._fit_state)
-                    callback_list.on_train_batch_begin(step)
-                self._fit_state, logs = self._timed_call(
-                    train_chunk, self._fit_state, device_data, _pad_rows(rows, size),
-                    np.int32(len(rows)))
-                step += len(rows)
-                self._after_train_batch(callback_list, step - 1, logs, per_batch)
-                if self.stop_training:
-                    break
-            return logs
-
-        return run_epoch
-
-    def _batch_epoch_runner(self, data, per_batch):
-        """Epochs over batches made by Python: the single-batch compiled step."""
-        train_step = self._function("train")
-
-        def run_epoch(callback_list, shuffle, rng):
-            logs = None
-            for step, batch in enumerate(data.batches(shuffle, rng)):
-                if per_batch:
-                    self._write_train_state(self._fit_state)
-                    callback_list.on_train_batch_begin(step)
-                self._fit_state, logs = self._timed_call(train_step, self._fit_state, batch)
-                self._after_train_batch(callback_list, step, logs, per_batch)
-                if self.stop_training:
-                    break
-            data.on_epoch_end()
-            return logs
-
-        return run_epoch
-
-    def _after_train_batch(self, callback_list, step, logs, per_batch):
-        if not per_batch:
-            callback_list.on_train_batch_end(step, logs)
-            return
-        self._write_train_state(self._fit_state)
-        callback_list.on_train_batch_end(step, _to_floats(logs))
-        self._fit_state = self._train_state()
 
     def _validation_adapter(self, validation_data, batch_size, steps=None):
         if is_batch_data(validation_data):
@@ -504,15 +511,6 @@ class Trainer:
                 f"{len(validation_data) if hasattr(validation_data, '__len__') else '?'}")
         vx, vy, vsw = (tuple(validation_data) + (None,))[:3]
         return ArrayDataAdapter(vx, vy, vsw, batch_size, "fit (validation_data)")
-
-    def _chunk_size(self, num_full_batches, per_batch):
-        if per_batch or num_full_batches == 0:
-            return 1
-        if self.steps_per_execution > 1:
-            return min(self.steps_per_execution, num_full_batches)
-        # About eight dispatches per epoch: few enough that Python overhead vanishes, enough
-        # that the progress bar still moves.
-        return min(num_full_batches, max(16, math.ceil(num_full_batches / 8)))
 
     # ------------------------------------------------------------------ evaluate
     @filter_traceback
@@ -533,77 +531,45 @@ class Trainer:
                 raise ValueError("evaluate: when x is a generator or PyDataset, it yields the "
                                  "targets; do not pass y or sample_weight.")
             data = BatchDataAdapter(x, steps, "evaluate")
-            first = data.peek()
         else:
             data = ArrayDataAdapter(x, y, sample_weight, batch_size, "evaluate")
-            first = data.arrays()
         verbose = _verbose_mode(verbose)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=1, steps=data.steps)
+        first = data.first_batch()
         self._prepare(first[0], first[1], training=False)
-        logs = self._evaluate_data(data, callback_list)
+        logs = self._evaluate_adapter(data, callback_list)
+        return self._format_logs(logs, return_dict)
+
+    def _evaluate_adapter(self, data, callback_list):
+        """One pass of the test step over `data`; returns the logs as floats."""
+        per_batch = callback_list is not None and callback_list.needs_batch_hooks("test")
+        pad = self._pads("test", data)
+        size = epoch_loop.chunk_size(
+            self, data.steps if pad else min(data.steps or 0, getattr(
+                data, "num_full_batches", 0)), per_batch)
+        self.reset_metrics()
+        state = self._new_state("test")
+        if callback_list is not None:
+            callback_list.on_test_begin()
+        logs = epoch_loop.run_epoch(self, data.chunks(size, pad), self._chunk_function("test"),
+                                    state, callback_list, "test", per_batch)
+        if logs is None:
+            raise ValueError(f"{data.caller if hasattr(data, 'caller') else 'evaluate'}: the "
+                             "data produced no batch to evaluate on.")
+        write_values(state.variables[1], state.values[1])
+        write_values(state.variables[2], state.values[2])
+        logs = to_floats(logs)
+        if callback_list is not None:
+            callback_list.on_test_end(logs)
+        return logs
+
+    def _format_logs(self, logs, return_dict):
         if return_dict:
             return logs
         values = [logs[name] for name in self.metrics_names if name in logs]
+        values += [v for k, v in logs.items() if k not in self.metrics_names]
         return values[0] if len(values) == 1 else values
-
-    def _evaluate_data(self, data, callback_list):
-        if isinstance(data, BatchDataAdapter):
-            return self._run_batch_evaluation(data, callback_list)
-        return self._run_evaluation(data, callback_list)
-
-    def _run_batch_evaluation(self, data, callback_list):
-        per_batch = callback_list is not None and callback_list.needs_batch_hooks("test")
-        test_step = self._function("test")
-        state = (self._state_values(self.trainable_variables),
-                 self._state_values(self.non_trainable_variables), self._fresh_metric_values())
-        if callback_list is not None:
-            callback_list.on_test_begin()
-        logs = None
-        for step, batch in enumerate(data.batches()):
-            if per_batch:
-                callback_list.on_test_batch_begin(step)
-            state, logs = test_step(state, batch)
-            if callback_list is not None:
-                callback_list.on_test_batch_end(step, _to_floats(logs) if per_batch else logs)
-        if logs is None:
-            raise ValueError(f"{data.caller}: the data produced no batch to evaluate on.")
-        self._write_values(self.metrics_variables, state[2])
-        logs = _to_floats(logs)
-        if callback_list is not None:
-            callback_list.on_test_end(logs)
-        return logs
-
-    def _run_evaluation(self, data, callback_list):
-        per_batch = callback_list is not None and callback_list.needs_batch_hooks("test")
-        chunk_size = self._chunk_size(data.num_full_batches, per_batch)
-        test_chunk = self._function("test_chunk")
-        device_data = backend.trainer.to_device(data.arrays())
-        state = (self._state_values(self.trainable_variables),
-                 self._state_values(self.non_trainable_variables), self._fresh_metric_values())
-        if callback_list is not None:
-            callback_list.on_test_begin()
-        full, last = data.epoch_indices(False, None)
-        logs, step = None, 0
-        for start in range(0, data.num_full_batches, chunk_size):
-            rows = full[start:start + chunk_size]
-            if per_batch:
-                callback_list.on_test_batch_begin(step)
-            state, logs = test_chunk(state, device_data, _pad_rows(rows, chunk_size),
-                                     np.int32(len(rows)))
-            step += len(rows)
-            if callback_list is not None:
-                callback_list.on_test_batch_end(step - 1, logs)
-        if last is not None:
-            state, logs = test_chunk(state, device_data, last[None, :], np.int32(1))
-            step += 1
-            if callback_list is not None:
-                callback_list.on_test_batch_end(step - 1, logs)
-        self._write_values(self.metrics_variables, state[2])
-        logs = _to_floats(logs)
-        if callback_list is not None:
-            callback_list.on_test_end(logs)
-        return logs
 
     # ------------------------------------------------------------------ predict
     @filter_traceback
@@ -611,9 +577,10 @@ class Trainer:
         """Returns the model's outputs for `x` as numpy arrays, computed in batches.
 
         Args:
-            x: Input array(s).
+            x: Input array(s), a generator or a `PyDataset`.
             batch_size: Samples per batch (default 32).
             verbose: 0 silences the progress bar.
+            steps: Batches to predict on (generators).
             callbacks: Optional callbacks (`on_predict_*` hooks).
         """
         unknown = set(kwargs) - _PIPELINE_ARGS
@@ -621,59 +588,34 @@ class Trainer:
             raise TypeError(f"predict() got unexpected keyword argument(s) {sorted(unknown)}.")
         if batch_size is None:
             batch_size = 32
-        if isinstance(x, np.ndarray) and not callbacks and 0 < x.shape[0] <= batch_size \
-                and self.built:
-            # Small-input fast path: no adapter, no callbacks, one compiled call.
-            return self._predict_small_batch(x, batch_size)
+        if not callbacks and self.built and _fits_one_batch(x, batch_size):
+            # Small input: no adapter, no callbacks, one compiled call.
+            return self._predict_arrays(_standardize_input(x), batch_size)
         if is_batch_data(x):
-            return self._predict_batches(BatchDataAdapter(x, steps, "predict"), verbose,
-                                         callbacks)
-        data = ArrayDataAdapter(x, None, None, batch_size, "predict")
+            data = BatchDataAdapter(x, steps, "predict")
+            batches = (batch for batch, _, _ in data.batches())
+            cap = None
+        else:
+            data = ArrayDataAdapter(x, None, None, batch_size, "predict")
+            size = data.batch_size
+            batches = (tree.map_structure(lambda a: a[start:start + size], data.x)
+                       for start in range(0, data.num_samples, size))
+            cap = size
         verbose = _verbose_mode(verbose)
-        callback_list = CallbackList(callbacks, add_progbar=verbose == 1 and data.steps > 1,
+        callback_list = CallbackList(callbacks, add_progbar=verbose == 1 and (data.steps or 2) > 1,
                                      model=self, verbose=verbose, epochs=1, steps=data.steps)
         if not self.built:
-            self._build_from_arrays(data.x)
-        predict_fn = self._function("predict")
-        trainable = self._state_values(self.trainable_variables)
-        non_trainable = self._state_values(self.non_trainable_variables)
+            self._build_from_arrays(data.first_batch()[0])
         callback_list.on_predict_begin()
         outputs = []
-        size = data.batch_size
-        for step, start in enumerate(range(0, data.num_samples, size)):
-            batch = tree.map_structure(lambda a: a[start:start + size], data.x)
-            count = tree.flatten(batch)[0].shape[0]
-            if count < size:  # pad so the last batch reuses the compiled function
-                batch = tree.map_structure(lambda a: _pad_batch(a, size), batch)
+        for step, batch in enumerate(batches):
             callback_list.on_predict_batch_begin(step)
-            out, non_trainable = predict_fn(trainable, non_trainable, batch)
-            outputs.append((out, count))
-            callback_list.on_predict_batch_end(step, {"outputs": out})
-        self._write_values(self.non_trainable_variables, non_trainable)
-        result = _concatenate_outputs(outputs)
-        callback_list.on_predict_end()
-        return result
-
-    def _predict_batches(self, data, verbose, callbacks):
-        verbose = _verbose_mode(verbose)
-        callback_list = CallbackList(callbacks, add_progbar=verbose == 1, model=self,
-                                     verbose=verbose, epochs=1, steps=data.steps)
-        if not self.built:
-            self._build_from_arrays(data.peek()[0])
-        predict_fn = self._function("predict")
-        trainable = self._state_values(self.trainable_variables)
-        non_trainable = self._state_values(self.non_trainable_variables)
-        callback_list.on_predict_begin()
-        outputs = []
-        for step, (batch, _, _) in enumerate(data.batches()):
-            callback_list.on_predict_batch_begin(step)
-            out, non_trainable = predict_fn(trainable, non_trainable, batch)
-            outputs.append((out, tree.flatten(batch)[0].shape[0]))
+            out, _, rows = inference.call(self, batch, cap=cap, bucket=False)
+            outputs.append((out, rows if rows is not None else _num_rows(batch)))
             callback_list.on_predict_batch_end(step, {"outputs": out})
         if not outputs:
             raise ValueError("predict: the data produced no batch.")
-        self._write_values(self.non_trainable_variables, non_trainable)
-        result = _concatenate_outputs(outputs)
+        result = inference.concatenate_batches(outputs)
         callback_list.on_predict_end()
         return result
 
@@ -684,58 +626,52 @@ class Trainer:
         so that batches of varying size reuse a few compiled programs; models with stateful
         layers are not padded, as the padding rows would change their carried state.
         """
-        return self._predict_small_batch(x, None)
+        return self._predict_arrays(_standardize_input(x), None)
 
-    def _predict_small_batch(self, x, cap):
-        x = _standardize_input(x)
+    def _predict_arrays(self, x, cap):
         if not self.built:
             self._build_from_arrays(tree.map_structure(backend.convert_to_tensor, x))
-        self._check_input_spec(x)  # before padding, so errors show the caller's shape
-        padded, rows = _pad_inference_batch(self, x, cap)
-        predict_fn = self._function("predict")
-        trainable = self._state_values(self.trainable_variables)
-        non_trainable = self._state_values(self.non_trainable_variables)
-        if rows is not None:
-            padded = tree.map_structure(_host_or_device_array, padded)
-            out, new_non_trainable = predict_fn(trainable, non_trainable, padded)
-            # Outputs without the padded batch dimension were reduced over it.
-            if _batch_rows(out) == _batch_rows(padded):
-                self._write_values(self.non_trainable_variables, new_non_trainable)
-                return tree.map_structure(lambda a: np.asarray(a)[:rows], out)
-            self._inference_padding_unsafe = True
-        x = tree.map_structure(_host_or_device_array, x)
-        out, new_non_trainable = predict_fn(trainable, non_trainable, x)
-        self._write_values(self.non_trainable_variables, new_non_trainable)
-        return tree.map_structure(np.asarray, out)
+        out, _, rows = inference.call(self, x, cap=cap)
+        if rows is None:
+            return tree.map_structure(np.asarray, out)
+        return tree.map_structure(lambda a: np.asarray(a)[:rows], out)
 
     # ------------------------------------------------------------------ single batches
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
-        """Runs one gradient update on one batch; returns the loss (and metrics so far)."""
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False,
+                       reset_metrics=True):
+        """Runs one gradient update on one batch.
+
+        Returns:
+            The loss and metrics of this batch (a float, a list in `metrics_names` order, or a
+            dict with `return_dict=True`). With `reset_metrics=False` (Keras 2) the metrics
+            accumulate over consecutive calls instead.
+        """
         self._assert_compiled("train_on_batch")
         data = ArrayDataAdapter(x, y, sample_weight, _len(x), "train_on_batch", class_weight)
         self._prepare(data.x, data.y, training=True)
-        state, logs = self._function("train")(self._train_state(), data.arrays())
-        self._write_train_state(state)
-        return self._format_batch_logs(logs, return_dict)
+        return self._run_one_batch("train", data, reset_metrics, return_dict)
 
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        """Evaluates the model on one batch; returns the loss (and metrics so far)."""
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False, reset_metrics=True):
+        """Evaluates the model on one batch; returns its loss and metrics (see
+        `train_on_batch`)."""
         self._assert_compiled("test_on_batch")
         data = ArrayDataAdapter(x, y, sample_weight, _len(x), "test_on_batch")
         self._prepare(data.x, data.y, training=False)
-        state = (self._state_values(self.trainable_variables),
-                 self._state_values(self.non_trainable_variables),
-                 self._state_values(self.metrics_variables))
-        state, logs = self._function("test")(state, data.arrays())
-        self._write_values(self.metrics_variables, state[2])
-        return self._format_batch_logs(logs, return_dict)
+        return self._run_one_batch("test", data, reset_metrics, return_dict)
 
-    def _format_batch_logs(self, logs, return_dict):
-        logs = _to_floats(logs)
-        if return_dict:
-            return logs
-        values = [logs[name] for name in self.metrics_names if name in logs]
-        return values[0] if len(values) == 1 else values
+    def _run_one_batch(self, mode, data, reset_metrics, return_dict):
+        if reset_metrics:
+            self.reset_metrics()
+        state = self._new_state(mode)
+        chunk = next(data.chunks(1, False))
+        state.values, logs = self._chunk_function(mode)(
+            state.values, chunk.data, chunk.indices, chunk.weights, np.int32(1))
+        if mode == "train":
+            state.write()
+        else:
+            write_values(state.variables[1], state.values[1])
+            write_values(state.variables[2], state.values[2])
+        return self._format_logs(to_floats(logs), return_dict)
 
     # ------------------------------------------------------------------ Keras 2 generator methods
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
@@ -759,6 +695,12 @@ class Trainer:
         return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
 
 
+def _unpack(data):
+    from neokeras.trainers.data_adapters.batch_data_adapter import unpack_batch
+
+    return unpack_batch(data)
+
+
 def _validates_after(epoch, validation_freq):
     if isinstance(validation_freq, (int, np.integer)) and not isinstance(validation_freq, bool):
         if validation_freq < 1:
@@ -774,10 +716,27 @@ def _len(x):
     return int(np.shape(tree.flatten(_standardize_input(x))[0])[0])
 
 
+def _num_rows(batch):
+    return int(np.shape(tree.flatten(batch)[0])[0])
+
+
 def _standardize_input(x):
     if isinstance(x, (list, tuple)) and x and not hasattr(x[0], "shape"):
         return np.asarray(x)
     return x
+
+
+def _fits_one_batch(x, batch_size):
+    """Whether `x` is array data (an array, or a list/dict of them) of at most `batch_size`
+    rows, which `predict` runs as one call without an adapter."""
+    if isinstance(x, np.ndarray) or backend.is_tensor(x):
+        return 0 < x.shape[0] <= batch_size
+    if isinstance(x, (list, tuple, dict)) and x:
+        leaves = tree.flatten(x)
+        if all(isinstance(a, np.ndarray) or backend.is_tensor(a) for a in leaves):
+            rows = {a.shape[0] if a.ndim else None for a in leaves}
+            return len(rows) == 1 and 0 < next(iter(rows)) <= batch_size
+    return False
 
 
 def _verbose_mode(verbose):
@@ -786,98 +745,3 @@ def _verbose_mode(verbose):
     if verbose not in (0, 1, 2, True, False):
         raise ValueError(f"verbose must be 'auto', 0, 1 or 2. Received: {verbose!r}")
     return int(verbose)
-
-
-def _pad_rows(rows, size):
-    """Pads a `(k, batch)` index array to `size` rows (the padding rows are skipped)."""
-    if len(rows) == size:
-        return rows
-    padding = np.repeat(rows[:1], size - len(rows), axis=0)
-    return np.concatenate([rows, padding], axis=0)
-
-
-def _pad_batch(array, size):
-    padding = np.zeros((size - array.shape[0],) + array.shape[1:], dtype=array.dtype)
-    return np.concatenate([array, padding], axis=0)
-
-
-# Without a batch-size cap, larger batches are not padded: a power of two could double their
-# compute, and their compile time is small next to it.
-_MAX_UNCAPPED_BUCKET = 1024
-
-
-def _host_or_device_array(x):
-    """Device arrays as they are; anything else as a numpy array in the backend's dtypes. The
-    compiled function takes numpy arguments directly, which is much cheaper than an explicit
-    transfer per call."""
-    if backend.is_tensor(x):
-        return x
-    x = np.asarray(x)
-    if x.dtype == np.float64:
-        return x.astype(config.floatx())
-    if x.dtype == np.int64:
-        return x.astype("int32")
-    return x
-
-
-def _bucket_size(rows, cap=None):
-    """The row count an inference call on `rows` rows is padded to: the next power of two, at
-    most `cap` (but never below `rows`), so that calls on 1, 2, 3, ... rows share
-    log2(cap) + 1 compiled programs instead of one per row count."""
-    if cap is None and rows > _MAX_UNCAPPED_BUCKET:
-        return rows
-    size = 1 << max(rows - 1, 0).bit_length()
-    return size if cap is None else max(min(size, cap), rows)
-
-
-def _batch_rows(inputs):
-    """The leading dimension shared by every array in `inputs`, or None if they differ."""
-    rows = {getattr(a, "shape", ())[:1] for a in tree.flatten(inputs)}
-    if len(rows) != 1:
-        return None
-    (row,) = rows
-    return row[0] if row and isinstance(row[0], int) else None
-
-
-def _pads_inference_batches(model):
-    """Whether `model`'s inference outputs stay exact when zero rows are appended to the
-    batch. Not so for a model with a stateful layer (the padding rows would advance carried
-    states), nor for one whose inputs fix the batch size, nor for one found to reduce over
-    the batch or to `add_loss` in inference (`_inference_padding_unsafe`). A model that mixes
-    rows without changing the output shape cannot be detected; Keras's `predict` pads its last
-    batch under the same assumption."""
-    if getattr(model, "_inference_padding_unsafe", False):
-        return False
-    if any(getattr(layer, "stateful", False) for layer in model._flatten_layers()):
-        return False
-    inputs = getattr(model, "inputs", None) or []
-    return all(getattr(t, "shape", (None,))[:1] in ((None,), ()) for t in inputs)
-
-
-def _pad_inference_batch(model, inputs, cap=None):
-    """`(padded_inputs, rows)`: `inputs` with zero rows appended up to `_bucket_size`, and the
-    original row count to slice the outputs back to (None when nothing was padded)."""
-    rows = _batch_rows(inputs)
-    if not rows:
-        return inputs, None
-    size = _bucket_size(rows, cap)
-    if size == rows or not _pads_inference_batches(model):
-        return inputs, None
-    # Padding on the host: a device op would itself compile once per row count.
-    padded = tree.map_structure(lambda a: _pad_batch(backend.convert_to_numpy(a), size), inputs)
-    return padded, rows
-
-
-def _concatenate_outputs(outputs):
-    first = outputs[0][0]
-
-    def join(*leaves):
-        return np.concatenate([np.asarray(leaf)[:count] for leaf, (_, count) in zip(leaves, outputs)])
-
-    flat_per_batch = [tree.flatten(out) for out, _ in outputs]
-    joined = [join(*[flat[i] for flat in flat_per_batch]) for i in range(len(flat_per_batch[0]))]
-    return tree.pack_sequence_as(first, joined)
-
-
-def _to_floats(logs):
-    return {k: float(v) for k, v in (logs or {}).items()}

@@ -76,6 +76,9 @@ class StatelessScope:
 
     get_current_value = get_value
 
+    def was_assigned(self, variable):
+        return id(variable) in self._assigned
+
     def record_assignment(self, variable, value):
         self._variables[id(variable)] = variable
         self._assigned[id(variable)] = value

@@ -1,40 +1,30 @@
-"""The compiled steps of `fit`, `evaluate` and `predict` for JAX.
+"""The steps of `fit`, `evaluate` and `predict` for JAX, and their compiled forms.
 
-Each maker returns a `jax.jit`-compiled pure function of arrays. The model supplies the pure
-pieces (`compute_loss_and_updates`, `optimizer.stateless_apply`, `stateless_update_metrics`);
-this module only adds differentiation, compilation and the fused multi-step loop (`lax.scan`).
+A training state is the tuple `(trainable, non_trainable, optimizer, metrics)` of lists of
+arrays, in the order of the model's variable lists (an evaluation state drops `optimizer`).
+The default steps are built from the model's pure pieces (`compute_loss_and_updates`,
+`optimizer.stateless_apply`, the metrics' stateless updates); a model that overrides
+`train_step`/`test_step` gets its own method called with Keras 3's JAX signature.
 
-A training state is the tuple `(trainable, non_trainable, optimizer, metrics)` of lists of arrays,
-in the order of the model's variable lists.
+`make_chunk_function` runs several steps in one `lax.scan` over batches gathered from a data
+source; `make_forward_function` is the forward of inference. With `eager=True` both run op by
+op on concrete arrays (`run_eagerly=True`).
 """
 
 import jax
+import jax.numpy as jnp
+
+from neokeras.backend.common.stateless_scope import StatelessScope
 
 # Buffer donation lets XLA update the state in place; the CPU runtime cannot use it and warns.
 _DONATE = jax.default_backend() != "cpu"
 
 
-def _jit(fn, donate_state, enabled=True):
-    if not enabled:
-        return fn
-    if donate_state and _DONATE:
-        return jax.jit(fn, donate_argnums=0)
-    return jax.jit(fn)
+def _gather(data, rows):
+    return jax.tree_util.tree_map(lambda a: a[rows], data)
 
 
-def _gather(tree, indices):
-    return jax.tree_util.tree_map(lambda a: a[indices], tree)
-
-
-def _overrides(model, method):
-    """Whether the model's class defines its own `train_step`/`test_step`."""
-    from neokeras.trainers.trainer import Trainer
-
-    custom = getattr(type(model), method, None)
-    return custom is not None and custom is not getattr(Trainer, method, None)
-
-
-def _pack(batch):
+def pack_batch(batch):
     """The batch as Keras hands it to a custom step: `x`, `(x, y)` or `(x, y, sample_weight)`."""
     x, y, sample_weight = batch
     if y is None and sample_weight is None:
@@ -44,133 +34,178 @@ def _pack(batch):
 
 def _custom_step(model, method, state, batch):
     # Keras 3 on JAX: `step(state, data) -> (logs, state)`; the carried state keeps list leaves.
-    logs, new_state = getattr(model, method)(state, _pack(batch))
+    logs, new_state = getattr(model, method)(state, pack_batch(batch))
     return tuple(list(part) for part in new_state), logs
 
 
-def _train_step(model, state, batch):
-    if _overrides(model, "train_step"):
+def train_step(model, state, batch, weights=None):
+    """One training step: `(state, (x, y, sample_weight), weights) -> (state, logs)`: the
+    model's own `train_step` if it overrides it, else the default one."""
+    if model._overrides("train_step"):
         return _custom_step(model, "train_step", state, batch)
+    return default_train_step(model, state, batch, weights)
+
+
+def test_step(model, state, batch, weights=None):
+    """One evaluation step (see `train_step`)."""
+    if model._overrides("test_step"):
+        return _custom_step(model, "test_step", state, batch)
+    return default_test_step(model, state, batch, weights)
+
+
+def default_train_step(model, state, batch, weights=None):
+    """Forward, loss, gradients, optimizer update and metric update of one batch.
+
+    `weights` (or None) masks padding rows out of the losses and metrics (see
+    `trainers.compile_utils.padding_mask`).
+    """
+    from neokeras.trainers.compile_utils import padding_mask
+
     trainable, non_trainable, optimizer_values, metric_values = state
     x, y, sample_weight = batch
 
     def scaled_loss(trainable_values):
         # Gradients come from the loss times `loss_scale_factor` (the optimizer divides them
         # back); metrics see the unscaled loss.
-        loss, aux = model.compute_loss_and_updates(
-            trainable_values, non_trainable, x, y, sample_weight, True)
+        with padding_mask(weights):
+            loss, aux = model.compute_loss_and_updates(
+                trainable_values, non_trainable, metric_values, x, y, sample_weight,
+                training=True)
         return model.optimizer.scale_loss(loss), (loss,) + tuple(aux)
 
-    (_, (loss, y_pred, non_trainable, loss_parts)), grads = jax.value_and_grad(
+    (_, (loss, y_pred, non_trainable, metric_values)), grads = jax.value_and_grad(
         scaled_loss, has_aux=True)(trainable)
     own = len(model.optimizer.variables)  # other optimizers' values ride along unchanged
     trainable, own_values = model.optimizer.stateless_apply(
         optimizer_values[:own], grads, trainable)
     optimizer_values = list(own_values) + list(optimizer_values[own:])
-    metric_values, logs = model.stateless_update_metrics(
-        metric_values, loss, loss_parts, x, y, y_pred, sample_weight)
+    with padding_mask(weights):
+        metric_values, logs = model._stateless_update_metrics(
+            metric_values, loss, x, y, y_pred, sample_weight)
     return (trainable, non_trainable, optimizer_values, metric_values), logs
 
 
-def _test_step(model, state, batch):
-    if _overrides(model, "test_step"):
-        return _custom_step(model, "test_step", state, batch)
+def default_test_step(model, state, batch, weights=None):
+    """Forward, loss and metric update of one batch, with `state = (trainable, non_trainable,
+    metrics)`."""
+    from neokeras.trainers.compile_utils import padding_mask
+
     trainable, non_trainable, metric_values = state
     x, y, sample_weight = batch
-    loss, (y_pred, _, loss_parts) = model.compute_loss_and_updates(
-        trainable, non_trainable, x, y, sample_weight, False)
-    metric_values, logs = model.stateless_update_metrics(
-        metric_values, loss, loss_parts, x, y, y_pred, sample_weight)
+    with padding_mask(weights):
+        loss, (y_pred, non_trainable, metric_values) = model.compute_loss_and_updates(
+            trainable, non_trainable, metric_values, x, y, sample_weight, training=False)
+        metric_values, logs = model._stateless_update_metrics(
+            metric_values, loss, x, y, y_pred, sample_weight)
     return (trainable, non_trainable, metric_values), logs
 
 
-def _chunk_of(model, step):
-    """Fuses up to `k` steps: rows of `indices` past `num_steps` are skipped (padding), so one
-    compiled chunk serves every chunk of an epoch, the shorter last one included."""
-
-    def chunk(state, data, indices, num_steps):
-        def body(carry, scanned):
-            position, batch_indices = scanned
-
-            def run(carry):
-                return step(model, carry, _gather(data, batch_indices))
-
-            def skip(carry):
-                return carry, logs_template
-
-            return jax.lax.cond(position < num_steps, run, skip, carry)
-
-        logs_template = jax.eval_shape(lambda c: step(model, c, _gather(data, indices[0]))[1], state)
-        logs_template = jax.tree_util.tree_map(lambda s: jax.numpy.zeros(s.shape, s.dtype),
-                                               logs_template)
-        positions = jax.numpy.arange(indices.shape[0])
-        state, logs = jax.lax.scan(body, state, (positions, indices))
-        return state, jax.tree_util.tree_map(lambda a: a[num_steps - 1], logs)
-
-    return chunk
-
-
-def _counted(model, kind, step):
+def _counted(model, kind, fn):
     def traced(*args):
         model._trace_counts[kind] = model._trace_counts.get(kind, 0) + 1
-        return step(*args)
+        return fn(*args)
 
     return traced
 
 
-def make_train_function(model):
-    """`(state, (x, y, sample_weight)) -> (state, logs)` for one batch, compiled."""
-    step = _counted(model, "train", lambda state, batch: _train_step(model, state, batch))
-    return _jit(step, donate_state=True, enabled=not model.run_eagerly)
+def make_chunk_function(model, step, kind, donate_state, eager=False):
+    """`(state, data, indices[k, b], weights[k, b] or None, num_steps) -> (state, logs)`.
 
-
-def make_train_chunk_function(model):
-    """`(state, data, indices[k, batch], num_steps) -> (state, logs)`: steps fused in one scan.
-
-    `data` is the whole device-resident dataset `(x, y, sample_weight)`; each step gathers its
-    batch with the corresponding row of `indices`, so no batch is copied from the host.
+    Step `i < num_steps` runs `step(state, batch, weights[i])` on the rows `indices[i]` of
+    `data` (a pytree of arrays with the samples on the first axis); the remaining rows of
+    `indices` are padding and are skipped, so one compiled chunk serves every chunk of an
+    epoch, a shorter last one included. `logs` are those of the last step run.
     """
 
-    return _jit(_counted(model, "train_chunk", _chunk_of(model, _train_step)), donate_state=True,
-                enabled=not model.run_eagerly)
+    def one(state, data, rows, weights):
+        return step(state, _gather(data, rows), weights)
+
+    if eager:
+        def run_eagerly(state, data, indices, weights, num_steps):
+            logs = None
+            for i in range(int(num_steps)):
+                state, logs = one(state, data, indices[i], None if weights is None else weights[i])
+            return state, logs
+
+        return run_eagerly
+
+    def chunk(state, data, indices, weights, num_steps):
+        if indices.shape[0] == 1:  # one step per call: no loop to build
+            return one(state, data, indices[0], None if weights is None else weights[0])
+        logs_spec = jax.eval_shape(
+            lambda s: one(s, data, indices[0], None if weights is None else weights[0])[1],
+            state)
+        skipped_logs = jax.tree_util.tree_map(lambda s: jnp.zeros(s.shape, s.dtype), logs_spec)
+
+        def body(carry, scanned):
+            position, rows, row_weights = scanned
+            return jax.lax.cond(position < num_steps,
+                                lambda c: one(c, data, rows, row_weights),
+                                lambda c: (c, skipped_logs), carry)
+
+        positions = jnp.arange(indices.shape[0])
+        state, logs = jax.lax.scan(body, state, (positions, indices, weights))
+        return state, jax.tree_util.tree_map(lambda a: a[num_steps - 1], logs)
+
+    counted = _counted(model, kind, chunk)
+    if donate_state and _DONATE:
+        return jax.jit(counted, donate_argnums=0)
+    return jax.jit(counted)
 
 
-def make_test_function(model):
-    """`(state, (x, y, sample_weight)) -> (state, logs)` for one batch, compiled."""
-    step = _counted(model, "test", lambda state, batch: _test_step(model, state, batch))
-    return _jit(step, donate_state=False, enabled=not model.run_eagerly)
+def _forward(model, variables, trainable, non_trainable, x, training):
+    trainable_variables, non_trainable_variables = variables
+    mapping = list(zip(trainable_variables, trainable))
+    mapping += list(zip(non_trainable_variables, non_trainable))
+    with StatelessScope(mapping) as scope:
+        outputs = model(x, training=training)
+    updated = {index: scope.get_value(variable)
+               for index, variable in enumerate(non_trainable_variables)
+               if scope.was_assigned(variable)}
+    return outputs, updated, model._pop_added_losses()
 
 
-def make_test_chunk_function(model):
-    """Fused evaluation over `k` batches of a device-resident dataset (see train chunks)."""
+def forward_effects(model, variables, x, training, inspect=None):
+    """`(updated, num_losses, inspected)` of a forward pass on `x`: the indices of the
+    non-trainable variables it assigns, how many `add_loss` values it makes, and what
+    `inspect(outputs)` returns (None without it). Found by tracing the call once; nothing
+    runs."""
+    effects = {}
 
-    return _jit(_counted(model, "test_chunk", _chunk_of(model, _test_step)), donate_state=False,
-                enabled=not model.run_eagerly)
+    def probe(trainable, non_trainable, x):
+        outputs, updated, losses = _forward(model, variables, trainable, non_trainable, x,
+                                            training)
+        inspected = inspect(outputs) if inspect is not None else None
+        effects["result"] = (sorted(updated), len(losses), inspected)
+        return outputs
+
+    values = [[jax.ShapeDtypeStruct(v.shape, v.dtype) for v in group] for group in variables]
+    jax.eval_shape(probe, *values, x)
+    return effects["result"]
 
 
-def make_predict_function(model):
-    """`(trainable, non_trainable, x) -> (y_pred, non_trainable)` in inference mode, compiled.
+def make_forward_function(model, variables, eager=False):
+    """`(trainable, non_trainable, x, training) -> (outputs, updated, added_losses)`.
 
-    The non-trainable values come back because inference can still change state (the
-    carried states of stateful RNNs)."""
-
-    def predict(trainable, non_trainable, x):
-        return model.stateless_call(trainable, non_trainable, x, training=False)
-
-    return jax.jit(_counted(model, "predict", predict))
-
-
-def make_forward_function(model):
-    """`(trainable, non_trainable, x, training) -> (y, non_trainable, added_losses)`, compiled
-    per flag. `added_losses` are the values layers passed to `add_loss` during the call."""
+    `variables` is the pair of variable lists the values belong to. `updated` maps the index of
+    each non-trainable variable the call assigned (a stateful RNN's states, a seed generator's
+    state) to its new value, so callers write back only what changed. `added_losses` are the
+    values layers passed to `add_loss`. Compiled once per input signature and `training` flag
+    (counted as "predict" for inference and "forward" for training calls).
+    """
 
     def forward(trainable, non_trainable, x, training):
-        outputs, non_trainable = model.stateless_call(trainable, non_trainable, x,
-                                                      training=training)
-        added_losses = model._pop_added_losses()
-        return outputs, non_trainable, added_losses
+        return _forward(model, variables, trainable, non_trainable, x, training)
 
-    return jax.jit(_counted(model, "forward", forward), static_argnums=3)
+    if eager:
+        return forward
+
+    def counted(trainable, non_trainable, x, training):
+        kind = "forward" if training else "predict"
+        model._trace_counts[kind] = model._trace_counts.get(kind, 0) + 1
+        return forward(trainable, non_trainable, x, training)
+
+    return jax.jit(counted, static_argnums=3)
 
 
 def to_device(tree):

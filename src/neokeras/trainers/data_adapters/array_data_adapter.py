@@ -1,15 +1,19 @@
 """In-memory arrays (numpy, lists, nested lists/dicts of arrays) as batches of a dataset.
 
 The arrays are validated once (equal lengths, numeric dtypes, no NaN targets), converted to the
-dtypes the backend uses, and then either moved to the device whole (fit/evaluate: each compiled
-chunk gathers its batches there) or sliced per batch (predict).
+dtypes the backend uses, and then either moved to the device whole, once (fit/evaluate: each
+compiled chunk gathers its batches there), or sliced per batch (predict).
 """
 
 import math
 
 import numpy as np
 
+from neokeras import backend
 from neokeras import config
+from neokeras.trainers.data_adapters.chunk import Chunk
+from neokeras.trainers.data_adapters.chunk import group_steps
+from neokeras.trainers.data_adapters.chunk import padded_batch_rows
 from neokeras.utils import tree
 
 
@@ -108,6 +112,47 @@ class ArrayDataAdapter:
         self.num_full_batches = n // self.batch_size
         self.remainder = n - self.num_full_batches * self.batch_size
         self.steps = self.num_full_batches + (1 if self.remainder else 0)
+        self._device_data = None
+
+    def limit_steps(self, steps):
+        """Uses only the first `steps` batches of each epoch (`steps_per_epoch`)."""
+        if steps is not None:
+            self.steps = min(self.steps, int(steps))
+
+    @property
+    def has_partial_batch(self):
+        return self.steps * self.batch_size > self.num_samples
+
+    def first_batch(self):
+        return self.arrays()
+
+    def chunks(self, chunk_size, pad, shuffle=False, rng=None):
+        """The epoch's `Chunk`s of `chunk_size` steps over the device-resident data.
+
+        With `pad`, a last partial batch is padded to the full batch size (and masked by its
+        weights) so that every chunk runs one compiled program; without, it forms a chunk of
+        its own with fewer rows.
+        """
+        if self._device_data is None:  # moved once, reused by every epoch and evaluation
+            self._device_data = backend.trainer.to_device(self.arrays())
+        full, last = self.epoch_indices(shuffle, rng)
+        full = full[:self.steps]
+        if len(full) == self.steps:
+            last = None
+        weights = None
+        if last is not None and pad:
+            last_rows, last_weights = padded_batch_rows(last, self.batch_size)
+            full = np.concatenate([full, last_rows[None]])
+            weights = np.ones(full.shape, "float32")
+            weights[-1] = last_weights
+            last = None
+        for rows, row_weights, count, first in group_steps(full, weights, chunk_size):
+            yield Chunk(self._device_data, rows, row_weights, count, first)
+        if last is not None:
+            yield Chunk(self._device_data, last[None], None, 1, len(full))
+
+    def on_epoch_end(self):
+        pass
 
     def split(self, validation_split):
         """Splits off the last `validation_split` fraction (before shuffling), as Keras does."""

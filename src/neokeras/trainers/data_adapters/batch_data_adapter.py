@@ -1,8 +1,9 @@
 """Batches produced by Python: generators and iterators, and `PyDataset`/`Sequence` objects.
 
-Each batch is validated and converted like in-memory arrays (see `array_data_adapter`), then fed
-to the single-batch compiled step, which `jax.jit` caches per batch shape (so a smaller last
-batch compiles once more, and only once).
+Each batch is validated and converted like in-memory arrays (see `array_data_adapter`) and
+becomes a one-step `Chunk` whose data is the batch itself. A batch smaller than the first one
+(the last of an epoch) is padded to the first one's size and masked, so that the same compiled
+program serves it.
 """
 
 import concurrent.futures
@@ -13,6 +14,8 @@ import numpy as np
 from neokeras.trainers.data_adapters.array_data_adapter import _apply_class_weight
 from neokeras.trainers.data_adapters.array_data_adapter import _num_samples
 from neokeras.trainers.data_adapters.array_data_adapter import _standardize
+from neokeras.trainers.data_adapters.chunk import Chunk
+from neokeras.trainers.data_adapters.chunk import padded_batch_rows
 from neokeras.utils import tree
 from neokeras.utils.py_dataset import PyDataset
 
@@ -65,6 +68,7 @@ class BatchDataAdapter:
             steps = length if steps is None else min(steps, length)
         self.steps = None if steps is None else int(steps)
         self._peeked = None
+        self._batch_size = None
         self.exhausted = False
 
     def _standardize_batch(self, batch, index):
@@ -144,6 +148,33 @@ class BatchDataAdapter:
             start = len(order) - len(pending)
             for offset, future in enumerate(pending):
                 yield self._standardize_batch(future.result(), start + offset)
+
+    def first_batch(self):
+        return self.peek()
+
+    def limit_steps(self, steps):
+        pass  # given to the constructor
+
+    has_partial_batch = True  # unknown until the data runs out: plan for one
+
+    def chunks(self, chunk_size, pad, shuffle=False, rng=None):
+        """One `Chunk` per batch (`chunk_size` is ignored: each batch is made by Python).
+
+        With `pad`, batches smaller than the first one are padded to its size and masked, and
+        every chunk carries weights, so all of them run one compiled program.
+        """
+        if self._batch_size is None:
+            self._batch_size = _num_samples(self.peek()[0], "x")
+        size = self._batch_size
+        for step, batch in enumerate(self.batches(shuffle, rng)):
+            count = _num_samples(batch[0], "x")
+            if not pad or count > size:
+                yield Chunk(batch, np.arange(count, dtype="int32")[None], None, 1, step)
+                continue
+            rows, weights = padded_batch_rows(np.arange(count), size)
+            if count < size:
+                batch = tree.map_structure(lambda a: None if a is None else a[rows], batch)
+            yield Chunk(batch, np.arange(size, dtype="int32")[None], weights[None], 1, step)
 
     def on_epoch_end(self):
         if self._dataset is not None:

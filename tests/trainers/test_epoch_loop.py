@@ -1,0 +1,127 @@
+"""The epoch loop: one compiled train program and one test program per `fit`, the last partial
+batch padded and masked, and results equal to real Keras 3's (which runs the short batch as
+it is)."""
+
+import numpy as np
+import pytest
+
+import neokeras
+from neokeras import layers
+
+RNG = np.random.default_rng(0)
+
+
+def _pair(build, loss, metrics, optimizer=lambda lib: lib.optimizers.SGD(learning_rate=0.1)):
+    """The same model, with the same initial weights, in neokeras and in real Keras 3."""
+    keras = pytest.importorskip("keras")
+    ours, theirs = build(neokeras), build(keras)
+    theirs.set_weights(ours.get_weights())
+    ours.compile(optimizer(neokeras), loss, metrics=metrics)
+    theirs.compile(optimizer(keras), loss, metrics=metrics)
+    return ours, theirs
+
+
+def _mlp(lib):
+    return lib.Sequential([lib.Input((5,)), lib.layers.Dense(8, activation="relu"),
+                           lib.layers.Dense(3, activation="softmax")])
+
+
+def _assert_same_training(ours, theirs, x, y, **kwargs):
+    h1 = ours.fit(x, y, verbose=0, shuffle=False, **kwargs).history
+    h2 = theirs.fit(x, y, verbose=0, shuffle=False, **kwargs).history
+    assert sorted(h1) == sorted(h2)
+    for key in h1:
+        np.testing.assert_allclose(h1[key], h2[key], rtol=2e-5, atol=1e-6, err_msg=key)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)
+
+
+def test_26_samples_at_batch_8_compile_one_train_and_one_test_program():
+    x = RNG.standard_normal((26, 5)).astype("float32")
+    y = RNG.integers(0, 3, 26)
+    weights = np.linspace(0.5, 2.0, 26).astype("float32")
+    ours, theirs = _pair(_mlp, "sparse_categorical_crossentropy",
+                         ["accuracy", "sparse_categorical_crossentropy"])
+    _assert_same_training(ours, theirs, x, y, batch_size=8, epochs=3, sample_weight=weights,
+                          validation_data=(x[:13], y[:13]))
+    assert ours.compile_count == {"train": 1, "test": 1}
+    ours.fit(x, y, batch_size=8, epochs=2, verbose=0, sample_weight=weights,
+             validation_data=(x[:13], y[:13]))
+    ours.evaluate(x[:13], y[:13], batch_size=8, verbose=0)
+    assert ours.compile_count == {"train": 1, "test": 1}
+
+
+@pytest.mark.parametrize("loss", ["mse", "mae", "categorical_crossentropy"])
+def test_padded_last_batch_trains_as_the_short_batch_does(loss):
+    x = RNG.standard_normal((21, 5)).astype("float32")
+    y = np.eye(3, dtype="float32")[RNG.integers(0, 3, 21)]
+    ours, theirs = _pair(_mlp, loss, ["mae"])
+    _assert_same_training(ours, theirs, x, y, batch_size=4, epochs=2)
+    assert ours.compile_count == {"train": 1}
+
+
+def test_sequence_outputs_mask_the_padding_rows_of_every_timestep():
+    def build(lib):
+        return lib.Sequential([lib.Input((4, 2)), lib.layers.Dense(3)])
+
+    x = RNG.standard_normal((10, 4, 2)).astype("float32")
+    y = RNG.standard_normal((10, 4, 3)).astype("float32")
+    ours, theirs = _pair(build, "mse", ["mae"])
+    _assert_same_training(ours, theirs, x, y, batch_size=4, epochs=2)
+    assert ours.compile_count == {"train": 1}
+
+
+def test_batch_statistics_are_not_padded():
+    """BatchNormalization's moving statistics would see the padding rows: the short batch
+    compiles its own program instead, and the result is Keras's."""
+
+    def build(lib):
+        return lib.Sequential([lib.Input((5,)), lib.layers.Dense(4),
+                               lib.layers.BatchNormalization(), lib.layers.Dense(1)])
+
+    x = RNG.standard_normal((10, 5)).astype("float32")
+    y = RNG.standard_normal((10, 1)).astype("float32")
+    ours, theirs = _pair(build, "mse", None)
+    _assert_same_training(ours, theirs, x, y, batch_size=4, epochs=2)
+    assert ours.compile_count == {"train": 2}
+
+
+def test_a_loss_reducing_over_the_batch_is_not_padded():
+    def batch_mean_loss(y_true, y_pred):
+        return neokeras.ops.mean(neokeras.ops.square(y_true - y_pred))
+
+    x = RNG.standard_normal((10, 5)).astype("float32")
+    y = np.eye(3, dtype="float32")[RNG.integers(0, 3, 10)]
+    ours, theirs = _pair(_mlp, batch_mean_loss, None)
+    _assert_same_training(ours, theirs, x, y, batch_size=4, epochs=1)
+    assert ours.compile_count == {"train": 2}
+
+
+def test_generator_batches_share_one_program_with_the_padded_last_one():
+    x = RNG.standard_normal((20, 5)).astype("float32")
+    y = RNG.integers(0, 3, 20)
+
+    def batches():
+        while True:
+            for i in range(0, 20, 8):
+                yield x[i:i + 8], y[i:i + 8]
+
+    ours, theirs = _pair(_mlp, "sparse_categorical_crossentropy", ["accuracy"])
+    h1 = ours.fit(batches(), steps_per_epoch=3, epochs=2, verbose=0).history
+    h2 = theirs.fit(x, y, batch_size=8, epochs=2, verbose=0, shuffle=False).history
+    for key in h2:
+        np.testing.assert_allclose(h1[key], h2[key], rtol=2e-5, err_msg=key)
+    assert ours.compile_count == {"train": 1}
+
+
+def test_validation_data_moves_to_the_device_once_per_fit(monkeypatch):
+    moved = []
+    original = neokeras.backend.trainer.to_device
+    monkeypatch.setattr(neokeras.backend.trainer, "to_device",
+                        lambda tree: moved.append(1) or original(tree))
+    model = _mlp(neokeras)
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    x = RNG.standard_normal((12, 5)).astype("float32")
+    y = RNG.integers(0, 3, 12)
+    model.fit(x, y, batch_size=4, epochs=4, verbose=0, validation_data=(x, y))
+    assert len(moved) == 2  # the training data and the validation data, once each
