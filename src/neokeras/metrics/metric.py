@@ -81,6 +81,12 @@ class Metric:
             self.update_state(*args, **kwargs)
         return [scope.current_value(v) for v in self._variables]
 
+    def stateless_reset_state(self):
+        """Pure `reset_state`: returns the reset values of `self.variables`."""
+        with StatelessScope(zip(self._variables, [v.value for v in self._variables])) as scope:
+            self.reset_state()
+        return [scope.current_value(v) for v in self._variables]
+
     def stateless_result(self, metric_variables):
         with StatelessScope(zip(self._variables, metric_variables)):
             return self.result()

@@ -28,6 +28,13 @@ class Variable(KerasVariable):
         return np.asarray(value)
 
 
+# A variable handed to a JAX transformation (`jax.jit(step)(model.trainable_variables)`, as
+# Keras's JAX guides do) stands for its value: it flattens to its array, and what comes back
+# is that array (the transformed function computes with values, never with handles).
+jax.tree_util.register_pytree_node(
+    Variable, lambda variable: ((variable.value,), None), lambda _, children: children[0])
+
+
 def standardize_dtype(dtype):
     """Dtype name as a string (`"float32"`), `None` meaning `floatx()`."""
     if dtype is None:
