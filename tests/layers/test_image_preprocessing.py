@@ -74,6 +74,11 @@ CASES = [
                      "data_format": "channels_first"}, True),
     ("MixUp", {"alpha": 0.4}, True),
     ("CutMix", {"factor": 0.8}, True),
+    ("RandomErasing", {"factor": 0.7}, True),
+    ("RandomErasing", {"scale": (0.1, 0.4), "fill_value": 9.0}, True),
+    ("RandomErasing", {"fill_value": 4.0, "data_format": "channels_first"}, True),
+    ("RandomGaussianBlur", {"factor": 0.8, "sigma": (0.2, 0.9)}, True),
+    ("RandomGaussianBlur", {"kernel_size": (3, 5), "data_format": "channels_first"}, True),
 ]
 IDS = [f"{name}-{i}" for i, (name, _, _) in enumerate(CASES)]
 
@@ -239,3 +244,17 @@ def test_keras2_preprocessing_layer_base_adapts_in_batches():
     layer.adapt(np.arange(100.0), batch_size=7)
     assert layer.is_adapted and layer.count == 100
     np.testing.assert_allclose(np.asarray(layer(np.array([49.5]))), [0.0])
+
+
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_random_erasing_per_channel_fill(data_format):
+    # (Keras 3.15.1 itself fails on a per-channel fill_value; the fill is checked directly.)
+    x = np.zeros((2, 3, 8, 8), "float32") if data_format == "channels_first" else \
+        np.zeros((2, 8, 8, 3), "float32")
+    layer = nk.layers.RandomErasing(factor=(1.0, 1.0), fill_value=(10.0, 20.0, 30.0),
+                                    scale=(0.3, 0.3),
+                                    data_format=data_format, seed=1)
+    out = np.asarray(layer(x, training=True))
+    values = set(np.unique(np.moveaxis(out, 1, -1) if data_format == "channels_first"
+                           else out).tolist())
+    assert values <= {0.0, 10.0, 20.0, 30.0} and len(values) == 4

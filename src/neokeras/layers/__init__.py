@@ -122,3 +122,7 @@ from neokeras.layers.preprocessing.stft_spectrogram import STFTSpectrogram  # no
 from neokeras.layers.preprocessing.image_preprocessing.random_height_width import (  # noqa: F401
     RandomHeight, RandomWidth)
 from neokeras.layers import experimental  # noqa: F401,E402
+from neokeras.layers.preprocessing.image_preprocessing.random_erasing import (  # noqa: F401
+    RandomErasing)
+from neokeras.layers.preprocessing.image_preprocessing.random_gaussian_blur import (  # noqa: F401
+    RandomGaussianBlur)

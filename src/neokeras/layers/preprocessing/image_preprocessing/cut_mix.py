@@ -4,6 +4,7 @@ from neokeras import ops
 from neokeras.api_export import keras_name
 from neokeras.backend import SeedGenerator
 from neokeras.backend import random
+from neokeras.layers.preprocessing.image_preprocessing import _boxes
 from neokeras.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer)
 
@@ -28,11 +29,6 @@ class CutMix(BaseImagePreprocessingLayer):
         self.seed = seed
         self.generator = SeedGenerator(seed)
 
-    def _bounds(self, n, length, ratio, seed):
-        crop = ops.cast(ratio * length, self.compute_dtype)
-        start = self._uniform((n,), 0.0, 1.0, seed, self.compute_dtype) * (length - crop)
-        return start, start + crop
-
     def get_random_transformation(self, data, training=True, seed=None):
         if not training:
             return None
@@ -45,22 +41,10 @@ class CutMix(BaseImagePreprocessingLayer):
         weight = random.beta((n,), alpha, alpha, dtype=self.compute_dtype,
                              seed=self._seed(seed))
         ratio = ops.sqrt(1.0 - weight)
-        x0, x1 = self._bounds(n, width, ratio, seed)
-        y0, y1 = self._bounds(n, height, ratio, seed)
-        grid_y = ops.broadcast_to(ops.reshape(ops.arange(height, dtype=self.compute_dtype),
-                                              (height, 1)), (height, width))
-        grid_x = ops.broadcast_to(ops.reshape(ops.arange(width, dtype=self.compute_dtype),
-                                              (1, width)), (height, width))
-        if self.data_format == "channels_last":
-            grid_y, grid_x = grid_y[None, :, :, None], grid_x[None, :, :, None]
-        else:
-            grid_y, grid_x = grid_y[None, None], grid_x[None, None]
+        x0, x1 = _boxes.crop_bounds(self, n, width, ratio, seed)
+        y0, y1 = _boxes.crop_bounds(self, n, height, ratio, seed)
+        masks = _boxes.box_masks(self, shape, x0, x1, y0, y1)
         box = lambda v: v[:, None, None, None]  # noqa: E731
-        masks = ops.logical_and(
-            ops.logical_and(grid_x >= box(x0), grid_x < box(x1)),
-            ops.logical_and(grid_y >= box(y0), grid_y < box(y1)))
-        channel_axis = -1 if self.data_format == "channels_last" else -3
-        masks = ops.repeat(masks, shape[channel_axis], axis=channel_axis)
         mix_weight = 1.0 - (box(x1) - box(x0)) * (box(y1) - box(y0)) / (width * height)
         order = ops.cast(random.permutation(n, seed=self._seed(seed)), "int32")
         return {"permutation_order": order, "batch_masks": masks, "mix_weight": mix_weight}
