@@ -42,8 +42,7 @@ class Functional(Model):
         self._output_tensors = tree.flatten(outputs)
         self._check_endpoints()
         self._nodes = self._topological_nodes()
-        self._graph_layers = _unique_layers([t._keras_history[0] for t in self._input_tensors]
-                                            + [node.layer for node in self._nodes])
+        self._graph_layers = _keras_layer_order(self._input_tensors, self._output_tensors)
         self._check_unique_names()
         for layer in self._graph_layers:
             self._track(layer)
@@ -321,13 +320,42 @@ def _unwrap_single(structure):
     return structure
 
 
-def _unique_layers(layers):
-    seen, result = set(), []
-    for layer in layers:
-        if id(layer) not in seen:
-            seen.add(id(layer))
-            result.append(layer)
-    return result
+def _keras_layer_order(input_tensors, output_tensors):
+    """The graph's layers in Keras's order, which legacy `.h5` weight files rely on.
+
+    Keras sorts layers by depth (the longest path to an output), deepest first, and breaks ties
+    by the order a depth-first walk from the outputs first reaches them. Iterative, like
+    `_topological_nodes`, so very deep graphs do not hit the recursion limit.
+    """
+    input_ids = {id(t) for t in input_tensors}
+    first_seen, post_order, entered = {}, [], set()
+    stack = [(tensor, False) for tensor in reversed(output_tensors)]
+    while stack:
+        tensor, parents_done = stack.pop()
+        layer, node_index, _ = tensor._keras_history
+        node = layer._inbound_nodes[node_index]
+        if parents_done:
+            post_order.append(node)
+            continue
+        if id(node) in entered:
+            continue
+        entered.add(id(node))
+        first_seen.setdefault(layer, len(first_seen))
+        stack.append((tensor, True))
+        if id(tensor) not in input_ids:
+            stack.extend((parent, False) for parent in reversed(node.input_tensors))
+    node_depth, layer_depth = {}, {}
+    for node in reversed(post_order):
+        depth = max(node_depth.setdefault(node, 0), layer_depth.get(node.layer, 0))
+        layer_depth[node.layer] = node_depth[node] = depth
+        if not node.is_input:
+            for parent in node.parent_nodes:
+                node_depth[parent] = max(depth + 1, node_depth.get(parent, 0))
+    for tensor in input_tensors:  # inputs no output depends on still belong to the model
+        layer = tensor._keras_history[0]
+        if layer not in layer_depth:
+            layer_depth[layer], first_seen[layer] = 0, -1
+    return sorted(layer_depth, key=lambda layer: (-layer_depth[layer], first_seen[layer]))
 
 
 # ---------------------------------------------------------------------- from_config

@@ -1,0 +1,83 @@
+"""What every application constructor shares: argument checks, the input, pooling, weights."""
+
+import os
+
+from neokeras import layers
+from neokeras.backend.common.keras_tensor import KerasTensor
+
+
+def check_weights(weights, include_top, classes, model_name):
+    """`weights` must be None, 'imagenet' or an existing file; ImageNet tops have 1000 classes."""
+    if not (weights in ("imagenet", None) or (isinstance(weights, (str, os.PathLike))
+                                              and os.path.exists(weights))):
+        raise ValueError(f"{model_name}: `weights` must be None (random initialization), "
+                         "'imagenet' (pre-training on ImageNet) or the path to an existing "
+                         f"weights file. Received: weights={weights!r}")
+    if weights == "imagenet" and include_top and classes != 1000:
+        raise ValueError(f"{model_name}: with weights='imagenet' and include_top=True, "
+                         f"`classes` must be 1000. Received: classes={classes}")
+
+
+def image_input(input_tensor, input_shape, model_name):
+    """The symbolic image tensor the network starts from."""
+    if input_tensor is None:
+        return layers.Input(shape=input_shape)
+    if not isinstance(input_tensor, KerasTensor):
+        raise ValueError(f"{model_name}: `input_tensor` must be a symbolic tensor (the output of "
+                         "keras.Input or of a layer called on one). "
+                         f"Received: {type(input_tensor).__name__}")
+    return input_tensor
+
+
+def source_inputs(input_tensor, img_input):
+    """The model inputs: the `Input` tensors `input_tensor` was computed from, if given."""
+    if input_tensor is None:
+        return img_input
+    found, seen, stack = [], set(), [input_tensor]
+    while stack:
+        tensor = stack.pop()
+        layer, node_index, _ = tensor._keras_history
+        node = layer._inbound_nodes[node_index]
+        if node.is_input:
+            if id(tensor) not in seen:
+                seen.add(id(tensor))
+                found.append(tensor)
+        else:
+            stack.extend(reversed(node.input_tensors))
+    return found[0] if len(found) == 1 else found
+
+
+def global_pool(x, pooling, avg_name=None, max_name=None):
+    """The optional global pooling of a headless model (`pooling` None, 'avg' or 'max')."""
+    if pooling == "avg":
+        return layers.GlobalAveragePooling2D(name=avg_name)(x)
+    if pooling == "max":
+        return layers.GlobalMaxPooling2D(name=max_name)(x)
+    return x
+
+
+def _cache_path(fname):
+    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    return os.path.join(home, "models", fname)
+
+
+def fetch(fname, url, file_hash, what):
+    """Path of Keras's cached copy of `url` (downloaded once, into `~/.keras/models`)."""
+    from neokeras.utils import get_file
+
+    try:
+        return get_file(fname, url, cache_subdir="models", file_hash=file_hash)
+    except Exception as error:  # no network, blocked host, bad hash: say where the file goes
+        raise RuntimeError(
+            f"Could not get {what} from {url} ({type(error).__name__}: {error}). Without "
+            f"network access, download it elsewhere and place it at {_cache_path(fname)}, the "
+            "cache neokeras shares with Keras.") from error
+
+
+def load_weights(model, weights, fname=None, url=None, file_hash=None):
+    """Loads ImageNet weights (from Keras's URL and cache) or a user's weights file."""
+    if weights == "imagenet":
+        model.load_weights(fetch(fname, url, file_hash, f"the ImageNet weights of {model.name}"))
+    elif weights is not None:
+        model.load_weights(weights)
+    return model

@@ -1,0 +1,46 @@
+"""VGG16 (Simonyan & Zisserman, 2014)."""
+
+from neokeras.api_export import keras_name
+from neokeras.applications import _vgg
+from neokeras.applications import imagenet_utils
+
+_URL = "https://storage.googleapis.com/tensorflow/keras-applications/vgg16/"
+
+
+@keras_name("keras.applications.vgg16.VGG16", "keras.applications.VGG16")
+def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
+          pooling=None, classes=1000, classifier_activation="softmax", name="vgg16"):
+    """Instantiates the VGG16 model (13 convolutions in 5 blocks, 3 dense layers).
+
+    Args:
+        include_top: Whether to include the 3 fully-connected layers at the top.
+        weights: `None`, `"imagenet"` or the path to a weights file.
+        input_tensor: Optional symbolic tensor to use as image input.
+        input_shape: Optional shape tuple; only with `include_top=False` may it differ from
+            `(224, 224, 3)` (at least 32x32).
+        pooling: With `include_top=False`: `None`, `"avg"` or `"max"` global pooling.
+        classes: Number of classes, with `include_top=True` and no pretrained weights.
+        classifier_activation: Activation of the top layer (`None` returns logits).
+        name: Name of the model.
+
+    Returns:
+        A `Model`.
+    """
+    return _vgg.build((2, 2, 3, 3, 3), include_top, weights, input_tensor, input_shape,
+                      pooling, classes, classifier_activation, name,
+                      ("vgg16_weights_tf_dim_ordering_tf_kernels.h5", _URL,
+                       "64373286793e3c8b2b4e3219cbf3544b"),
+                      ("vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5", _URL,
+                       "6d6bbae143d832006294945121d1f1fc"))
+
+
+@keras_name("keras.applications.vgg16.preprocess_input")
+def preprocess_input(x, data_format=None):
+    """Converts RGB images to BGR and subtracts the ImageNet channel means ("caffe" mode)."""
+    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
+
+
+@keras_name("keras.applications.vgg16.decode_predictions")
+def decode_predictions(preds, top=5):
+    """Decodes ImageNet predictions; see `imagenet_utils.decode_predictions`."""
+    return imagenet_utils.decode_predictions(preds, top=top)
