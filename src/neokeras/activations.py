@@ -118,6 +118,15 @@ def silu(x):
 swish = silu
 
 
+@keras_name("keras.activations.hard_silu", "keras.activations.hard_swish")
+def hard_silu(x):
+    """Piecewise-linear silu: `x * relu6(x + 3) / 6` (also called hard swish)."""
+    return ops.hard_silu(x)
+
+
+hard_swish = hard_silu
+
+
 @keras_name("keras.activations.mish")
 def mish(x):
     """`x * tanh(softplus(x))`."""
@@ -129,6 +138,7 @@ _BY_NAME = {
     "selu": selu, "sigmoid": sigmoid, "hard_sigmoid": hard_sigmoid, "tanh": tanh,
     "softplus": softplus, "softsign": softsign, "softmax": softmax, "log_softmax": log_softmax,
     "exponential": exponential, "gelu": gelu, "silu": silu, "swish": silu, "mish": mish,
+    "hard_silu": hard_silu, "hard_swish": hard_silu,
 }
 
 
@@ -163,7 +173,7 @@ def get(identifier):
 def serialize(activation):
     """The name of a built-in activation, or a serialized dict for a custom one."""
     for name, fn in _BY_NAME.items():
-        if fn is activation and name != "swish":
+        if fn is activation and name not in ("swish", "hard_swish"):
             return name
     from neokeras.saving.serialization import serialize_keras_object
 

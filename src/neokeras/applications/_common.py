@@ -56,28 +56,20 @@ def global_pool(x, pooling, avg_name=None, max_name=None):
     return x
 
 
-def _cache_path(fname):
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return os.path.join(home, "models", fname)
+def fetch(fname, url, file_hash):
+    """Path of the cached copy of `url` in `~/.keras/models` (Keras's cache), downloaded once.
 
-
-def fetch(fname, url, file_hash, what):
-    """Path of Keras's cached copy of `url` (downloaded once, into `~/.keras/models`)."""
+    Offline, `get_file` fails at once with a message naming the URL and the cache path.
+    """
     from neokeras.utils import get_file
 
-    try:
-        return get_file(fname, url, cache_subdir="models", file_hash=file_hash)
-    except Exception as error:  # no network, blocked host, bad hash: say where the file goes
-        raise RuntimeError(
-            f"Could not get {what} from {url} ({type(error).__name__}: {error}). Without "
-            f"network access, download it elsewhere and place it at {_cache_path(fname)}, the "
-            "cache neokeras shares with Keras.") from error
+    return get_file(fname, url, cache_subdir="models", file_hash=file_hash)
 
 
 def load_weights(model, weights, fname=None, url=None, file_hash=None):
     """Loads ImageNet weights (from Keras's URL and cache) or a user's weights file."""
     if weights == "imagenet":
-        model.load_weights(fetch(fname, url, file_hash, f"the ImageNet weights of {model.name}"))
+        model.load_weights(fetch(fname, url, file_hash))
     elif weights is not None:
         model.load_weights(weights)
     return model

@@ -114,8 +114,7 @@ def decode_predictions(preds, top=5):
     if _class_index is None:
         from neokeras.applications import _common
 
-        path = _common.fetch("imagenet_class_index.json", CLASS_INDEX_URL, CLASS_INDEX_HASH,
-                             "the ImageNet class index")
+        path = _common.fetch("imagenet_class_index.json", CLASS_INDEX_URL, CLASS_INDEX_HASH)
         with open(path) as f:
             _class_index = json.load(f)
     results = []

@@ -69,6 +69,9 @@ class Normalization(Layer):
                                         trainable=False)
             self.variance = self.add_weight(name="variance", shape=stats_shape,
                                             initializer="ones", trainable=False)
+            # Keras keeps this unused counter for older files; its weight files hold it.
+            self.count = self.add_weight(name="count", shape=(), dtype="int32",
+                                         initializer="zeros", trainable=False)
         self.built = True
 
     def adapt(self, data):
