@@ -23,3 +23,12 @@ def test_keras3_functional_program_learns_and_reloads_keras_archive():
     accuracy, same = _load("keras3_functional").main(epochs=20)
     assert accuracy >= 0.85
     assert same
+
+
+def test_transfer_learning_freezes_then_fine_tunes_an_application_offline():
+    head_accuracy, tuned_accuracy, base_unchanged, base_changed = \
+        _load("transfer_learning").main()
+    assert base_unchanged and base_changed
+    # "not blue" for every image scores 2/3; the frozen pretrained features do better
+    assert head_accuracy >= 0.75
+    assert tuned_accuracy >= 0.75

@@ -226,3 +226,22 @@ def test_runs_inside_stateless_call_with_training_flag():
     values = np.asarray(out)
     assert set(np.unique(values)) <= {0.0, 8.0} and (values == 0).any()
     np.testing.assert_allclose(np.asarray(model(data)), 4 * np.ones((8, 4)))
+
+
+def _residual_graph(lib):
+    inputs = lib.Input((4,), name="x")
+    shortcut = lib.layers.Dense(3, name="shortcut")(inputs)
+    branch = lib.layers.Dense(5, name="branch_1")(inputs)
+    branch = lib.layers.Dense(3, name="branch_2")(branch)
+    merged = lib.layers.Add(name="add")([shortcut, branch])
+    side = lib.layers.Dense(3, name="side")(inputs)
+    return lib.Model(inputs, lib.layers.Concatenate(name="out")([merged, side]))
+
+
+def test_layers_come_in_keras_depth_order():
+    # Keras sorts by depth (longest path to an output), so the longer branch comes before the
+    # shortcut created first; legacy .h5 weight files list layers in this order.
+    real_keras = pytest.importorskip("keras")
+    expected = [layer.name for layer in _residual_graph(real_keras).layers]
+    assert [layer.name for layer in _residual_graph(keras).layers] == expected
+    assert expected.index("branch_1") < expected.index("shortcut")

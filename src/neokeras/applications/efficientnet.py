@@ -135,8 +135,8 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
             if j > 0:
                 args["strides"] = 1
                 args["filters_in"] = args["filters_out"]
-            x = block(x, activation, drop_connect_rate * b / total, name=f"block{i + 1}{chr(j + 97)}_",
-                      **args)
+            x = block(x, activation, drop_connect_rate * b / total,
+                      name=f"block{i + 1}{chr(j + 97)}_", **args)
             b += 1
 
     x = layers.Conv2D(round_filters(1280), 1, padding="same", use_bias=False,

@@ -7,7 +7,7 @@ from neokeras import layers
 from neokeras.api_export import keras_name
 from neokeras.applications import _common
 from neokeras.applications import imagenet_utils
-from neokeras.applications.mobilenet_v2 import _make_divisible as _depth
+from neokeras.applications.mobilenet_v2 import _make_divisible
 from neokeras.applications.mobilenet_v2 import check_input_tensor
 from neokeras.models.functional import Functional
 
@@ -41,6 +41,10 @@ _LARGE = ((1, 16, 3, 1, False, "relu"), (4, 24, 3, 2, False, "relu"),
           (2.3, 80, 3, 1, False, "act"), (6, 112, 3, 1, True, "act"), (6, 112, 3, 1, True, "act"),
           (6, 160, "k", 2, True, "act"), (6, 160, "k", 1, True, "act"),
           (6, 160, "k", 1, True, "act"))
+
+
+def _depth(v):
+    return _make_divisible(v, 8)
 
 
 def _relu(x):
