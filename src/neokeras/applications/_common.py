@@ -3,6 +3,7 @@
 import os
 
 from neokeras import layers
+from neokeras import utils
 from neokeras.backend.common.keras_tensor import KerasTensor
 
 
@@ -33,18 +34,7 @@ def source_inputs(input_tensor, img_input):
     """The model inputs: the `Input` tensors `input_tensor` was computed from, if given."""
     if input_tensor is None:
         return img_input
-    found, seen, stack = [], set(), [input_tensor]
-    while stack:
-        tensor = stack.pop()
-        layer, node_index, _ = tensor._keras_history
-        node = layer._inbound_nodes[node_index]
-        if node.is_input:
-            if id(tensor) not in seen:
-                seen.add(id(tensor))
-                found.append(tensor)
-        else:
-            stack.extend(reversed(node.input_tensors))
-    return found[0] if len(found) == 1 else found
+    return utils.get_source_inputs(input_tensor)
 
 
 def global_pool(x, pooling, avg_name=None, max_name=None):

@@ -130,8 +130,7 @@ def ConvNeXt(depths, projection_dims, drop_path_rate=0.0, layer_scale_init_value
         data_format=config.image_data_format(), require_flatten=include_top)
     img_input = _common.image_input(input_tensor, input_shape, name)
     if input_tensor is not None:
-        inputs = _common.source_inputs(input_tensor, img_input)
-        inputs = inputs[0] if isinstance(inputs, list) else inputs
+        inputs = _common.source_inputs(input_tensor, img_input)[0]
     else:
         inputs = img_input
     x = img_input
