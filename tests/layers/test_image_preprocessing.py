@@ -79,6 +79,7 @@ CASES = [
     ("RandomErasing", {"fill_value": 4.0, "data_format": "channels_first"}, True),
     ("RandomGaussianBlur", {"factor": 0.8, "sigma": (0.2, 0.9)}, True),
     ("RandomGaussianBlur", {"kernel_size": (3, 5), "data_format": "channels_first"}, True),
+    ("RandAugment", {"num_ops": 3, "factor": 0.4, "seed": 2}, True),
 ]
 IDS = [f"{name}-{i}" for i, (name, _, _) in enumerate(CASES)]
 

@@ -126,3 +126,4 @@ from neokeras.layers.preprocessing.image_preprocessing.random_erasing import (  
     RandomErasing)
 from neokeras.layers.preprocessing.image_preprocessing.random_gaussian_blur import (  # noqa: F401
     RandomGaussianBlur)
+from neokeras.layers.preprocessing.image_preprocessing.rand_augment import RandAugment  # noqa: F401,E501
