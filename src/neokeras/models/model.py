@@ -4,11 +4,14 @@
 gives a subclassed model.
 """
 
+import functools
+
 from neokeras import backend
 from neokeras.api_export import keras_name
 from neokeras.backend.common.keras_tensor import KerasTensor
 from neokeras.backend.common.stateless_scope import current_stateless_scope
 from neokeras.layers.layer import Layer
+from neokeras.models import compiled_trainability
 from neokeras.trainers import inference
 from neokeras.trainers.trainer import Trainer
 from neokeras.utils import tree
@@ -48,6 +51,33 @@ class Model(Trainer, Layer):
         dtype = kwargs.pop("dtype", None)
         super().__init__(trainable=trainable, name=name, dtype=dtype, **kwargs)
         self._init_trainer()
+
+    # `trainable` changes take effect at the next compile (Keras 2): see compiled_trainability.
+    @functools.wraps(Trainer.compile)
+    def compile(self, *args, **kwargs):
+        result = super().compile(*args, **kwargs)
+        self._compiled_trainability = compiled_trainability.record(self)
+        return result
+
+    @functools.wraps(Trainer.fit)
+    def fit(self, *args, **kwargs):
+        with compiled_trainability.applied(self):
+            return super().fit(*args, **kwargs)
+
+    @functools.wraps(Trainer.train_on_batch)
+    def train_on_batch(self, *args, **kwargs):
+        with compiled_trainability.applied(self):
+            return super().train_on_batch(*args, **kwargs)
+
+    @functools.wraps(Trainer.evaluate)
+    def evaluate(self, *args, **kwargs):
+        with compiled_trainability.applied(self):
+            return super().evaluate(*args, **kwargs)
+
+    @functools.wraps(Trainer.test_on_batch)
+    def test_on_batch(self, *args, **kwargs):
+        with compiled_trainability.applied(self):
+            return super().test_on_batch(*args, **kwargs)
 
     def call(self, inputs, training=None):
         raise NotImplementedError(
