@@ -49,3 +49,14 @@ def test_trainable_change_takes_effect_at_the_next_compile():
     before = first.get_weights()
     model.fit(x, y, epochs=1, verbose=0)
     assert not any(_changed(before, first.get_weights()))
+
+
+def test_inference_between_steps_does_not_leak_the_current_flags_into_training():
+    rng = np.random.default_rng(2)
+    model = nk.Sequential([nk.Input((2,)), nk.layers.Dense(1)])
+    model.compile(nk.optimizers.SGD(0.5), "mse")
+    model.trainable = False
+    model.predict(rng.standard_normal((4, 2)), verbose=0)  # caches under trainable=False
+    before = model.get_weights()
+    model.train_on_batch(rng.standard_normal((4, 2)), np.ones((4, 1)))
+    assert all(_changed(before, model.get_weights()))

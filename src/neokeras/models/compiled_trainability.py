@@ -9,6 +9,8 @@ flags outside training. `compile` records every layer's flag; `fit`, `evaluate` 
 
 import contextlib
 
+from neokeras.layers.layer import _structure_changed
+
 
 def record(model):
     """The trainability flags of `model` and of every layer under it, as compiled now."""
@@ -23,10 +25,15 @@ def applied(model):
         yield
         return
     current = [(layer, layer._trainable) for layer, _ in recorded]
+    differs = any(flag != now for (_, flag), (_, now) in zip(recorded, current))
     for layer, flag in recorded:
         layer._trainable = flag
+    if differs:  # variable lists cached under the other flags must be walked again
+        _structure_changed()
     try:
         yield
     finally:
         for layer, flag in current:
             layer._trainable = flag
+        if differs:
+            _structure_changed()
