@@ -80,6 +80,9 @@ CASES = [
     ("RandomGaussianBlur", {"factor": 0.8, "sigma": (0.2, 0.9)}, True),
     ("RandomGaussianBlur", {"kernel_size": (3, 5), "data_format": "channels_first"}, True),
     ("RandAugment", {"num_ops": 3, "factor": 0.4, "seed": 2}, True),
+    ("RandomPerspective", {"factor": 0.8, "scale": 0.5}, True),
+    ("RandomPerspective", {"interpolation": "nearest", "fill_value": 5.0,
+                           "data_format": "channels_first"}, True),
 ]
 IDS = [f"{name}-{i}" for i, (name, _, _) in enumerate(CASES)]
 

@@ -127,3 +127,4 @@ from neokeras.layers.preprocessing.image_preprocessing.random_erasing import (  
 from neokeras.layers.preprocessing.image_preprocessing.random_gaussian_blur import (  # noqa: F401
     RandomGaussianBlur)
 from neokeras.layers.preprocessing.image_preprocessing.rand_augment import RandAugment  # noqa: F401,E501
+from neokeras.layers.preprocessing.image_preprocessing.random_perspective import RandomPerspective  # noqa: F401,E501

@@ -125,3 +125,47 @@ def hsv_to_rgb(images):
     return jnp.stack([value * (keep + saturation * dr), value * (keep + saturation * dg),
                       value * (keep + saturation * db)], axis=-1)
 
+
+
+def _homography(start_points, end_points):
+    """The 8 projective coefficients mapping each `end` corner to its `start` corner."""
+    sx, sy = start_points[..., 0], start_points[..., 1]
+    ex, ey = end_points[..., 0], end_points[..., 1]
+    zeros, ones = jnp.zeros_like(ex), jnp.ones_like(ex)
+    x_rows = jnp.stack([ex, ey, ones, zeros, zeros, zeros, -sx * ex, -sx * ey], axis=-1)
+    y_rows = jnp.stack([zeros, zeros, zeros, ex, ey, ones, -sy * ex, -sy * ey], axis=-1)
+    matrix = jnp.concatenate([x_rows, y_rows], axis=1)
+    target = jnp.concatenate([sx, sy], axis=-1)[..., None]
+    return jnp.linalg.solve(matrix, target)[..., 0]
+
+
+def perspective_transform(images, start_points, end_points, interpolation="bilinear",
+                          fill_value=0.0):
+    """Warps channels-last images so that `start_points` corners move to `end_points`."""
+    if interpolation not in AFFINE_INTERPOLATIONS:
+        raise ValueError(f"perspective_transform: interpolation must be one of "
+                         f"{tuple(AFFINE_INTERPOLATIONS)}. Received: {interpolation!r}")
+    images = convert_to_tensor(images)
+    squeeze = images.ndim == 3
+    if squeeze:
+        images = images[None]
+    start_points = jnp.asarray(start_points, "float32").reshape(-1, 4, 2)
+    end_points = jnp.asarray(end_points, "float32").reshape(-1, 4, 2)
+    _, height, width, _ = images.shape
+    x, y = jnp.meshgrid(jnp.arange(width), jnp.arange(height), indexing="xy")
+    x, y = x.ravel(), y.ravel()
+
+    def one(image, t):
+        denominator = t[6] * x + t[7] * y + 1.0
+        coords = jnp.stack([(t[3] * x + t[4] * y + t[5]) / denominator,
+                            (t[0] * x + t[1] * y + t[2]) / denominator])
+
+        def channel(plane):
+            return jax.scipy.ndimage.map_coordinates(
+                plane, coords, order=AFFINE_INTERPOLATIONS[interpolation], mode="constant",
+                cval=fill_value).reshape(height, width)
+
+        return jnp.moveaxis(jax.vmap(channel)(jnp.moveaxis(image, -1, 0)), 0, -1)
+
+    out = jax.vmap(one)(images, _homography(start_points, end_points))
+    return out[0] if squeeze else out
