@@ -101,7 +101,10 @@ def test_compute_output_shape_and_spec():
               use_resource=True, synchronization=None, experimental_autocast=False)),
     ((), dict(shape=(np.int64(2), np.int32(3)), initializer=nk.initializers.Ones(), name="w",
               aggregation="mean", constraint="non_neg", regularizer="l2")),
-], ids=["keras2-positional", "keras3-positional", "keras2-kwargs", "numpy-shape"])
+    (("w", [2, 3], "float32", "ones", None, True, None, True, "auto", "none"),
+     dict(caching_device=None, partitioner=None)),
+], ids=["keras2-positional", "keras3-positional", "keras2-kwargs", "numpy-shape",
+        "keras2-all-positional"])
 def test_add_weight_spellings(args, kwargs):
     layer = layers.Layer()
     w = layer.add_weight(*args, **kwargs)

@@ -252,14 +252,16 @@ class Layer(LayerNodesMixin):
         Args (Keras 3 order): shape, initializer, dtype, trainable, autocast, regularizer,
             constraint, aggregation, overwrite_with_gradient, name. A first positional string
             is read in the Keras 2 order: name, shape, dtype, initializer, regularizer,
-            trainable, constraint.
+            trainable, constraint, use_resource, synchronization, aggregation. TensorFlow's
+            placement options (`use_resource`, `synchronization`, `partitioner`,
+            `caching_device`, `experimental_autocast`) are accepted and have no effect here.
 
         Returns:
             The new `Variable`.
         """
         if args and isinstance(args[0], str):
             order = ("name", "shape", "dtype", "initializer", "regularizer", "trainable",
-                     "constraint")
+                     "constraint", "use_resource", "synchronization", "aggregation")
         else:
             order = ("shape", "initializer", "dtype", "trainable", "autocast", "regularizer",
                      "constraint", "aggregation", "overwrite_with_gradient", "name")
@@ -274,7 +276,8 @@ class Layer(LayerNodesMixin):
     def _add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
                     autocast=True, regularizer=None, constraint=None, aggregation=None,
                     overwrite_with_gradient=False, name=None, use_resource=None,
-                    synchronization=None, experimental_autocast=None, partitioner=None):
+                    synchronization=None, experimental_autocast=None, partitioner=None,
+                    caching_device=None):
         from neokeras import constraints, regularizers
 
         shape = () if shape is None else tuple(int(d) for d in shape)
