@@ -41,6 +41,9 @@ class Functional(Model):
         self._input_tensors = tree.flatten(inputs)
         self._output_tensors = tree.flatten(outputs)
         self._check_endpoints()
+        self._symbolic_losses = []  # Keras 2 `add_loss` on graph tensors, and their nodes
+        self._loss_nodes = []
+        self._realized_losses = set()
         self._nodes = self._topological_nodes()
         self._graph_layers = _keras_layer_order(self._input_tensors, self._output_tensors)
         self._check_unique_names()
@@ -73,14 +76,16 @@ class Functional(Model):
                     f"'{self.name}'. All layer names should be unique.")
             seen.add(layer.name)
 
-    def _topological_nodes(self):
-        """The nodes between inputs and outputs, each after the nodes it depends on.
+    def _topological_nodes(self, outputs=None, done=None):
+        """The nodes between inputs and `outputs` (default: the model's), each after the nodes
+        it depends on, leaving out those whose ids are in `done`.
 
         Iterative (a chain of thousands of layers must not hit Python's recursion limit).
         """
         input_ids = {id(t) for t in self._input_tensors}
-        order, done, active = [], set(), set()
-        for output in self._output_tensors:
+        order, active = [], set()
+        done = set() if done is None else set(done)
+        for output in self._output_tensors if outputs is None else outputs:
             stack = [(output, False)]
             while stack:
                 tensor, expanded = stack.pop()
@@ -168,13 +173,43 @@ class Functional(Model):
         def lookup(x):
             return computed[id(x)] if isinstance(x, KerasTensor) else x
 
-        for node in self._nodes:
+        for node in self._nodes + self._loss_nodes:
             args = tree.map_structure(lookup, node.call_args)
             kwargs = tree.map_structure(lookup, node.call_kwargs)
             outputs = node.layer(*args, **kwargs)
             for tensor, value in zip(node.output_tensors, tree.flatten(outputs)):
                 computed[id(tensor)] = value
+        realized = [computed[id(t)] for t in self._symbolic_losses]
+        for value in realized:
+            self.add_loss(value)
+        self._realized_losses = {id(v) for v in realized}
         return tree.map_structure(lambda t: computed[id(t)], self._outputs_struct)
+
+    def add_loss(self, loss):
+        """Adds a loss term. A symbolic one (Keras 2 style: `model.add_loss(K.mean(...))` on
+        tensors of the model's graph) is computed from the graph on every call of the model,
+        so `fit` trains on it (with or without a compiled loss)."""
+        if not any(isinstance(t, KerasTensor) for t in tree.flatten(loss)):
+            return super().add_loss(loss)
+        for tensor in tree.flatten(loss):
+            if not isinstance(tensor, KerasTensor) or tensor._keras_history is None:
+                raise ValueError(
+                    f"Model '{self.name}': add_loss needs a tensor computed from the model's "
+                    f"inputs by layers or ops. Received: {tensor!r}")
+            self._symbolic_losses.append(tensor)
+        done = {id(node) for node in self._nodes + self._loss_nodes}
+        new_nodes = self._topological_nodes(self._symbolic_losses, done)
+        self._loss_nodes = self._loss_nodes + new_nodes
+        for node in new_nodes:
+            self._track(node.layer)
+
+    @property
+    def losses(self):
+        result = super().losses
+        if self._symbolic_losses and not any(id(v) in self._realized_losses for v in result):
+            # Between calls, the symbolic loss tensors stand for their terms (as in Keras 2).
+            result = result + list(self._symbolic_losses)
+        return result
 
     def _standardize_inputs(self, inputs):
         """The input values as a flat list in the order of `self.inputs`."""

@@ -196,7 +196,22 @@ def _resolve_metric(identifier, loss, y_true, y_pred):
     if isinstance(resolved, metrics_module.Metric):
         return resolved
     name = identifier if isinstance(identifier, str) else getattr(resolved, "__name__", "metric")
-    return MeanMetricWrapper(resolved, name=name)
+    return _AlignedMetricWrapper(resolved, name=name)
+
+
+class _AlignedMetricWrapper(MeanMetricWrapper):
+    """A metric function given to `compile`, called as Keras 2 called it: with `y_true` and
+    `y_pred` of the same rank (`(n,)` targets against `(n, 1)` outputs become `(n, 1)`), as
+    the losses see them, so that elementwise comparisons do not broadcast to `(n, n)`."""
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true, y_pred = _same_rank(y_true, y_pred)
+        super().update_state(y_true, y_pred, sample_weight=sample_weight)
+
+
+def _same_rank(y_true, y_pred):
+    return losses_module.squeeze_or_expand_to_same_rank(
+        ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred))
 
 
 class CompileMetrics:
@@ -268,7 +283,7 @@ class CompileMetrics:
         y_pred_list = _as_output_list(y_pred, self.output_names)
         return any(isinstance(metric, MeanMetricWrapper) and y_true_list[index] is not None
                    and not _per_sample_values(
-                       lambda yt, yp, m=metric: m._fn(yt, yp, **m._fn_kwargs),
+                       lambda yt, yp, m=metric: m._fn(*_same_rank(yt, yp), **m._fn_kwargs),
                        y_true_list[index], y_pred_list[index])
                    for index, metric, _ in self._entries)
 

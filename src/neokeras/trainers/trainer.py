@@ -366,7 +366,10 @@ class Trainer:
             # `call` does not take the training data) is not traced on the data.
             self.built = True
             return
-        shapes = tree.map_structure(lambda a: (None,) + tuple(a.shape[1:]), x)
+        # A stateful layer sizes its carried states by the batch: build with the real one.
+        stateful = any(getattr(layer, "stateful", False) for layer in sublayers)
+        shapes = tree.map_structure(
+            lambda a: tuple(a.shape) if stateful else (None,) + tuple(a.shape[1:]), x)
         self.build(shapes)
 
     # ------------------------------------------------------------------ fit

@@ -141,6 +141,14 @@ class RNN(Layer):
         batch_size = ops.shape(sequences)[0]
         if initial_state is None:
             if self.stateful:
+                expected = self.states[0].shape[0]
+                if isinstance(batch_size, int) and batch_size != expected:
+                    raise ValueError(
+                        f"{type(self).__name__} '{self.name}' is stateful with batch size "
+                        f"{expected} (the size of its carried states), but received a batch of "
+                        f"{batch_size} samples. Feed batches of exactly {expected} samples "
+                        f"(e.g. predict(x, batch_size={expected}) with len(x) a multiple of "
+                        f"{expected}).")
                 initial_state = [v.value for v in self.states]
             else:
                 initial_state = self.get_initial_state(batch_size)

@@ -124,7 +124,10 @@ class ArrayDataAdapter:
         return self.steps * self.batch_size > self.num_samples
 
     def first_batch(self):
-        return self.arrays()
+        """The first `batch_size` samples (to build the model, losses and metrics from)."""
+        return tuple(None if part is None else tree.map_structure(
+            lambda a: None if a is None else a[:self.batch_size], part)
+            for part in self.arrays())
 
     def chunks(self, chunk_size, pad, shuffle=False, rng=None):
         """The epoch's `Chunk`s of `chunk_size` steps over the device-resident data.
