@@ -128,3 +128,4 @@ from neokeras.layers.preprocessing.image_preprocessing.random_gaussian_blur impo
     RandomGaussianBlur)
 from neokeras.layers.preprocessing.image_preprocessing.rand_augment import RandAugment  # noqa: F401,E501
 from neokeras.layers.preprocessing.image_preprocessing.random_perspective import RandomPerspective  # noqa: F401,E501
+from neokeras.layers.preprocessing.image_preprocessing.aug_mix import AugMix  # noqa: F401
