@@ -29,8 +29,7 @@ def test_every_keras_config_name_exists():
     keras = pytest.importorskip("keras")
     names = [n for n in dir(keras.config) if not n.startswith("_")]
     assert len(names) == 25
-    # The dtype-policy pair arrives with keras.dtype_policies (mixed precision).
-    assert [n for n in names if not hasattr(config, n)] in ([], ["dtype_policy", "set_dtype_policy"])
+    assert [n for n in names if not hasattr(config, n)] == []
 
 
 def test_defaults_match_keras():

@@ -95,3 +95,81 @@ def test_base_classes_are_the_package_bases():
     assert neokeras.InputSpec is neokeras.layers.InputSpec
     assert isinstance(neokeras.Input((3,)), neokeras.KerasTensor)
     assert neokeras.version() == neokeras.__version__
+
+
+class _AddOne(neokeras.Operation):
+    def call(self, x):
+        return x + 1.0
+
+
+class _Halve(neokeras.Operation):
+    def call(self, x):
+        return x / 2.0
+
+    def compute_output_spec(self, x):
+        return neokeras.KerasTensor(x.shape, dtype=x.dtype)
+
+
+def test_operation_runs_eagerly_and_builds_graphs():
+    np.testing.assert_array_equal(_AddOne()(np.zeros(2, "float32")), [1.0, 1.0])
+    inputs = neokeras.Input((3,))
+    out = _Halve()(_AddOne()(inputs))
+    assert isinstance(out, neokeras.KerasTensor) and out.shape == (None, 3)
+    model = neokeras.Model(inputs, out)
+    np.testing.assert_allclose(model.predict(np.ones((2, 3), "float32"), verbose=0), 1.0)
+    assert _AddOne(name="plus").get_config() == {"name": "plus"}
+    with pytest.raises(NotImplementedError, match="call"):
+        neokeras.Operation()(np.ones(1))
+
+
+def test_function_is_a_callable_graph():
+    x = neokeras.Input((3,))
+    f = neokeras.Function(x, neokeras.ops.sum(x * 2.0, axis=-1))
+    np.testing.assert_allclose(f(np.ones((2, 3), "float32")), [6.0, 6.0])
+    assert f.inputs == [x] and len(f.outputs) == 1
+
+
+def test_symbolic_scope_is_open_during_shape_inference():
+    from neokeras.backend.common.symbolic_scope import in_symbolic_scope
+
+    seen = []
+
+    class Probe(neokeras.layers.Layer):
+        def call(self, x):
+            seen.append(in_symbolic_scope())
+            return x
+
+    Probe()(neokeras.Input((2,)))
+    Probe()(np.ones((1, 2), "float32"))
+    assert seen[-1] is False and seen[:-1] and all(seen[:-1])  # traced once per probe size
+    with neokeras.SymbolicScope():
+        assert in_symbolic_scope()
+    assert not in_symbolic_scope()
+
+
+def _has_checkpoint(fn, x):
+    import jax
+
+    return "checkpoint" in str(jax.make_jaxpr(jax.grad(lambda v: fn(v).sum()))(x)) or \
+        "remat" in str(jax.make_jaxpr(jax.grad(lambda v: fn(v).sum()))(x))
+
+
+def test_remat_wraps_functions_and_scoped_layers():
+    x = np.ones((2, 4), "float32")
+    f = neokeras.remat(lambda v: neokeras.ops.sin(v) * 2.0)
+    np.testing.assert_allclose(f(x), np.sin(x) * 2.0, rtol=1e-6)
+    assert _has_checkpoint(f, x)
+    with neokeras.RematScope("full"):
+        full = neokeras.layers.Dense(3)
+    with neokeras.RematScope("list_of_layers", layer_names=["chosen"]):
+        chosen = neokeras.layers.Dense(3, name="chosen")
+        other = neokeras.layers.Dense(3, name="other")
+    with neokeras.RematScope("larger_than", output_size_threshold=5):
+        big, small = neokeras.layers.Dense(3), neokeras.layers.Dense(1)
+    plain = neokeras.layers.Dense(3)
+    for layer, expected in ((full, True), (chosen, True), (other, False), (big, True),
+                            (small, False), (plain, False)):
+        layer.build(x.shape)
+        assert _has_checkpoint(layer, x) == expected, layer.name
+    with pytest.raises(ValueError, match="invalid mode"):
+        neokeras.RematScope("some")

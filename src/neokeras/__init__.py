@@ -24,6 +24,7 @@ from neokeras import callbacks  # noqa: F401
 from neokeras import models  # noqa: F401
 from neokeras import saving  # noqa: F401
 from neokeras import utils  # noqa: F401
+from neokeras import mixed_precision  # noqa: F401
 from neokeras import datasets  # noqa: F401
 from neokeras import applications  # noqa: F401
 from neokeras.layers import Input  # noqa: F401
@@ -36,12 +37,17 @@ from neokeras.backend.common.stateless_scope import StatelessScope  # noqa: F401
 from neokeras.backend.common.device import device  # noqa: F401
 from neokeras.backend.common.keras_tensor import KerasTensor  # noqa: F401
 from neokeras.backend.common.name_scope import name_scope  # noqa: F401
+from neokeras.backend.common.remat import RematScope  # noqa: F401
+from neokeras.backend.common.remat import remat  # noqa: F401
+from neokeras.backend.common.symbolic_scope import SymbolicScope  # noqa: F401
 from neokeras.dtype_policies import DTypePolicy  # noqa: F401
 from neokeras.dtype_policies import FloatDTypePolicy  # noqa: F401
 from neokeras.initializers import Initializer  # noqa: F401
 from neokeras.layers import InputSpec  # noqa: F401
 from neokeras.losses import Loss  # noqa: F401
 from neokeras.metrics import Metric  # noqa: F401
+from neokeras.ops.operation_api import Function  # noqa: F401
+from neokeras.ops.operation_api import Operation  # noqa: F401
 from neokeras.optimizers import Optimizer  # noqa: F401
 from neokeras.regularizers import Regularizer  # noqa: F401
 

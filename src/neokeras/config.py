@@ -139,6 +139,8 @@ _ELSEWHERE = {
     "enable_traceback_filtering": "neokeras.utils.traceback_utils",
     "disable_traceback_filtering": "neokeras.utils.traceback_utils",
     "is_traceback_filtering_enabled": "neokeras.utils.traceback_utils",
+    "dtype_policy": "neokeras.dtype_policies.dtype_policy",
+    "set_dtype_policy": "neokeras.dtype_policies.dtype_policy",
 }
 
 

@@ -11,7 +11,7 @@ from neokeras.api_export import keras_name
 
 _DTYPES = {"float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64",
            "uint8", "uint16", "uint32", "uint64", "bool", "complex64", "complex128",
-           "float8_e4m3fn", "float8_e5m2"}
+           "float8_e4m3fn", "float8_e5m2", "string"}
 _DTYPE_ALIASES = {"float": "float32", "double": "float64", "half": "float16", "int": "int64"}
 
 
@@ -136,7 +136,8 @@ def set_dtype_policy(policy):
 def dtype_policy():
     """The default dtype policy (a `DTypePolicy` named after `floatx()` unless set)."""
     if _GLOBAL["policy"] is None:
-        _GLOBAL["policy"] = DTypePolicy(config.floatx())
+        # Not stored: until a policy is set, the default follows `set_floatx`.
+        return DTypePolicy(config.floatx())
     return _GLOBAL["policy"]
 
 

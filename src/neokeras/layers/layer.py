@@ -5,6 +5,7 @@ computes in `call`. Calling it on arrays runs `call`; calling it on symbolic `Ke
 output shapes by abstract evaluation and records a node of the functional graph.
 """
 
+import contextlib
 import inspect
 import numbers
 import threading
@@ -17,9 +18,11 @@ from neokeras import initializers as initializers_module
 from neokeras.api_export import keras_name
 from neokeras.backend import keras2_graph
 from neokeras.backend.common import naming
+from neokeras.backend.common import remat
 from neokeras.backend.common.keras_tensor import KerasTensor
 from neokeras.backend.common.seed_generator import SeedGenerator
 from neokeras.backend.common.stateless_scope import StatelessScope
+from neokeras.backend.common.variables import AutocastScope
 from neokeras.backend.common.variables import KerasVariable
 from neokeras.layers.input_spec import InputSpec
 from neokeras.layers.layer_nodes import LayerNodesMixin
@@ -47,15 +50,19 @@ _BASE_KWARGS = {"input_shape", "input_dim", "batch_size", "batch_input_shape", "
                 "weights", "autocast"}
 
 
-def _dtype_name(dtype):
-    """Layer dtypes may be a name or a serialized `DTypePolicy` dict."""
-    if dtype is None:
-        return config.floatx()
+def _dtype_policy(dtype):
+    """A layer's `DTypePolicy` from None (the global policy), a name, a policy, a dtype object
+    or a serialized policy dict (Keras 3 `DTypePolicy` or tf-keras `Policy`)."""
+    from neokeras import dtype_policies
+
+    if dtype is None or isinstance(dtype, (str, dtype_policies.DTypePolicy)):
+        return dtype_policies.get(dtype)
     if isinstance(dtype, dict):
-        return dtype.get("config", {}).get("name", config.floatx())
-    if hasattr(dtype, "name") and not isinstance(dtype, str):
-        return str(dtype.name)
-    return str(dtype)
+        name = dtype.get("config", {}).get("name") if "config" in dtype else dtype.get("name")
+        return dtype_policies.DTypePolicy(name or config.floatx())
+    if hasattr(dtype, "name"):
+        return dtype_policies.DTypePolicy(str(dtype.name))
+    return dtype_policies.DTypePolicy(backend.standardize_dtype(dtype))
 
 
 class _CallContext:
@@ -133,7 +140,10 @@ class Layer(LayerNodesMixin):
             raise TypeError(f"Layer name must be a string. Received: name={name!r}")
         self.name = name or naming.uniquify(naming.to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
-        self._dtype = _dtype_name(dtype)
+        self._dtype_policy = _dtype_policy(dtype)
+        self._dtype = self._dtype_policy.variable_dtype
+        self._autocast = bool(kwargs.get("autocast", True))
+        self._remat_mode = remat.current_remat_mode()
         self.built = False
         self.input_spec = None
         self.supports_masking = False
@@ -205,15 +215,26 @@ class Layer(LayerNodesMixin):
 
     @property
     def dtype(self):
+        """The dtype of the layer's variables (`variable_dtype`)."""
         return self._dtype
+
+    @property
+    def dtype_policy(self):
+        return self._dtype_policy
+
+    @dtype_policy.setter
+    def dtype_policy(self, value):
+        self._dtype_policy = _dtype_policy(value)
+        self._dtype = self._dtype_policy.variable_dtype
 
     @property
     def compute_dtype(self):
-        return self._dtype
+        """The dtype the layer computes in; float inputs and variables are cast to it."""
+        return self._dtype_policy.compute_dtype
 
     @property
     def variable_dtype(self):
-        return self._dtype
+        return self._dtype_policy.variable_dtype
 
     @property
     def trainable(self):
@@ -461,6 +482,13 @@ class Layer(LayerNodesMixin):
 
         return tree.map_structure(convert, inputs)
 
+    def _autocast_scope(self):
+        """Reads float variables in the compute dtype during `call` (mixed precision)."""
+        policy = self._dtype_policy
+        if self._autocast and policy.compute_dtype != policy.variable_dtype:
+            return AutocastScope(policy.compute_dtype)
+        return contextlib.nullcontext()
+
     @filter_traceback
     def __call__(self, *args, **kwargs):
         if not args:
@@ -489,7 +517,9 @@ class Layer(LayerNodesMixin):
             self._clear_losses()
         _CALL_CONTEXT.context = _CallContext(training if training is not None else False)
         try:
-            outputs = self.call(*args, **kwargs)
+            call = remat.rematerialized_call(self, self.call, args, kwargs)
+            with self._autocast_scope():
+                outputs = call(*args, **kwargs)
         finally:
             _CALL_CONTEXT.context = outer
         if self.activity_regularizer is not None:
@@ -589,7 +619,8 @@ class Layer(LayerNodesMixin):
         """The constructor arguments as a JSON-able dict (`from_config` inverts it)."""
         config_ = {"name": self.name, "trainable": self.trainable,
                    "dtype": {"module": "keras", "class_name": "DTypePolicy",
-                             "config": {"name": self._dtype}, "registered_name": None}}
+                             "config": {"name": self._dtype_policy.name},
+                             "registered_name": None}}
         if type(self).get_config is Layer.get_config:
             config_.update(self._constructor_arguments())
         return config_

@@ -9,6 +9,7 @@ from neokeras.optimizers.adamax import Adamax
 from neokeras.optimizers.adamw import AdamW
 from neokeras.optimizers.ftrl import Ftrl
 from neokeras.optimizers.lion import Lion
+from neokeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from neokeras.optimizers.nadam import Nadam
 from neokeras.optimizers.optimizer import Optimizer
 from neokeras.optimizers.rmsprop import RMSprop
@@ -54,4 +55,5 @@ def deserialize(config, custom_objects=None):
         if cls is not None and "module" not in config:
             config = {**config, "class_name": cls.__name__}
     classes = {cls.__name__: cls for cls in ALL_OPTIMIZERS.values()}
+    classes["LossScaleOptimizer"] = LossScaleOptimizer
     return deserialize_keras_object(config, module_objects=classes, custom_objects=custom_objects)

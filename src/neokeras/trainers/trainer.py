@@ -104,6 +104,10 @@ class Trainer:
             raise ValueError(
                 f"steps_per_execution must be a positive int. Received: {steps_per_execution!r}")
         self.optimizer = optimizers_module.get(optimizer)
+        if auto_scale_loss and self.dtype_policy.compute_dtype == "float16" and not isinstance(
+                self.optimizer, optimizers_module.LossScaleOptimizer):
+            # float16 gradients underflow without loss scaling (Keras wraps the same way).
+            self.optimizer = optimizers_module.LossScaleOptimizer(self.optimizer)
         self.loss = loss
         self._compile_loss = compile_utils.CompileLoss(loss, loss_weights) if loss is not None else None
         self._compile_metrics = compile_utils.CompileMetrics(metrics, weighted_metrics)

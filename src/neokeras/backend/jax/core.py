@@ -7,6 +7,7 @@ import numpy as np
 from neokeras import config
 from neokeras.backend.common.keras_tensor import KerasTensor
 from neokeras.backend.common.stateless_scope import StatelessScope
+from neokeras.backend.common.symbolic_scope import SymbolicScope
 from neokeras.backend.common.variables import KerasVariable
 
 __all__ = [
@@ -87,6 +88,11 @@ def in_tracing_scope():
     return isinstance(jnp.zeros(()), jax.core.Tracer)
 
 
+def remat(f):
+    """`jax.checkpoint`: recompute `f`'s intermediates in the backward pass."""
+    return jax.checkpoint(f)
+
+
 def device_scope(device_name):
     """A context placing new arrays on `device_name` (`"cpu:0"`, `"gpu:1"` or a jax.Device)."""
     if isinstance(device_name, str):
@@ -164,8 +170,9 @@ def compute_output_spec(fn, *args, **kwargs):
         return jax.eval_shape(pure, *structs)
 
     has_unknown = any(is_symbolic(x) and None in x.shape for x in leaves)
-    first = run(_PROBE_SIZES[0])
-    second = run(_PROBE_SIZES[1]) if has_unknown else first
+    with SymbolicScope():
+        first = run(_PROBE_SIZES[0])
+        second = run(_PROBE_SIZES[1]) if has_unknown else first
 
     def merge(a, b):
         dims = tuple(da if da == db else None for da, db in zip(a.shape, b.shape))

@@ -64,18 +64,22 @@ def default_train_step(model, state, batch, weights=None):
     trainable, non_trainable, optimizer_values, metric_values = state
     x, y, sample_weight = batch
 
+    own = len(model.optimizer.variables)  # other optimizers' values ride along unchanged
+
     def scaled_loss(trainable_values):
-        # Gradients come from the loss times `loss_scale_factor` (the optimizer divides them
-        # back); metrics see the unscaled loss.
+        # Gradients come from the loss times the optimizer's scale (`loss_scale_factor`, or
+        # the dynamic scale of a LossScaleOptimizer, read from the carried state); the
+        # optimizer divides them back, and metrics see the unscaled loss.
         with padding_mask(weights):
             loss, aux = model.compute_loss_and_updates(
                 trainable_values, non_trainable, metric_values, x, y, sample_weight,
                 training=True)
-        return model.optimizer.scale_loss(loss), (loss,) + tuple(aux)
+        with StatelessScope(zip(model.optimizer.variables, optimizer_values[:own])):
+            scaled = model.optimizer.scale_loss(loss)
+        return scaled, (loss,) + tuple(aux)
 
     (_, (loss, y_pred, non_trainable, metric_values)), grads = jax.value_and_grad(
         scaled_loss, has_aux=True)(trainable)
-    own = len(model.optimizer.variables)  # other optimizers' values ride along unchanged
     trainable, own_values = model.optimizer.stateless_apply(
         optimizer_values[:own], grads, trainable)
     optimizer_values = list(own_values) + list(optimizer_values[own:])
