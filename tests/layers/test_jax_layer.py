@@ -122,9 +122,11 @@ def test_flax_layer_trains_updates_batch_stats_and_matches_flax():
     assert not np.allclose(stats[0], layer.non_trainable_weights[0].numpy())
     # The same variables in Flax give the same inference outputs; the weights follow
     # jax.tree_util's order of the variables (real Keras's order).
-    variables = {"params": jax.tree_util.tree_map(lambda v: v.value, layer.params["params"]),
-                 "batch_stats": jax.tree_util.tree_map(lambda v: v.value,
-                                                       layer.state["batch_stats"])}
+    def values(structure):
+        return nk.utils.tree.map_structure(lambda v: np.asarray(v.numpy()), structure)
+
+    variables = {"params": values(layer.params["params"]),
+                 "batch_stats": values(layer.state["batch_stats"])}
     expected = Net().apply(variables, x, training=False)
     np.testing.assert_allclose(np.asarray(layer(x)), np.asarray(expected), rtol=1e-5, atol=1e-6)
     leaves = jax.tree_util.tree_leaves({"params": variables["params"]}) + \
