@@ -14,7 +14,9 @@ from neokeras.utils import tree
 
 # Keras writes op nodes with the module of its `Operation` classes (not a public module).
 _KERAS_OP_MODULES = {"core": "keras.src.ops.core", "numpy": "keras.src.ops.numpy",
-                     "nn": "keras.src.ops.nn", "conv": "keras.src.ops.nn"}
+                     "nn": "keras.src.ops.nn", "math": "keras.src.ops.math",
+                     "linalg": "keras.src.ops.linalg", "image": "keras.src.ops.image",
+                     "einops": "keras.src.ops.einops"}
 
 
 def _get_item(x, key):
@@ -26,10 +28,22 @@ def _get_item(x, key):
 _EXTRA_OPS = {"get_item": _get_item}
 
 
-def _op_function(op_name):
+def _indices_spec(x, *rest, **kwargs):
+    """Spec of `nonzero(x)` / `where(x)`: one index vector of unknown length per dimension."""
+    if rest or any(v is not None for v in kwargs.values()):
+        return None
+    return tuple(KerasTensor((None,), dtype="int32") for _ in x.shape)
+
+
+# Ops whose output shapes depend on values: their specs cannot come from abstract evaluation.
+_DATA_DEPENDENT_SPECS = {"nonzero": _indices_spec, "where": _indices_spec}
+
+
+def _op_function(op_name, family=None):
     from neokeras import ops
 
-    fn = _EXTRA_OPS.get(op_name) or getattr(ops, op_name, None)
+    fn = (_EXTRA_OPS.get(op_name) or ops.family_function(family, op_name)
+          or getattr(ops, op_name, None))
     if fn is None or not callable(fn):
         raise ValueError(f"Unknown op {op_name!r}: neokeras.ops has no such function.")
     return fn
@@ -51,7 +65,7 @@ class OpLayer(Layer):
         self.op_name = op_name
         self.op_kwargs = dict(op_kwargs or {})
         self.op_family = op_family
-        self._fn = _op_function(op_name)
+        self._fn = _op_function(op_name, op_family)
         self.built = True
 
     def call(self, *args, **kwargs):
@@ -72,7 +86,10 @@ class OpLayer(Layer):
                                       (args, kwargs))
             return self.call(*a, **k)
 
-        outputs = backend.compute_output_spec(run, *tensors)
+        spec = _DATA_DEPENDENT_SPECS.get(self.op_name)
+        outputs = spec(*args, **kwargs) if spec else None
+        if outputs is None:
+            outputs = backend.compute_output_spec(run, *tensors)
         Node(self, args, kwargs, outputs)
         return outputs
 
@@ -131,6 +148,10 @@ def symbolic_op(op_name, op_family, args, kwargs):
     """Records `ops.<op_name>(*args, **kwargs)` on symbolic tensors as a graph node."""
     if op_name == "shape":
         return args[0].shape
+    if op_name == "dtype":
+        return args[0].dtype
+    if op_name == "ndim":
+        return len(args[0].shape)
     if op_name == "convert_to_tensor" and isinstance(args[0], KerasTensor):
         return args[0]
     static = {k: v for k, v in kwargs.items()

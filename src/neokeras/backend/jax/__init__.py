@@ -3,7 +3,11 @@
 from neokeras.backend.jax.core import *  # noqa: F401,F403  (the backend's whole surface)
 from neokeras.backend.jax.nn import *  # noqa: F401,F403
 from neokeras.backend.jax.numpy import *  # noqa: F401,F403
+from neokeras.backend.jax import control_flow  # noqa: F401
 from neokeras.backend.jax import conv  # noqa: F401
+from neokeras.backend.jax import image  # noqa: F401
+from neokeras.backend.jax import indexing  # noqa: F401
+from neokeras.backend.jax import linalg  # noqa: F401
+from neokeras.backend.jax import math  # noqa: F401
 from neokeras.backend.jax import random  # noqa: F401
 from neokeras.backend.jax import trainer  # noqa: F401
-from neokeras.backend.jax import image  # noqa: F401

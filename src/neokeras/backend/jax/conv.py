@@ -15,7 +15,7 @@ from jax import lax
 from neokeras.backend.jax.core import convert_to_tensor as _t
 
 __all__ = ["conv", "depthwise_conv", "separable_conv", "conv_transpose", "max_pool",
-           "average_pool"]
+           "average_pool", "adaptive_average_pool", "adaptive_max_pool"]
 
 _SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
 
@@ -244,3 +244,33 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     counts = lax.reduce_window(ones, zero, lax.add, window, strides, padding)
     return sums / counts
 
+
+
+def _adaptive_pool(inputs, output_size, data_format, reduce, op):
+    """Pools each spatial axis into `output_size` bins; bin i covers
+    [floor(i * n / out), ceil((i + 1) * n / out)). Rectangle pooling is separable for max and
+    mean, so the axes are pooled one after the other."""
+    inputs = _t(inputs)
+    rank = _rank(inputs, op)
+    output_size = _tuple(output_size, rank, "output_size")
+    first = 1 if _data_format(data_format) == "channels_last" else 2
+    x = inputs
+    for axis, out in zip(range(first, first + rank), output_size):
+        n = x.shape[axis]
+        bins = []
+        for i in range(out):
+            start, stop = (i * n) // out, -(-((i + 1) * n) // out)
+            window = lax.slice_in_dim(x, start, stop, axis=axis)
+            bins.append(reduce(window, axis=axis, keepdims=True))
+        x = jnp.concatenate(bins, axis=axis)
+    return x
+
+
+def adaptive_average_pool(inputs, output_size, data_format=None):
+    """Average pooling to a fixed output size (PyTorch's adaptive pooling bins)."""
+    return _adaptive_pool(inputs, output_size, data_format, jnp.mean, "adaptive_average_pool")
+
+
+def adaptive_max_pool(inputs, output_size, data_format=None):
+    """Max pooling to a fixed output size (PyTorch's adaptive pooling bins)."""
+    return _adaptive_pool(inputs, output_size, data_format, jnp.max, "adaptive_max_pool")

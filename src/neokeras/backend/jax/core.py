@@ -1,4 +1,6 @@
-"""Core JAX backend pieces: Variable storage, conversion, shape inference, control flow."""
+"""Core JAX backend pieces: Variable storage, conversion, casting, shape inference."""
+
+import builtins
 
 import jax
 import jax.numpy as jnp
@@ -12,8 +14,8 @@ from neokeras.backend.common.variables import KerasVariable
 
 __all__ = [
     "Variable", "convert_to_tensor", "convert_to_numpy", "is_tensor", "cast", "shape",
-    "standardize_dtype", "compute_output_spec", "cond", "scan", "stop_gradient", "is_tracer",
-    "fori_loop", "while_loop", "device_put", "eager_scope",
+    "standardize_dtype", "compute_output_spec", "stop_gradient", "is_tracer", "device_put",
+    "eager_scope", "dtype", "saturate_cast",
 ]
 
 SUPPORTS_SPARSE_TENSORS = False
@@ -45,8 +47,11 @@ def standardize_dtype(dtype):
     return np.dtype(dtype).name if not isinstance(dtype, str) else dtype
 
 
-def convert_to_tensor(x, dtype=None):
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     """Converts arrays, lists, scalars and Variables to a `jax.Array` (float64 input -> floatx)."""
+    if sparse or ragged:
+        raise ValueError("convert_to_tensor: sparse and ragged tensors are not supported by the "
+                         f"JAX backend. Received: sparse={sparse}, ragged={ragged}")
     if isinstance(x, KerasVariable):
         x = x.value
     if isinstance(x, jax.Array):
@@ -130,8 +135,39 @@ def shape(x):
     return tuple(x.shape)
 
 
-def stop_gradient(x):
-    return jax.lax.stop_gradient(convert_to_tensor(x))
+def dtype(x):
+    """The standardized dtype name of `x` (`"float32"`)."""
+    return standardize_dtype(getattr(x, "dtype", None) or convert_to_tensor(x).dtype)
+
+
+def saturate_cast(x, dtype):
+    """Casts to `dtype`, clipping values to its range first (no wrap-around or inf)."""
+    x = convert_to_tensor(x)
+    target = jnp.dtype(standardize_dtype(dtype))
+    if target == jnp.bool_ or jnp.issubdtype(target, jnp.complexfloating):
+        return x.astype(target)
+    info = jnp.finfo(target) if jnp.issubdtype(target, jnp.floating) else jnp.iinfo(target)
+    low, high = info.min, info.max
+    if jnp.issubdtype(x.dtype, jnp.integer):
+        source = jnp.iinfo(x.dtype)
+        low, high = builtins.max(int(low), int(source.min)), builtins.min(int(high), int(source.max))
+    elif jnp.issubdtype(x.dtype, jnp.floating):
+        # The largest values of x's float type that still fit the target range.
+        low = np.asarray(low, np.float64)
+        high = np.asarray(high, np.float64)
+        low_x, high_x = np.asarray(low, x.dtype), np.asarray(high, x.dtype)
+        if float(high_x) > float(high):
+            high_x = np.nextafter(high_x, np.asarray(0, x.dtype))
+        if float(low_x) < float(low):
+            low_x = np.nextafter(low_x, np.asarray(0, x.dtype))
+        low, high = low_x, high_x
+    else:
+        return x.astype(target)
+    return jnp.clip(x, low, high).astype(target)
+
+
+def stop_gradient(variable):
+    return jax.lax.stop_gradient(convert_to_tensor(variable))
 
 
 def device_put(x):
@@ -179,22 +215,6 @@ def compute_output_spec(fn, *args, **kwargs):
         return KerasTensor(dims, dtype=str(a.dtype))
 
     return jax.tree_util.tree_map(merge, first, second)
-
-
-def cond(pred, true_fn, false_fn):
-    return jax.lax.cond(pred, true_fn, false_fn)
-
-
-def scan(f, init, xs=None, length=None):
-    return jax.lax.scan(f, init, xs=xs, length=length)
-
-
-def fori_loop(lower, upper, body_fun, init_val):
-    return jax.lax.fori_loop(lower, upper, body_fun, init_val)
-
-
-def while_loop(cond_fun, body_fun, loop_vars):
-    return jax.lax.while_loop(cond_fun, body_fun, loop_vars)
 
 
 def eager_scope():

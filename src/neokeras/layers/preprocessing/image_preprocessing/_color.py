@@ -24,15 +24,17 @@ def batch_size(layer_name, images):
 def grayscale(layer, images):
     """Luma of RGB images in the layer's data format, keeping one channel."""
     return layer._restore_format(backend.impl.image.rgb_to_grayscale(
-        layer._channels_last(images)))
+        layer._channels_last(images), data_format="channels_last"))
 
 
 def to_hsv(layer, images):
-    return backend.impl.image.rgb_to_hsv(layer._channels_last(images))
+    return backend.impl.image.rgb_to_hsv(layer._channels_last(images),
+                                         data_format="channels_last")
 
 
 def from_hsv(layer, images):
-    return layer._restore_format(backend.impl.image.hsv_to_rgb(images))
+    return layer._restore_format(backend.impl.image.hsv_to_rgb(images,
+                                                               data_format="channels_last"))
 
 
 def saturate_cast(values, dtype):

@@ -23,7 +23,7 @@ def apply_affine(layer, images, transform, interpolation=None):
     images = layer._channels_last(images)
     out = backend.impl.image.affine_transform(
         images, transform, interpolation=interpolation or layer.interpolation,
-        fill_mode=layer.fill_mode, fill_value=layer.fill_value)
+        fill_mode=layer.fill_mode, fill_value=layer.fill_value, data_format="channels_last")
     return layer._restore_format(out)
 
 

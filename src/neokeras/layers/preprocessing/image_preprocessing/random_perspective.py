@@ -61,7 +61,7 @@ class RandomPerspective(BaseImagePreprocessingLayer):
         out = self._restore_format(backend.impl.image.perspective_transform(
             self._channels_last(images), transformation["start_points"],
             transformation["end_points"], interpolation=interpolation,
-            fill_value=self.fill_value))
+            fill_value=self.fill_value, data_format="channels_last"))
         apply = ops.reshape(transformation["apply_perspective"], (-1, 1, 1, 1))
         return ops.where(apply, out, images)
 

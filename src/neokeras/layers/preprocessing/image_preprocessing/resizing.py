@@ -13,7 +13,7 @@ def resize_images(layer, images, size, interpolation, **kwargs):
     """Resizes images in `layer`'s data format; integer images are rounded and saturated."""
     dtype = images.dtype
     out = backend.impl.image.resize(layer._channels_last(images), size, interpolation,
-                                    **kwargs)
+                                    data_format="channels_last", **kwargs)
     out = layer._restore_format(out)
     if out.dtype == dtype:
         return out
