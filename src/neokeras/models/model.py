@@ -6,6 +6,8 @@ gives a subclassed model.
 
 import functools
 
+import numpy as np
+
 from neokeras import backend
 from neokeras.api_export import keras_name
 from neokeras.backend.common.keras_tensor import KerasTensor
@@ -100,11 +102,12 @@ class Model(Trainer, Layer):
 
     def __call__(self, *args, **kwargs):
         inputs = args[0] if args else kwargs.get("inputs")
-        if (self.built and len(args) <= 1 and set(kwargs) <= {"training"} and not self._eager
-                and current_stateless_scope() is None
-                and all(layer.supports_jit for layer in self._flatten_layers())
-                and not any(isinstance(x, KerasTensor) or backend.is_tracer(x)
-                            for x in tree.flatten(inputs))):
+        if (self.built and len(args) <= 1 and (not kwargs or set(kwargs) <= {"training"})
+                and not self._eager and current_stateless_scope() is None
+                and inference.supports_jit(self)
+                and (type(inputs) is np.ndarray
+                     or not any(isinstance(x, KerasTensor) or backend.is_tracer(x)
+                                for x in tree.flatten(inputs)))):
             return self._compiled_call(inputs, bool(kwargs.get("training") or False))
         return super().__call__(*args, **kwargs)
 

@@ -12,6 +12,7 @@ to reduce over the batch or to `add_loss` (which sees every row).
 import numpy as np
 
 from neokeras import backend
+from neokeras.layers.layer import structure_version
 from neokeras.trainers.state import model_variables
 from neokeras.trainers.state import read_values
 from neokeras.utils import tree
@@ -31,13 +32,19 @@ def call(model, inputs, training=False, cap=None, bucket=True):
     Returns `(outputs, added_losses, rows)`: `rows` is the number of real rows when the batch
     was padded (the outputs then have padding rows to cut off), else None.
     """
-    variables = model_variables(model)
     cache = model._functions
-    forward = cache.get("forward")
-    if forward is None:
-        forward = cache["forward"] = backend.trainer.make_forward_function(
-            model, variables, eager=model._eager)
-    inputs = _as_arrays(inputs, model.compute_dtype)
+    entry = cache.get("inference")
+    if entry is None or entry[0] != structure_version():
+        variables = model_variables(model)  # drops the forward if the variables changed
+        forward = cache.get("forward")
+        if forward is None:
+            # Layers that cannot be traced (string lookups...) make the forward run op by op.
+            forward = cache["forward"] = backend.trainer.make_forward_function(
+                model, variables, eager=model._eager or not supports_jit(model))
+        entry = cache["inference"] = (structure_version(), variables, forward,
+                                      np.dtype(model.compute_dtype))
+    _, variables, forward, float_dtype = entry
+    inputs = _as_arrays(inputs, float_dtype)
     plans = cache.setdefault("padding", {})
     key = (_signature(inputs), training, cap, bucket)
     size = plans.get(key)
@@ -63,9 +70,22 @@ def call(model, inputs, training=False, cap=None, bucket=True):
     return outputs, losses, rows
 
 
+def supports_jit(model):
+    """Whether every layer of `model` may run inside the compiled forward (cached until the
+    structure of some layer changes)."""
+    cached = model._functions.get("supports_jit")
+    version = structure_version()
+    if cached is None or cached[0] != version:
+        cached = model._functions["supports_jit"] = (
+            version, all(getattr(layer, "supports_jit", True) for layer in model._flatten_layers()))
+    return cached[1]
+
+
 def _as_arrays(inputs, dtype):
     """Device arrays as they are; host data as numpy in the model's dtypes (the compiled call
     transfers numpy far faster than an explicit `device_put`)."""
+    if type(inputs) is np.ndarray and (inputs.dtype == dtype or inputs.dtype == np.int32):
+        return inputs
 
     def convert(x):
         if x is None or backend.is_tensor(x):

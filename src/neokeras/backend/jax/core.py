@@ -31,11 +31,27 @@ class Variable(KerasVariable):
         return np.asarray(value)
 
 
-# A variable handed to a JAX transformation (`jax.jit(step)(model.trainable_variables)`, as
-# Keras's JAX guides do) stands for its value: it flattens to its array, and what comes back
-# is that array (the transformed function computes with values, never with handles).
-jax.tree_util.register_pytree_node(
-    Variable, lambda variable: ((variable.value,), None), lambda _, children: children[0])
+def _register_variable_as_array_argument():
+    """A variable handed to a compiled function (`jax.jit(step)(model.trainable_variables)`,
+    as Keras's JAX guides do) is passed as its value: JAX abstracts it like the array it holds
+    and transfers that array. It stays a leaf of pytrees (`tree_map` sees the variable), as in
+    Keras. Current JAX no longer accepts `__jax_array__` there, hence the handlers."""
+    from jax._src import core as jax_core
+    from jax._src import dtypes as jax_dtypes
+    from jax._src.interpreters import pxla
+
+    jax_core.pytype_aval_mappings[Variable] = lambda v: jax_core.shaped_abstractify(v._value)
+    jax_dtypes.canonicalize_value_handlers[Variable] = lambda v: v._value
+
+    def shard(variables, shardings, layouts, copy_semantics):
+        values = [v._value for v in variables]
+        handler = pxla.shard_arg_handlers[type(values[0])]
+        return handler(values, shardings, layouts, copy_semantics)
+
+    pxla.shard_arg_handlers[Variable] = shard
+
+
+_register_variable_as_array_argument()
 
 
 def standardize_dtype(dtype):
