@@ -133,12 +133,88 @@ def mish(x):
     return ops.mish(x)
 
 
+@keras_name("keras.activations.celu")
+def celu(x, alpha=1.0):
+    """Continuously differentiable ELU: `x` if `x > 0`, else `alpha * (exp(x / alpha) - 1)`."""
+    return ops.celu(x, alpha=alpha)
+
+
+@keras_name("keras.activations.glu")
+def glu(x, axis=-1):
+    """Gated linear unit: splits `x` in halves `a, b` along `axis`, returns `a * sigmoid(b)`."""
+    return ops.glu(x, axis=axis)
+
+
+@keras_name("keras.activations.hard_tanh")
+def hard_tanh(x):
+    """`clip(x, -1, 1)`."""
+    return ops.hard_tanh(x)
+
+
+@keras_name("keras.activations.hard_shrink")
+def hard_shrink(x, threshold=0.5):
+    """`x` where `|x| > threshold`, else 0."""
+    return ops.hard_shrink(x, threshold=threshold)
+
+
+@keras_name("keras.activations.soft_shrink")
+def soft_shrink(x, threshold=0.5):
+    """Shrinks `x` towards 0 by `threshold`: `x - threshold`, `x + threshold` or 0."""
+    return ops.soft_shrink(x, threshold=threshold)
+
+
+@keras_name("keras.activations.tanh_shrink")
+def tanh_shrink(x):
+    """`x - tanh(x)`."""
+    return ops.tanh_shrink(x)
+
+
+@keras_name("keras.activations.threshold")
+def threshold(x, threshold, default_value):
+    """`x` where `x > threshold`, else `default_value`."""
+    return ops.threshold(x, threshold, default_value)
+
+
+@keras_name("keras.activations.log_sigmoid")
+def log_sigmoid(x):
+    """`log(sigmoid(x))`, computed stably."""
+    return ops.log_sigmoid(x)
+
+
+@keras_name("keras.activations.sparse_sigmoid")
+def sparse_sigmoid(x):
+    """Piecewise-linear sigmoid: 0 below -1, 1 above 1, `(x + 1) / 2` between."""
+    return ops.sparse_sigmoid(x)
+
+
+@keras_name("keras.activations.sparse_plus")
+def sparse_plus(x):
+    """Smooth ReLU: 0 below -1, `x` above 1, `(x + 1)**2 / 4` between."""
+    return ops.sparse_plus(x)
+
+
+@keras_name("keras.activations.squareplus")
+def squareplus(x, b=4):
+    """`(x + sqrt(x**2 + b)) / 2`, a smooth ReLU."""
+    return ops.squareplus(x, b=b)
+
+
+@keras_name("keras.activations.sparsemax")
+def sparsemax(x, axis=-1):
+    """Euclidean projection of `x` onto the probability simplex along `axis` (sparse softmax)."""
+    return ops.sparsemax(x, axis=axis)
+
+
 _BY_NAME = {
     "linear": linear, "relu": relu, "relu6": relu6, "leaky_relu": leaky_relu, "elu": elu,
     "selu": selu, "sigmoid": sigmoid, "hard_sigmoid": hard_sigmoid, "tanh": tanh,
     "softplus": softplus, "softsign": softsign, "softmax": softmax, "log_softmax": log_softmax,
     "exponential": exponential, "gelu": gelu, "silu": silu, "swish": silu, "mish": mish,
-    "hard_silu": hard_silu, "hard_swish": hard_silu,
+    "hard_silu": hard_silu, "hard_swish": hard_silu, "celu": celu, "glu": glu,
+    "hard_tanh": hard_tanh, "hard_shrink": hard_shrink, "soft_shrink": soft_shrink,
+    "tanh_shrink": tanh_shrink, "threshold": threshold, "log_sigmoid": log_sigmoid,
+    "sparse_sigmoid": sparse_sigmoid, "sparse_plus": sparse_plus, "squareplus": squareplus,
+    "sparsemax": sparsemax,
 }
 
 

@@ -11,9 +11,9 @@ __all__ = [
     "separable_conv2d", "pool2d", "pool3d", "local_conv1d", "local_conv2d", "temporal_padding",
     "spatial_2d_padding", "spatial_3d_padding", "resize_images", "resize_volumes",
     "batch_normalization", "normalize_batch_in_training", "binary_focal_crossentropy",
-    "categorical_focal_crossentropy", "one_hot", "rnn",
+    "categorical_focal_crossentropy", "ctc_batch_cost", "ctc_decode", "in_top_k", "one_hot",
+    "rnn",
 ]
-# ctc_batch_cost, ctc_decode and in_top_k join __all__ when ops.ctc_loss/ctc_decode/in_top_k land.
 
 
 def _data_format(data_format, fn):
