@@ -295,8 +295,8 @@ def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
     """Decodes softmax outputs (blank = last class) by greedy or beam search.
 
     Returns:
-        `(decoded, log_prob)`: a list of `top_paths` int tensors `(batch, max_decoded_length)`
-        padded with -1, and the log-probabilities `(batch, top_paths)` (greedy: the negative
+        `(decoded, log_prob)`: a list of `top_paths` int tensors `(batch, time)` padded
+        with -1, and the log-probabilities `(batch, top_paths)` (greedy: the negative
         sum of the best log-probabilities per step, as TensorFlow reports).
     """
     y_pred = ops.convert_to_tensor(y_pred)
@@ -305,11 +305,7 @@ def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
     decoded, scores = ops.ctc_decode(
         log_probs, input_length, strategy="greedy" if greedy else "beam_search",
         beam_width=beam_width, top_paths=top_paths, mask_index=y_pred.shape[-1] - 1)
-    decoded = np.asarray(decoded)
-    paths = []
-    for path in decoded:
-        length = int(np.max(np.sum(path != -1, axis=-1), initial=0))
-        paths.append(ops.convert_to_tensor(path[:, :length].astype("int64")))
+    paths = [decoded[i] for i in range(top_paths)]  # int32: JAX runs without 64-bit ints
     return paths, scores
 
 
