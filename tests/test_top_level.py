@@ -173,3 +173,9 @@ def test_remat_wraps_functions_and_scoped_layers():
         assert _has_checkpoint(layer, x) == expected, layer.name
     with pytest.raises(ValueError, match="invalid mode"):
         neokeras.RematScope("some")
+
+
+def test_backend_result_type_is_keras_promotion():
+    for dtypes in (("int8", "float16"), ("float32", "bfloat16"), ("int32", "uint8"),
+                   ("bool", "int16"), ("uint32", "int64")):
+        assert neokeras.backend.result_type(*dtypes) == keras.backend.result_type(*dtypes)

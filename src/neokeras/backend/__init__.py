@@ -40,6 +40,7 @@ def is_int_dtype(dtype):
     return standardize_dtype(dtype).startswith(("int", "uint"))
 
 
+from neokeras.backend.common.dtypes import result_type  # noqa: E402,F401
 from neokeras.backend.common.keras_tensor import KerasTensor, is_keras_tensor  # noqa: E402
 from neokeras.backend.common.stateless_scope import StatelessScope  # noqa: E402
 from neokeras.backend.common.seed_generator import SeedGenerator  # noqa: E402
