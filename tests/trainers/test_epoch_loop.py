@@ -125,3 +125,35 @@ def test_validation_data_moves_to_the_device_once_per_fit(monkeypatch):
     y = RNG.integers(0, 3, 12)
     model.fit(x, y, batch_size=4, epochs=4, verbose=0, validation_data=(x, y))
     assert len(moved) == 2  # the training data and the validation data, once each
+
+
+def _convnet(lib):
+    return lib.Sequential([lib.Input((6, 6, 1)), lib.layers.Conv2D(2, 3, activation="relu"),
+                           lib.layers.MaxPooling2D(), lib.layers.Flatten(),
+                           lib.layers.Dense(3, activation="softmax")])
+
+
+@pytest.mark.parametrize("build, x_shape, fused", [(_mlp, (5,), True),
+                                                   (_convnet, (6, 6, 1), False)])
+def test_steps_fuse_into_one_call_unless_xla_cpu_runs_them_slower_in_a_loop(
+        monkeypatch, build, x_shape, fused):
+    # XLA:CPU lowers a convolution inside a loop single-threaded (benchmarks/bench_conv_step.py),
+    # so a model with one trains one step per compiled call; results stay Keras's.
+    import jax
+
+    from neokeras.trainers import epoch_loop
+
+    steps_per_call = []
+    timed_call = epoch_loop._timed_call
+
+    def spy(model, fn, values, data, indices, *rest):
+        steps_per_call.append(indices.shape[0])
+        return timed_call(model, fn, values, data, indices, *rest)
+
+    monkeypatch.setattr(epoch_loop, "_timed_call", spy)
+    x = RNG.standard_normal((40,) + x_shape).astype("float32")
+    y = RNG.integers(0, 3, 40)
+    ours, theirs = _pair(build, "sparse_categorical_crossentropy", ["accuracy"])
+    _assert_same_training(ours, theirs, x, y, batch_size=4, epochs=2)
+    on_cpu = jax.default_backend() == "cpu"
+    assert set(steps_per_call) == ({10} if fused or not on_cpu else {1})

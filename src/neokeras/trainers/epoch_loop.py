@@ -13,14 +13,17 @@ import time
 import numpy as np
 
 
-def chunk_size(model, steps, per_batch):
+def chunk_size(model, steps, per_batch, fuses=True):
     """Steps per compiled call: 1 when a callback needs every batch, `steps_per_execution`
-    when the user set it, else about eight calls per epoch (few enough that Python overhead
+    when the user set it, 1 when the backend runs this model's steps slower in a loop
+    (`fuses=False`), else about eight calls per epoch (few enough that Python overhead
     vanishes, enough that the progress bar still moves)."""
     if per_batch or not steps:
         return 1
     if model.steps_per_execution > 1:
         return min(model.steps_per_execution, steps)
+    if not fuses:
+        return 1
     return min(steps, max(16, math.ceil(steps / 8)))
 
 

@@ -299,6 +299,15 @@ class Trainer:
             self._functions[key] = self._rows_are_independent(x, y, mode)
         return self._functions[key]
 
+    def _fuses_steps(self, mode, data):
+        """Whether several steps per compiled call run as fast as one (see
+        `backend.trainer.fuses_steps`); decided once per mode from the first batch."""
+        key = ("fuses", mode)
+        if key not in self._functions:
+            self._functions[key] = backend.trainer.fuses_steps(
+                self, model_variables(self), data.first_batch()[0], training=mode == "train")
+        return self._functions[key]
+
     def _rows_are_independent(self, x, y, mode):
         """Whether padding rows, masked out of the compiled losses and metrics, leave a step's
         result unchanged: no stateful layer, no variable assigned in the forward pass but
@@ -464,7 +473,7 @@ class Trainer:
         pad = self._pads("train", data)
         size = epoch_loop.chunk_size(
             self, data.steps if pad else min(data.steps or 0, getattr(
-                data, "num_full_batches", 0)), per_batch)
+                data, "num_full_batches", 0)), per_batch, self._fuses_steps("train", data))
         train_function = self._chunk_function("train")
         # Shuffling draws from (seed, epoch), so a resumed run (BackupAndRestore restores the
         # seed) shuffles its remaining epochs exactly as an uninterrupted one.
@@ -554,7 +563,7 @@ class Trainer:
         pad = self._pads("test", data)
         size = epoch_loop.chunk_size(
             self, data.steps if pad else min(data.steps or 0, getattr(
-                data, "num_full_batches", 0)), per_batch)
+                data, "num_full_batches", 0)), per_batch, self._fuses_steps("test", data))
         self.reset_metrics()
         state = self._new_state("test")
         if callback_list is not None:

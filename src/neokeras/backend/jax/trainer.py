@@ -12,6 +12,7 @@ op on concrete arrays (`run_eagerly=True`).
 """
 
 import jax
+import jax.extend.core
 import jax.numpy as jnp
 
 from neokeras.backend.common.stateless_scope import StatelessScope
@@ -186,6 +187,33 @@ def forward_effects(model, variables, x, training, inspect=None):
     values = [[jax.ShapeDtypeStruct(v.shape, v.dtype) for v in group] for group in variables]
     jax.eval_shape(probe, *values, x)
     return effects["result"]
+
+
+# XLA's CPU compiler gives operations nested in a loop or a conditional a slower, single-threaded
+# lowering; a convolution there runs several times slower than in a top-level computation
+# (benchmarks/bench_conv_step.py), which outweighs the per-call overhead a fused loop saves.
+_SLOW_IN_LOOPS = frozenset({"conv_general_dilated"})
+
+
+def _primitives(jaxpr):
+    for eqn in jaxpr.eqns:
+        yield eqn.primitive.name
+        for sub in jax.extend.core.jaxprs_in_params(eqn.params):
+            yield from _primitives(sub)
+
+
+def fuses_steps(model, variables, x, training):
+    """Whether steps of this model run as fast inside one compiled loop as one per call: False
+    on CPU when the forward pass on `x` has a convolution. Found by tracing the call once."""
+    if jax.default_backend() != "cpu":
+        return True
+
+    def probe(trainable, non_trainable, x):
+        return _forward(model, variables, trainable, non_trainable, x, training)[0]
+
+    values = [[jax.ShapeDtypeStruct(v.shape, v.dtype) for v in group] for group in variables]
+    jaxpr = jax.make_jaxpr(probe)(*values, x).jaxpr
+    return not any(name in _SLOW_IN_LOOPS for name in _primitives(jaxpr))
 
 
 def make_forward_function(model, variables, eager=False):
