@@ -11,3 +11,6 @@ from neokeras.backend.jax import linalg  # noqa: F401
 from neokeras.backend.jax import math  # noqa: F401
 from neokeras.backend.jax import random  # noqa: F401
 from neokeras.backend.jax import trainer  # noqa: F401
+from neokeras.backend.jax import compilation_cache
+
+compilation_cache.enable()
