@@ -36,7 +36,8 @@ ALL_FUNCTIONS = {
 ALL_FUNCTIONS.update({
     "mse": mse, "MSE": mse, "mae": mae, "MAE": mae, "mape": mape, "MAPE": mape, "msle": msle,
     "MSLE": msle, "kld": kld, "KLD": kld, "kullback_leibler_divergence": kld,
-    "logcosh": log_cosh, "huber_loss": huber,
+    "logcosh": log_cosh, "huber_loss": huber, "bce": binary_crossentropy,
+    "BCE": binary_crossentropy,
 })
 ALL_CLASSES = {
     cls.__name__: cls for cls in (

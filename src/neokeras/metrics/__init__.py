@@ -1,6 +1,7 @@
 """`neokeras.metrics`: metric functions (one value per sample) and stateful `Metric` classes
 that accumulate exactly over batches."""
 
+from neokeras.backend.common.naming import to_snake_case
 from neokeras.losses import (  # noqa: F401
     binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
     categorical_focal_crossentropy, categorical_hinge, hinge, huber, kl_divergence, log_cosh,
@@ -60,16 +61,28 @@ ALL_CLASSES = {
         CategoricalCrossentropy, SparseCategoricalCrossentropy, KLDivergence, Poisson, Hinge,
         SquaredHinge, CategoricalHinge)
 }
+# What `get` makes of a name, as Keras 3: every class by its name or snake_case name, and the
+# short aliases, give an instance with default arguments (`"mse"` -> `MeanSquaredError()`).
+_INSTANCE_NAMES = {**ALL_CLASSES, **{to_snake_case(name): cls for name, cls in ALL_CLASSES.items()}}
+_INSTANCE_NAMES.update({
+    "bce": BinaryCrossentropy, "BCE": BinaryCrossentropy, "mse": MeanSquaredError,
+    "MSE": MeanSquaredError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
+    "mape": MeanAbsolutePercentageError, "MAPE": MeanAbsolutePercentageError,
+    "msle": MeanSquaredLogarithmicError, "MSLE": MeanSquaredLogarithmicError,
+})
 
 
 def get(identifier):
     """Resolves a metric: a name (`"mae"`, `"AUC"`), a `Metric` object, a function, or a dict.
 
-    A function name returns the function (wrapped by `compile` into a `MeanMetricWrapper`); a
-    class name returns an instance with default arguments. `compile` resolves
-    `"accuracy"`/`"acc"` from the loss and shapes before calling this.
+    As in Keras 3, a class name, its snake_case form or a short alias (`"mse"`, `"bce"`) returns
+    an instance with default arguments; other function names (Keras 2 spellings such as
+    `"logcosh"`) return the function. `compile` resolves `"accuracy"`/`"acc"` from the loss and
+    shapes before calling this.
     """
     if isinstance(identifier, str):
+        if identifier in _INSTANCE_NAMES:
+            return _INSTANCE_NAMES[identifier]()
         from neokeras.saving.serialization import get_by_name
 
         return get_by_name(identifier, ALL_FUNCTIONS, ALL_CLASSES, "metric")

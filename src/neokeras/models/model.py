@@ -5,6 +5,7 @@ gives a subclassed model.
 """
 
 import functools
+import io
 
 import numpy as np
 
@@ -205,8 +206,24 @@ class Model(Trainer, Layer):
 
         return json.dumps(serialize_keras_object(self), **kwargs)
 
+    def __reduce__(self):
+        """Pickling and `copy.deepcopy` go through the `.keras` archive bytes, as in Keras 3:
+        config, weights, compile config and optimizer state survive."""
+        from neokeras.saving import saving_lib
+
+        buffer = io.BytesIO()
+        saving_lib.save_model(self, buffer)
+        return _unpickle_model, (buffer.getvalue(),)
+
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _unpickle_model(data):
+    """Rebuilds a pickled model. Unpickling runs arbitrary code anyway, so safe mode is off."""
+    from neokeras.saving import saving_lib
+
+    return saving_lib.load_model(io.BytesIO(data), compile=True, safe_mode=False)
 
 
 def _functional_arguments(args, kwargs):

@@ -28,17 +28,21 @@ def save_model(model, filepath, overwrite=True, zipped=None, include_optimizer=T
 
     Args:
         model: The model to save.
-        filepath: Destination; the extension picks the format.
+        filepath: Destination; the extension picks the format. An open binary file object
+            (e.g. `io.BytesIO`) receives a `.keras` archive.
         overwrite: Whether to replace an existing file.
         zipped: `False` writes an unzipped directory (`config.json`, `metadata.json`,
             `model.weights.h5`) at `filepath`, which must then not end in `.keras`.
         include_optimizer: For `.h5`, whether to store the compile config and optimizer state.
         save_format: `"keras"` or `"h5"` to override the extension (Keras 2 argument).
     """
-    path = _path(filepath)
     save_format = kwargs.pop("save_format", None)
     if kwargs:
         raise TypeError(f"save_model() got unexpected keyword argument(s) {sorted(kwargs)}.")
+    if saving_lib.is_file_object(filepath) and save_format in (None, "keras") and zipped is not False:
+        _check_built(model)
+        return saving_lib.save_model(model, filepath)
+    path = _path(filepath)
     if not overwrite and os.path.exists(path):
         raise FileExistsError(f"'{path}' exists and overwrite=False.")
     if zipped is False:
@@ -71,11 +75,14 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Loads a model saved as `.keras` (Keras 3 or neokeras) or legacy `.h5` (Keras 2 or 3).
 
     Args:
-        filepath: The file, or a directory written by `save(..., zipped=False)`.
+        filepath: The file, an open binary file object holding a `.keras` archive, or a
+            directory written by `save(..., zipped=False)`.
         custom_objects: `{name: class_or_function}` for custom objects in the file.
         compile: Whether to compile the model from the saved compile config.
         safe_mode: Refuse serialized lambdas (Python code) in the file.
     """
+    if saving_lib.is_file_object(filepath):
+        return saving_lib.load_model(filepath, custom_objects, compile, safe_mode)
     path = _path(filepath)
     if not os.path.exists(path):
         raise FileNotFoundError(f"No such file: '{path}'.")

@@ -366,8 +366,14 @@ def model_config(model):
     return serialize_keras_object(model)
 
 
+def is_file_object(filepath):
+    """Whether `filepath` is an open binary file object (e.g. `io.BytesIO`) rather than a path."""
+    return hasattr(filepath, "read") or hasattr(filepath, "write")
+
+
 def save_model(model, filepath):
-    """Writes `model` as a Keras 3 `.keras` zip archive (atomically)."""
+    """Writes `model` as a Keras 3 `.keras` zip archive: atomically to a path, or into an open
+    binary file object (e.g. `io.BytesIO`, as scikeras pickles models)."""
     config = json.dumps(model_config(model))
     metadata = json.dumps(_metadata())
     weights = weights_bytes(model)
@@ -381,7 +387,10 @@ def save_model(model, filepath):
             for name, data in assets:
                 zf.writestr(name, data)
 
-    atomic_write(filepath, write)
+    if is_file_object(filepath):
+        write(filepath)
+    else:
+        atomic_write(filepath, write)
 
 
 # ---------------------------------------------------------------------- unzipped directories
@@ -541,7 +550,8 @@ def read_json_member(zf, name):
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """Loads a `.keras` archive, or an unzipped model directory, written by neokeras or Keras 3."""
+    """Loads a `.keras` archive (a path or an open binary file object), or an unzipped model
+    directory, written by neokeras or Keras 3."""
     from neokeras.saving import limits
 
     with limits.loading(f"Loading '{filepath}'"):
@@ -549,7 +559,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
 
 def _load_model(filepath, custom_objects, compile, safe_mode):
-    if os.path.isdir(filepath):
+    if not is_file_object(filepath) and os.path.isdir(filepath):
         config, weights = read_model_dir(filepath)
         model = _model_from_config(filepath, config, custom_objects, compile, safe_mode)
         return _restore(model, weights, os.path.join(filepath, ASSETS_DIRNAME), None)

@@ -194,6 +194,8 @@ def _resolve_metric(identifier, loss, y_true, y_pred):
         return MeanMetricWrapper(fn, name=identifier)
     resolved = metrics_module.get(identifier)
     if isinstance(resolved, metrics_module.Metric):
+        if isinstance(identifier, str):
+            resolved.name = identifier  # Keras names a metric given by name after that name
         return resolved
     name = identifier if isinstance(identifier, str) else getattr(resolved, "__name__", "metric")
     return _AlignedMetricWrapper(resolved, name=name)

@@ -7,14 +7,15 @@ from neokeras.saving import saving_api as _saving_api
 
 
 def save_model(model, filepath, weights_format="h5", zipped=True):
-    """Saves `model` as a `.keras` archive (or, with `zipped=False`, a directory)."""
+    """Saves `model` as a `.keras` archive to a path or an open binary file object (or, with
+    `zipped=False`, a directory)."""
     if weights_format != "h5":
         raise ValueError(f"Only weights_format='h5' is supported. Received: {weights_format!r}")
     _saving_api.save_model(model, filepath, zipped=zipped)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """Loads a model saved by `save_model`."""
+    """Loads a model saved by `save_model` (a path or an open binary file object)."""
     return _saving_api.load_model(filepath, custom_objects=custom_objects, compile=compile,
                                   safe_mode=safe_mode)
 
