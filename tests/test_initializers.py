@@ -90,16 +90,29 @@ def test_seeded_repeatability(name):
     init = cls(seed=7)
     np.testing.assert_array_equal(draw(init, (6, 5)), draw(init, (6, 5)))
     assert not np.array_equal(a, draw(cls(seed=8), (6, 5)))
-    # Unseeded: successive calls differ, and the global seed makes them repeatable.
+    # Unseeded (Keras 3): the instance draws its seed from Python's `random` when created, so
+    # its calls agree, two instances differ, and `random.seed` makes them repeatable.
     unseeded = cls()
-    first, second = draw(unseeded, (6, 5)), draw(unseeded, (6, 5))
-    assert not np.array_equal(first, second)
-    import neokeras
+    assert unseeded.get_config()["seed"] is None
+    np.testing.assert_array_equal(draw(unseeded, (6, 5)), draw(unseeded, (6, 5)))
+    assert not np.array_equal(draw(unseeded, (6, 5)), draw(cls(), (6, 5)))
+    import random
 
-    neokeras.utils.set_random_seed(99)
+    random.seed(99)
     again = draw(cls(), (6, 5))
-    neokeras.utils.set_random_seed(99)
+    random.seed(99)
     np.testing.assert_array_equal(again, draw(cls(), (6, 5)))
+
+
+@pytest.mark.parametrize("name", RANDOM_NAMES)
+def test_unseeded_seed_is_drawn_as_keras_draws_it(name):
+    keras = pytest.importorskip("keras")
+    import random
+
+    random.seed(3)
+    theirs = keras.initializers.get(name)
+    random.seed(3)
+    assert initializers.get(name).seed == theirs.seed
 
 
 @pytest.mark.parametrize("name", ALL_NAMES)

@@ -2,12 +2,15 @@
 
 An initializer is called as `initializer(shape, dtype)` and returns an array. Initial values
 are computed on the host (numpy arrays are accepted by every backend), which needs no
-compilation per weight shape. With `seed=None`
-each call draws from the global random stream (made repeatable by `utils.set_random_seed`); with
-an int seed every call returns the same values.
+compilation per weight shape. As in Keras 3, an initializer made with `seed=None` draws its own
+int seed from Python's `random` when it is created (so `random.seed(n)` or
+`utils.set_random_seed(n)` before creating it makes it repeatable), and every call of one
+initializer then returns the same values, as with an explicit int seed; `get_config` still
+reports `seed=None`.
 """
 
 import math
+import random as python_random
 
 import numpy as np
 
@@ -87,10 +90,11 @@ class Identity(Initializer):
 
 class _RandomInitializer(Initializer):
     def __init__(self, seed=None):
-        self.seed = _check_seed(type(self).__name__, seed)
+        self._init_seed = _check_seed(type(self).__name__, seed)
+        self.seed = self._init_seed if seed is not None else python_random.randint(1, 10**9)
 
     def get_config(self):
-        return {"seed": self.seed}
+        return {"seed": self._init_seed}
 
 
 @keras_name("keras.initializers.RandomNormal")
@@ -105,7 +109,7 @@ class RandomNormal(_RandomInitializer):
         return random.host_normal(shape, self.mean, self.stddev, dtype=dtype, seed=self.seed)
 
     def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self._init_seed}
 
 
 @keras_name("keras.initializers.RandomUniform")
@@ -120,7 +124,7 @@ class RandomUniform(_RandomInitializer):
         return random.host_uniform(shape, self.minval, self.maxval, dtype=dtype, seed=self.seed)
 
     def get_config(self):
-        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self._init_seed}
 
 
 @keras_name("keras.initializers.TruncatedNormal")
@@ -135,7 +139,7 @@ class TruncatedNormal(_RandomInitializer):
         return random.host_truncated_normal(shape, self.mean, self.stddev, dtype=dtype, seed=self.seed)
 
     def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self._init_seed}
 
 
 def _fans(shape, input_axes=None, output_axes=None):
@@ -201,7 +205,7 @@ class VarianceScaling(_RandomInitializer):
 
     def get_config(self):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
-                "seed": self.seed, "input_axes": self.input_axes, "output_axes": self.output_axes}
+                "seed": self._init_seed, "input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
 def _variance_scaling_preset(public_name, scale, mode, distribution, doc):
@@ -213,7 +217,7 @@ def _variance_scaling_preset(public_name, scale, mode, distribution, doc):
 
         def get_config(self):
             # Keras >= 3.12 writes input_axes/output_axes; older files simply omit them.
-            return {"seed": self.seed, "input_axes": self.input_axes,
+            return {"seed": self._init_seed, "input_axes": self.input_axes,
                     "output_axes": self.output_axes}
 
     Preset.__name__ = Preset.__qualname__ = public_name.rsplit(".", 1)[1]
@@ -263,7 +267,7 @@ class Orthogonal(_RandomInitializer):
         return ops.convert_to_tensor(self.gain * q.reshape(shape), dtype=dtype or _floatx())
 
     def get_config(self):
-        return {"gain": self.gain, "seed": self.seed}
+        return {"gain": self.gain, "seed": self._init_seed}
 
 
 @keras_name("keras.initializers.STFT", "keras.initializers.STFTInitializer")

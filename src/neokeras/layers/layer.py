@@ -249,7 +249,17 @@ class Layer(LayerNodesMixin):
 
     @property
     def layers(self):
+        """The tracked sublayers. Keras 3 layers have no `layers` attribute of their own, so a
+        subclass may assign one (`self.layers = [...]`); it is then returned as assigned, and
+        the layers in it are tracked."""
+        if "_assigned_layers" in self.__dict__:
+            return self.__dict__["_assigned_layers"]
         return list(self._tracked_layers)
+
+    @layers.setter
+    def layers(self, value):
+        # `__setattr__` has already wrapped a list and tracked what it holds.
+        self.__dict__["_assigned_layers"] = value
 
     def _flatten_layers(self, include_self=True):
         """This layer and every layer under it, depth first, each once."""

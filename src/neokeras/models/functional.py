@@ -130,6 +130,11 @@ class Functional(Model):
 
         return [layer for layer in self._graph_layers if not isinstance(layer, OpLayer)]
 
+    @layers.setter
+    def layers(self, _):
+        raise AttributeError("`Model.layers` attribute is reserved and should not be used. "
+                             "Please use another name.")
+
     @property
     def inputs(self):
         return list(self._input_tensors)
@@ -167,7 +172,7 @@ class Functional(Model):
 
     # ------------------------------------------------------------------ running
     def call(self, inputs, training=None, mask=None):
-        values = self._standardize_inputs(inputs)
+        values = self._adjust_input_rank(self._standardize_inputs(inputs))
         computed = {id(t): v for t, v in zip(self._input_tensors, values)}
 
         def lookup(x):
@@ -242,6 +247,21 @@ class Functional(Model):
                 f"{self.input_names}, but received {len(flat)}.")
         return flat
 
+    def _adjust_input_rank(self, values):
+        """As Keras 3: an input with one more axis than expected, of size 1, loses it; an input
+        with one axis fewer gains it when the expected last axis has size 1."""
+        from neokeras import ops
+
+        adjusted = []
+        for tensor, value in zip(self._input_tensors, values):
+            change = _rank_change(tensor.shape, getattr(value, "shape", None))
+            if change == "squeeze":
+                value = ops.squeeze(value, axis=-1)
+            elif change == "expand":
+                value = ops.expand_dims(value, axis=-1)
+            adjusted.append(value)
+        return adjusted
+
     def _check_input_spec(self, inputs):
         values = self._standardize_inputs(inputs)
         for tensor, value in zip(self._input_tensors, values):
@@ -249,6 +269,9 @@ class Functional(Model):
             if shape is None:
                 continue
             expected = tensor.shape
+            change = _rank_change(expected, shape)
+            shape = (tuple(shape)[:-1] if change == "squeeze"
+                     else tuple(shape) + (1,) if change == "expand" else shape)
             if len(shape) != len(expected) or any(
                     e is not None and s is not None and e != s for e, s in zip(expected, shape)):
                 raise ValueError(
@@ -619,3 +642,14 @@ def _functional_from_config(cls, config, custom_objects=None, safe_mode=True):
 def _legacy_entry(value):
     return _is_history(value) and (len(value) == 3 or isinstance(value[3], dict))
 
+
+def _rank_change(expected, shape):
+    """`"squeeze"`, `"expand"` or None: how Keras 3 reconciles an input whose rank is off by one
+    from its `Input` (a trailing axis of size 1 is dropped or added)."""
+    if shape is None or len(shape) == len(expected):
+        return None
+    if len(shape) == len(expected) + 1 and shape[-1] == 1:
+        return "squeeze"
+    if len(shape) == len(expected) - 1 and expected[-1] == 1:
+        return "expand"
+    return None

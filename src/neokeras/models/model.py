@@ -126,6 +126,15 @@ class Model(Trainer, Layer):
             self._losses = list(added_losses)
         return outputs
 
+    @property
+    def layers(self):
+        return list(self._tracked_layers)
+
+    @layers.setter
+    def layers(self, _):
+        raise AttributeError("`Model.layers` attribute is reserved and should not be used. "
+                             "Please use another name.")
+
     def get_layer(self, name=None, index=None):
         """Returns a layer by `name` or by `index` (in `model.layers`)."""
         if index is not None and name is not None:

@@ -84,6 +84,11 @@ class Sequential(Model):
         """The layers of the stack; the input layer is not counted."""
         return list(self._stack)
 
+    @layers.setter
+    def layers(self, _):
+        raise AttributeError("`Sequential.layers` attribute is reserved and should not be used. "
+                             "Use `add()` and `pop()` to change the layers in this model.")
+
     def build(self, input_shape=None):
         """Builds every layer by propagating `input_shape` through the stack."""
         if input_shape is None:
@@ -134,7 +139,28 @@ class Sequential(Model):
 
     @property
     def inputs(self):
-        return [self._input_layer.output] if self._input_layer is not None else None
+        """The input tensor (in a list) of a model whose input shape is known."""
+        if self._input_layer is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined inputs yet.")
+        return [self._input_layer.output]
+
+    @property
+    def outputs(self):
+        """The symbolic output (in a list) of the stack applied to `inputs`, so a built
+        `Sequential` can be taken apart as a functional graph (`Model(seq.inputs, seq.outputs)`).
+        """
+        if self._input_layer is None or not self._stack:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined outputs yet.")
+        # Made once per stack: calling the layers symbolically adds a node to each of them.
+        key = (id(self._input_layer),) + tuple(id(layer) for layer in self._stack)
+        cached = self.__dict__.get("_graph_outputs")
+        if cached is None or cached[0] != key:
+            x = self._input_layer.output
+            for layer in self._stack:
+                x = layer(x)
+            cached = (key, [x])
+            self.__dict__["_graph_outputs"] = cached
+        return list(cached[1])
 
     @property
     def outputs(self):
