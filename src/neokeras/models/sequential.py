@@ -146,25 +146,9 @@ class Sequential(Model):
 
     @property
     def outputs(self):
-        """The symbolic output (in a list) of the stack applied to `inputs`, so a built
-        `Sequential` can be taken apart as a functional graph (`Model(seq.inputs, seq.outputs)`).
-        """
-        if self._input_layer is None or not self._stack:
+        if not self.built:  # as Keras: no attribute until the model is built
             raise AttributeError(f"Sequential model '{self.name}' has no defined outputs yet.")
-        # Made once per stack: calling the layers symbolically adds a node to each of them.
-        key = (id(self._input_layer),) + tuple(id(layer) for layer in self._stack)
-        cached = self.__dict__.get("_graph_outputs")
-        if cached is None or cached[0] != key:
-            x = self._input_layer.output
-            for layer in self._stack:
-                x = layer(x)
-            cached = (key, [x])
-            self.__dict__["_graph_outputs"] = cached
-        return list(cached[1])
-
-    @property
-    def outputs(self):
-        return [self._output_spec] if self.built else None
+        return [self._output_spec]
 
     @property
     def input(self):
