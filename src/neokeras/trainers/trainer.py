@@ -301,8 +301,12 @@ class Trainer:
 
     def _fuses_steps(self, mode, data):
         """Whether several steps per compiled call run as fast as one (see
-        `backend.trainer.fuses_steps`); decided once per mode from the first batch."""
+        `backend.trainer.fuses_steps`); decided once per mode from the first batch. A custom
+        step may not call the model on the batch at all (a GAN's `call` takes noise), so the
+        probe of `call` is skipped there and steps stay fused."""
         key = ("fuses", mode)
+        if self._overrides(f"{mode}_step"):
+            return True
         if key not in self._functions:
             self._functions[key] = backend.trainer.fuses_steps(
                 self, model_variables(self), data.first_batch()[0], training=mode == "train")
