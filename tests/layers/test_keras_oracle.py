@@ -150,7 +150,7 @@ def _pair(real, cls_name, kwargs, x):
     return ours, theirs
 
 
-def _close(a, b, rtol):
+def assert_close(a, b, rtol):
     for u, v in zip(nk.utils.tree.flatten(a), nk.utils.tree.flatten(b)):
         np.testing.assert_allclose(np.asarray(u), np.asarray(v), rtol=rtol, atol=rtol)
 
@@ -164,12 +164,12 @@ def real():
 def test_outputs_match_keras(real, cls_name, kwargs, shapes, call, training, dtype, rtol, low):
     x = _inputs(shapes, dtype, low)
     ours, theirs = _pair(real, cls_name, kwargs, x)
-    _close(_call(ours, x, **call), _call(theirs, x, **call), rtol)
+    assert_close(_call(ours, x, **call), _call(theirs, x, **call), rtol)
     if training:
         # Training-mode randomness differs between frameworks; deterministic layers only here.
-        _close(_call(ours, x, training=True, **call), _call(theirs, x, training=True, **call),
+        assert_close(_call(ours, x, training=True, **call), _call(theirs, x, training=True, **call),
                rtol)
-        _close([w.numpy() for w in ours.weights], [w.numpy() for w in theirs.weights], rtol)
+        assert_close([w.numpy() for w in ours.weights], [w.numpy() for w in theirs.weights], rtol)
 
 
 @pytest.mark.parametrize("cls_name,kwargs,shapes,call,training,dtype,rtol,low", CASES)
@@ -197,10 +197,10 @@ def test_keras_files_cross_both_ways(real, tmp_path, cls_name, kwargs, shapes, c
     _randomize(ours)
     ours.save(tmp_path / "ours.keras")
     loaded = real.saving.load_model(tmp_path / "ours.keras")
-    _close(loaded.predict(x, verbose=0), ours.predict(x, verbose=0), rtol)
+    assert_close(loaded.predict(x, verbose=0), ours.predict(x, verbose=0), rtol)
 
     theirs = _model(real, cls_name, kwargs, shapes, dtype, call)
     theirs.set_weights([np.asarray(w) * 0.9 for w in theirs.get_weights()])
     theirs.save(tmp_path / "theirs.keras")
     loaded = nk.models.load_model(tmp_path / "theirs.keras")
-    _close(loaded.predict(x, verbose=0), theirs.predict(x, verbose=0), rtol)
+    assert_close(loaded.predict(x, verbose=0), theirs.predict(x, verbose=0), rtol)

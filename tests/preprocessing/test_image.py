@@ -27,7 +27,7 @@ def _images(shape=(6, 8, 9, 3), seed=0):
     return np.random.default_rng(seed).uniform(0, 255, shape).astype("float32")
 
 
-def _close(actual, key, atol=1e-3):
+def assert_close(actual, key, atol=1e-3):
     expected = ARRAYS[key]
     actual = np.asarray(actual)
     assert actual.shape == expected.shape, key
@@ -50,14 +50,14 @@ def test_flow_matches_tf_keras(k):
         gen.fit(data, augment=bool(kwargs.get("rotation_range")), rounds=2, seed=4)
         for stat in ("mean", "std", "zca_whitening_matrix"):
             if f"gen{k}_{stat}" in ARRAYS:
-                _close(getattr(gen, stat), f"gen{k}_{stat}", atol=1e-2)
+                assert_close(getattr(gen, stat), f"gen{k}_{stat}", atol=1e-2)
     it = gen.flow(data, np.arange(6) % 2, batch_size=4, seed=11, shuffle=True)
     for b in range(3):
         bx, by = next(it)
-        _close(bx, f"gen{k}_b{b}_x", atol=2e-2 if "zca_whitening" in kwargs else 1e-3)
+        assert_close(bx, f"gen{k}_b{b}_x", atol=2e-2 if "zca_whitening" in kwargs else 1e-3)
         np.testing.assert_array_equal(by, ARRAYS[f"gen{k}_b{b}_y"])
     np.random.seed(2)
-    _close(gen.random_transform(data[0].copy()), f"gen{k}_random_transform",
+    assert_close(gen.random_transform(data[0].copy()), f"gen{k}_random_transform",
            atol=2e-2 if "zca_whitening" in kwargs else 1e-3)
 
 
@@ -65,16 +65,16 @@ def test_transform_functions_match_tf_keras():
     x = _images()
     one = x[0].transpose(2, 0, 1)
     np.random.seed(7)
-    _close(image.random_rotation(one, 40), "fn_rotation")
-    _close(image.random_shift(one, 0.2, 0.3, fill_mode="constant"), "fn_shift")
-    _close(image.random_shear(one, 25), "fn_shear")
-    _close(image.random_zoom(one, (0.5, 1.5)), "fn_zoom")
-    _close(image.random_channel_shift(one, 30.0), "fn_channel_shift")
-    _close(image.random_brightness(x[0], (0.3, 1.7)), "fn_brightness")
-    _close(image.apply_affine_transform(x[0], theta=12, tx=1.5, ty=-2, shear=8, zx=0.9, zy=1.1,
+    assert_close(image.random_rotation(one, 40), "fn_rotation")
+    assert_close(image.random_shift(one, 0.2, 0.3, fill_mode="constant"), "fn_shift")
+    assert_close(image.random_shear(one, 25), "fn_shear")
+    assert_close(image.random_zoom(one, (0.5, 1.5)), "fn_zoom")
+    assert_close(image.random_channel_shift(one, 30.0), "fn_channel_shift")
+    assert_close(image.random_brightness(x[0], (0.3, 1.7)), "fn_brightness")
+    assert_close(image.apply_affine_transform(x[0], theta=12, tx=1.5, ty=-2, shear=8, zx=0.9, zy=1.1,
                                         row_axis=0, col_axis=1, channel_axis=2, order=3),
            "fn_affine")
-    _close(image.apply_brightness_shift(x[0] * 2 - 100, 1.3, False), "fn_brightness_noscale",
+    assert_close(image.apply_brightness_shift(x[0] * 2 - 100, 1.3, False), "fn_brightness_noscale",
            atol=1e-2)
 
 
@@ -94,7 +94,7 @@ def test_flow_from_directory_matches_tf_keras(k, capsys):
         batch = it[b]
         batch = batch if isinstance(batch, tuple) else (batch,)
         for part, value in enumerate(batch):
-            _close(value, f"dir{k}_b{b}_{part}")
+            assert_close(value, f"dir{k}_b{b}_{part}")
 
 
 @pytest.mark.parametrize("k", range(len(META["dataframe"])))
@@ -111,7 +111,7 @@ def test_flow_from_dataframe_matches_tf_keras(k):
         assert it.class_indices == case["class_indices"]
     for b in range(len(it)):
         for part, value in enumerate(it[b]):
-            _close(value, f"df{k}_b{b}_{part}")
+            assert_close(value, f"df{k}_b{b}_{part}")
 
 
 def test_flow_feeds_fit():

@@ -17,10 +17,10 @@ def _boxes(shape):
     return np.concatenate([xy, xy + wh], axis=-1).astype("float32")
 
 
-def _close(a, b, atol=1e-4):
+def assert_close(a, b, atol=1e-4):
     if isinstance(b, dict):
         for key in b:
-            _close(a[key], b[key], atol)
+            assert_close(a[key], b[key], atol)
         return
     np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=atol, rtol=1e-5)
 
@@ -33,14 +33,14 @@ PAIRS = ([(f, "xyxy") for f in SUPPORTED_FORMATS] + [("xyxy", f) for f in SUPPOR
 def test_convert_format(source, target):
     boxes = _boxes((2, 3, 4))
     kwargs = {"height": 50, "width": 80}
-    _close(ours.convert_format(boxes, source, target, **kwargs),
+    assert_close(ours.convert_format(boxes, source, target, **kwargs),
            theirs.convert_format(boxes, source, target, **kwargs))
 
 
 def test_convert_dict_and_errors():
     boxes = {"boxes": _boxes((3, 4)), "labels": np.arange(3)}
     out = ours.convert_format(dict(boxes), "xyxy", "xywh")
-    _close(out["boxes"], theirs.convert_format(dict(boxes), "xyxy", "xywh")["boxes"])
+    assert_close(out["boxes"], theirs.convert_format(dict(boxes), "xyxy", "xywh")["boxes"])
     with pytest.raises(ValueError, match="height and width"):
         ours.convert_format(_boxes((2, 4)), "xyxy", "rel_xyxy")
     with pytest.raises(ValueError, match="formats"):
@@ -55,18 +55,18 @@ def test_clip_to_image_size(fmt, size):
     if fmt == "rel_xyxy":
         boxes = boxes / 40
     data = {"boxes": boxes, "labels": np.arange(8).reshape(2, 4)}
-    _close(ours.clip_to_image_size(dict(data), *size, bounding_box_format=fmt),
+    assert_close(ours.clip_to_image_size(dict(data), *size, bounding_box_format=fmt),
            theirs.clip_to_image_size(dict(data), *size, bounding_box_format=fmt))
 
 
 def test_crop_pad_affine():
     boxes = _boxes((2, 3, 4))
-    _close(ours.crop(boxes, 5, 7, 30, 25), theirs.crop(boxes, 5, 7, 30, 25))
-    _close(ours.pad(boxes, 5, 7), theirs.pad(boxes, 5, 7))
+    assert_close(ours.crop(boxes, 5, 7, 30, 25), theirs.crop(boxes, 5, 7, 30, 25))
+    assert_close(ours.pad(boxes, 5, 7), theirs.pad(boxes, 5, 7))
     args = [np.array([10.0, -25.0]), np.array([0.1, -0.05]), np.array([0.0, 0.2]),
             np.array([1.1, 0.8]), np.array([5.0, 0.0]), np.array([0.0, -8.0]), 60, 70]
-    _close(ours.affine_transform(boxes, *args), theirs.affine_transform(boxes, *args), 1e-3)
-    _close(ours.affine_transform(boxes, *args, center_x=0.3, center_y=0.6),
+    assert_close(ours.affine_transform(boxes, *args), theirs.affine_transform(boxes, *args), 1e-3)
+    assert_close(ours.affine_transform(boxes, *args, center_x=0.3, center_y=0.6),
            theirs.affine_transform(boxes, *args, center_x=0.3, center_y=0.6), 1e-3)
 
 
@@ -75,13 +75,13 @@ def test_crop_pad_affine():
 def test_encode_decode(encoding, variance):
     anchors, boxes = _boxes((5, 4)), _boxes((5, 4))
     deltas = ours.encode_box_to_deltas(anchors, boxes, "xyxy", "xyxy", encoding, variance)
-    _close(deltas, theirs.encode_box_to_deltas(anchors, boxes, "xyxy", "xyxy", encoding, variance))
+    assert_close(deltas, theirs.encode_box_to_deltas(anchors, boxes, "xyxy", "xyxy", encoding, variance))
     decoded = ours.decode_deltas_to_boxes(anchors, deltas, "xyxy", "xywh", encoding, variance)
-    _close(decoded, theirs.decode_deltas_to_boxes(anchors, np.asarray(deltas), "xyxy", "xywh",
+    assert_close(decoded, theirs.decode_deltas_to_boxes(anchors, np.asarray(deltas), "xyxy", "xywh",
                                                   encoding, variance))
     levels = ours.decode_deltas_to_boxes({"p3": anchors}, {"p3": deltas}, "xyxy", "xyxy",
                                          encoding, variance)
-    _close(levels["p3"], boxes, 1e-3)
+    assert_close(levels["p3"], boxes, 1e-3)
     with pytest.raises(ValueError, match="length 4"):
         ours.encode_box_to_deltas(anchors, boxes, "xyxy", "xyxy", variance=[1.0, 2.0])
 
@@ -92,16 +92,16 @@ def test_compute_iou(shapes, fmt):
     b1, b2 = _boxes(shapes[0]), _boxes(shapes[1])
     b1[..., 0, :] = -1  # a padding box
     kwargs = {"image_shape": (50, 60, 3)} if fmt.startswith("rel") else {}
-    _close(ours.compute_iou(b1, b2, fmt, **kwargs), theirs.compute_iou(b1, b2, fmt, **kwargs))
+    assert_close(ours.compute_iou(b1, b2, fmt, **kwargs), theirs.compute_iou(b1, b2, fmt, **kwargs))
     masked = ours.compute_iou(b1, b2, fmt, use_masking=True, mask_val=-5, **kwargs)
     if len(shapes[0]) == len(shapes[1]):  # Keras's masking fails on mixed ranks
-        _close(masked, theirs.compute_iou(b1, b2, fmt, use_masking=True, mask_val=-5, **kwargs))
+        assert_close(masked, theirs.compute_iou(b1, b2, fmt, use_masking=True, mask_val=-5, **kwargs))
     assert np.all(np.asarray(masked)[..., 0, :] == -5)
 
 
 @pytest.mark.parametrize("fmt", ["xyxy", "xywh"])
 def test_compute_ciou(fmt):
     b1, b2 = _boxes((3, 5, 4)), _boxes((3, 5, 4))
-    _close(ours.compute_ciou(b1, b2, fmt), theirs.compute_ciou(b1, b2, fmt))
+    assert_close(ours.compute_ciou(b1, b2, fmt), theirs.compute_ciou(b1, b2, fmt))
     with pytest.raises(ValueError, match="relative"):
         ours.compute_ciou(b1, b2, "rel_xyxy")
