@@ -64,11 +64,11 @@ def test_compile_by_custom_name(register):
         loss, metric, metric_key = "my_loss", "my_metric", "my_metric"
     elif register == "dict_class":
         registry.update(MyLoss=SquaredLoss, MyMetric=AbsMetric)
-        loss, metric, metric_key = "MyLoss", "MyMetric", "abs_metric"
+        loss, metric, metric_key = "MyLoss", "MyMetric", "MyMetric"
     else:
         keras.saving.register_keras_serializable()(squared)
         keras.utils.register_keras_serializable(package="P")(AbsMetric)
-        loss, metric, metric_key = "Custom>squared", "P>AbsMetric", "abs_metric"
+        loss, metric, metric_key = "Custom>squared", "P>AbsMetric", "P>AbsMetric"
     x, y = _data()
     model = _model()
     model.compile("sgd", loss=loss, metrics=[metric])
