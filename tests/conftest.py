@@ -2,6 +2,7 @@
 name and random state for every test."""
 
 import os
+import sys
 
 os.environ.setdefault("XLA_FLAGS", "--xla_force_host_platform_device_count=2")
 os.environ.setdefault("KERAS_BACKEND", "jax")
@@ -22,5 +23,10 @@ jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
 @pytest.fixture(autouse=True)
 def _fresh_session():
     neokeras.backend.clear_session()
+    # Real Keras (the oracle) keeps its own name counters: reset them too, so an oracle's
+    # auto-names ("subtract" vs "subtract_1") do not depend on which tests ran before.
+    real_keras = sys.modules.get("keras")
+    if real_keras is not None:
+        real_keras.backend.clear_session(free_memory=False)
     neokeras.utils.set_random_seed(1234)
     yield

@@ -298,12 +298,13 @@ def test_config_functions():
     assert K.image_data_format() == "channels_last"
 
 
-def test_clear_session_resets_names():
+@pytest.mark.parametrize("kwargs", [{}, {"free_memory": False}])
+def test_clear_session_resets_names(kwargs):
     import neokeras
 
     neokeras.layers.Dense(1)
     assert neokeras.layers.Dense(1).name == "dense_1"
-    K.clear_session()
+    K.clear_session(**kwargs)
     assert neokeras.layers.Dense(1).name == "dense"
 
 

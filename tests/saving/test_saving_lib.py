@@ -270,7 +270,6 @@ def _siamese(keras_module):
     return keras_module.Model([a, b], [keras_module.layers.Subtract()([base(a), base(b)]), base(b)])
 
 
-@pytest.mark.xfail(reason="layer auto-names differ (subtract vs subtract_1) since the last landings; under investigation", strict=False)
 def test_nested_functional_node_numbering_interoperates(tmp_path, real_keras):
     # Keras 3 counts a nested functional model's nodes from 0 in node arguments and from 1 in
     # output_layers; both directions must agree.

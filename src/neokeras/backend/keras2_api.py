@@ -307,13 +307,19 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     return ops.sparse_categorical_crossentropy(target, output, from_logits=from_logits, axis=axis)
 
 
-def clear_session():
-    """Resets the automatic layer names and the global random stream; frees compiled caches."""
+def clear_session(free_memory=True):
+    """Resets the automatic layer names and the global random stream.
+
+    Args:
+        free_memory: Whether to run Python's garbage collection too (it can take a moment;
+            skip it when clearing in a short loop).
+    """
     import gc
 
     naming.reset_names()
     reset_global_seed_generator()
-    gc.collect()
+    if free_memory:
+        gc.collect()
 
 
 def is_keras_tensor(x):
