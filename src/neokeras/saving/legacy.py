@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from neokeras.saving import h5_utils
+from neokeras.saving import sharded
 
 _KERAS3_ONLY_OPTIMIZER_KEYS = ("loss_scale_factor", "gradient_accumulation_steps")
 # Keras 3 config keys that tf-keras rejects; dropped when they hold the default (None).
@@ -226,7 +227,7 @@ def write_weights_group(model, group):
             if name in names:
                 name = f"{variable.path}_{index}:0"
             names.append(name)
-            sub.create_dataset(name, data=np.asarray(variable.numpy()))
+            sub.create_dataset(name, data=sharded.host_value(variable))
         h5_utils.write_name_list(sub, "weight_names", names)
     top = group.create_group("top_level_model_weights")
     h5_utils.write_name_list(top, "weight_names", [])
@@ -259,9 +260,11 @@ def save_model(model, filepath, include_optimizer=True):
                 opt = f.create_group("optimizer_weights")
                 h5_utils.write_name_list(opt, "weight_names", [v.path for v in variables])
                 for variable in variables:
-                    opt.create_dataset(variable.path, data=np.asarray(variable.numpy()))
+                    opt.create_dataset(variable.path, data=sharded.host_value(variable))
 
-    saving_lib.atomic_write(filepath, write)
+    with sharded.gathered(sharded.model_variables(model)) as writer:
+        if writer:
+            saving_lib.atomic_write(filepath, write)
 
 
 def save_weights(model, filepath):
@@ -274,7 +277,9 @@ def save_weights(model, filepath):
         with h5py.File(tmp, "w") as f:
             write_weights_group(model, f)
 
-    saving_lib.atomic_write(filepath, write)
+    with sharded.gathered(sharded.model_variables(model)) as writer:
+        if writer:
+            saving_lib.atomic_write(filepath, write)
 
 
 # ---------------------------------------------------------------------- weights: load
@@ -339,7 +344,7 @@ def load_weights_from_group(model, group, by_name=False, skip_mismatch=False):
             found = _read_layer(layer, sub, weight_names, skip_mismatch)
             assignments.extend(found or [])
     for variable, value in assignments:
-        variable.assign(value.astype(variable.dtype))
+        sharded.assign(variable, value)
 
 
 def load_weights(model, filepath, by_name=False, skip_mismatch=False):
@@ -376,7 +381,7 @@ def _load_optimizer_weights(model, f):
             raise ValueError(f"The file lists optimizer weight '{name}' but has no dataset for it.")
         values.append(h5_utils.read_dataset(dataset, variable.shape, f"Optimizer weight '{name}'"))
     for variable, value in zip(targets, values):
-        variable.assign(value.astype(variable.dtype))
+        sharded.assign(variable, value)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):

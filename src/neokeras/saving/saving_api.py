@@ -4,6 +4,7 @@ import os
 
 from neokeras.saving import legacy
 from neokeras.saving import saving_lib
+from neokeras.saving import sharded
 
 
 def _path(filepath):
@@ -100,7 +101,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
 
 def save_weights(model, filepath, overwrite=True):
-    """Saves the weights: `.weights.h5` (Keras 3 layout) or `.h5` (Keras 2 layout)."""
+    """Saves the weights: `.weights.h5` (Keras 3 layout) or `.h5` (Keras 2 layout). In a
+    multi-process job every process calls it and process 0 writes the file."""
     path = _path(filepath)
     if not overwrite and os.path.exists(path):
         raise FileExistsError(f"'{path}' exists and overwrite=False.")
@@ -115,7 +117,10 @@ def save_weights(model, filepath, overwrite=True):
             with h5py.File(tmp, "w") as f:
                 saving_lib.write_weights(model, f)
 
-        return saving_lib.atomic_write(path, write)
+        with sharded.gathered(sharded.model_variables(model)) as writer:
+            if writer:
+                saving_lib.atomic_write(path, write)
+        return None
     if path.endswith((".h5", ".hdf5")):
         return legacy.save_weights(model, path)
     raise ValueError(f"The filename must end in `.weights.h5` (or `.h5` for the legacy Keras 2 "

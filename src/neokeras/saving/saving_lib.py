@@ -21,6 +21,7 @@ import zlib
 import numpy as np
 
 from neokeras.saving import h5_utils
+from neokeras.saving import sharded
 
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"
@@ -204,7 +205,7 @@ def write_weights(model, h5file):
                 group.create_dataset(str(key), data=np.asarray(value))
             continue
         for index, variable in enumerate(own_variables(obj)):
-            group.create_dataset(str(index), data=np.asarray(variable.numpy()))
+            group.create_dataset(str(index), data=sharded.host_value(variable))
 
 
 def weights_bytes(model):
@@ -276,7 +277,7 @@ def read_weights(model, h5file, skip_mismatch=False):
             raise
         assignments.extend(zip(variables, values))
     for variable, value in assignments:
-        variable.assign(value.astype(variable.dtype))
+        sharded.assign(variable, value)
     for obj, store in custom_loads:
         obj.load_own_variables(store)
 
@@ -373,7 +374,14 @@ def is_file_object(filepath):
 
 def save_model(model, filepath):
     """Writes `model` as a Keras 3 `.keras` zip archive: atomically to a path, or into an open
-    binary file object (e.g. `io.BytesIO`, as scikeras pickles models)."""
+    binary file object (e.g. `io.BytesIO`, as scikeras pickles models). In a multi-process job
+    every process calls it; only process 0 writes a path, every process its own file object."""
+    with sharded.gathered(sharded.model_variables(model)) as writer:
+        if writer or is_file_object(filepath):
+            _save_model(model, filepath)
+
+
+def _save_model(model, filepath):
     config = json.dumps(model_config(model))
     metadata = json.dumps(_metadata())
     weights = weights_bytes(model)
@@ -402,8 +410,14 @@ def save_model_dir(model, dirpath):
     """Writes `model` unzipped: a directory holding the three members of a `.keras` archive.
 
     The files go into a new sibling directory that is then renamed onto `dirpath`, so a failed
-    save leaves any previous model there intact.
+    save leaves any previous model there intact. In a multi-process job only process 0 writes.
     """
+    with sharded.gathered(sharded.model_variables(model)) as writer:
+        if writer:
+            _save_model_dir(model, dirpath)
+
+
+def _save_model_dir(model, dirpath):
     dirpath = os.path.abspath(os.fspath(dirpath))
     if os.path.lexists(dirpath) and not _is_model_dir(dirpath):
         raise ValueError(

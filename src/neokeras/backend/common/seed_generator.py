@@ -94,6 +94,11 @@ def global_seed_generator():
     return _GLOBAL["generator"]
 
 
+def has_global_seed():
+    """Whether the global stream exists (seeded by `set_random_seed`, or drawn from already)."""
+    return _GLOBAL["generator"] is not None
+
+
 def reset_global_seed_generator(seed=None):
     _GLOBAL["generator"] = None if seed is None else SeedGenerator(seed, name="global_seed_generator")
 

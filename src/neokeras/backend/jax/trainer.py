@@ -17,8 +17,12 @@ import jax.numpy as jnp
 
 from neokeras.backend.common.stateless_scope import StatelessScope
 
-# Buffer donation lets XLA update the state in place; the CPU runtime cannot use it and warns.
-_DONATE = jax.default_backend() != "cpu"
+
+def _donates():
+    """Whether to donate the state: buffer donation lets XLA update it in place; the CPU runtime
+    cannot use it and warns. Asked when a step is built, not at import, so that importing
+    neokeras leaves JAX's backend uninitialized (`keras.distribution.initialize` needs that)."""
+    return jax.default_backend() != "cpu"
 
 
 def _gather(data, rows):
@@ -153,7 +157,7 @@ def make_chunk_function(model, step, kind, donate_state, eager=False):
         return state, jax.tree_util.tree_map(lambda a: a[num_steps - 1], logs)
 
     counted = _counted(model, kind, chunk)
-    if donate_state and _DONATE:
+    if donate_state and _donates():
         return jax.jit(counted, donate_argnums=0)
     return jax.jit(counted)
 
