@@ -51,6 +51,7 @@ class AugMix(BaseImagePreprocessingLayer):
         data_format: "channels_last" (default) or "channels_first".
     """
 
+    _KEEPS_BOXES = True
     _USE_BASE_FACTOR = False
     _FACTOR_BOUNDS = (0, 1)
 

@@ -17,6 +17,7 @@ class AutoContrast(BaseImagePreprocessingLayer):
         value_range: Range of the pixel values.
     """
 
+    _KEEPS_BOXES = True
     _USE_BASE_FACTOR = False
 
     def __init__(self, value_range=(0, 255), **kwargs):

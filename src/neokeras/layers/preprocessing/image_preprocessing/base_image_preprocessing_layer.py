@@ -2,8 +2,9 @@
 
 As in Keras 3, a layer draws a random `transformation` for the batch
 (`get_random_transformation`), then applies it (`transform_images`, and for dict inputs
-`transform_labels` / `transform_segmentation_masks`). Augmentations are active in training
-only; `call` defaults to `training=True`, as Keras's does, so a direct call augments.
+`transform_labels` / `transform_segmentation_masks` / `transform_bounding_boxes`, the boxes
+in the layer's `bounding_box_format`). Augmentations are active in training only; `call`
+defaults to `training=True`, as Keras's does, so a direct call augments.
 """
 
 from neokeras import backend
@@ -11,6 +12,7 @@ from neokeras import config as config_module
 from neokeras import ops
 from neokeras.backend import random
 from neokeras.layers.layer import Layer
+from neokeras.layers.preprocessing.image_preprocessing import _bounding_boxes
 
 
 # tf-keras 2.x random layers write how they draw numbers; one generator serves here.
@@ -30,6 +32,8 @@ class BaseImagePreprocessingLayer(Layer):
 
     _USE_BASE_FACTOR = True
     _FACTOR_BOUNDS = (-1, 1)
+    # Layers that change pixel values only return bounding boxes unchanged.
+    _KEEPS_BOXES = False
 
     def __init__(self, factor=None, bounding_box_format=None, data_format=None, **kwargs):
         for key in _KERAS2_RNG_KEYS:
@@ -114,8 +118,23 @@ class BaseImagePreprocessingLayer(Layer):
             f"{type(self).__name__} does not support `segmentation_masks` inputs yet.")
 
     def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        if self._KEEPS_BOXES:
+            return bounding_boxes
         raise NotImplementedError(
-            f"{type(self).__name__} does not support `bounding_boxes` inputs yet.")
+            f"{type(self).__name__} does not support `bounding_boxes` inputs (nor does Keras "
+            "3.15.1).")
+
+    def _boxes_hw(self, transformation):
+        """(height, width) of the images a transformation was drawn for."""
+        return self._hw(transformation["input_shape"])
+
+    def _boxes_to(self, bounding_boxes, target, height, width):
+        return _bounding_boxes.convert(bounding_boxes, self.bounding_box_format, target,
+                                       height, width)
+
+    def _boxes_from(self, bounding_boxes, source, height, width):
+        return _bounding_boxes.convert(bounding_boxes, source, self.bounding_box_format,
+                                       height, width)
 
     def _convert_inputs(self, inputs):
         if isinstance(inputs, dict):
@@ -153,12 +172,31 @@ class BaseImagePreprocessingLayer(Layer):
             data["segmentation_masks"] = apply(self.transform_segmentation_masks,
                                                data["segmentation_masks"])
         if "bounding_boxes" in data:
-            data["bounding_boxes"] = self.transform_bounding_boxes(
-                data["bounding_boxes"], transformation, training=training)
+            data["bounding_boxes"] = self._call_bounding_boxes(
+                data["bounding_boxes"], transformation, training, single)
         return data
+
+    def _call_bounding_boxes(self, bounding_boxes, transformation, training, single):
+        name = type(self).__name__
+        if not self.bounding_box_format:
+            raise ValueError(f"{name} received a 'bounding_boxes' input but no bounding box "
+                             f"format: pass `bounding_box_format=` (e.g. {name}(..., "
+                             "bounding_box_format='xyxy')).")
+        bounding_boxes = _bounding_boxes.densify(name, bounding_boxes, batched=not single)
+        keys = ("boxes", "labels")
+        if single:
+            bounding_boxes = {k: ops.expand_dims(v, 0) if k in keys else v
+                              for k, v in bounding_boxes.items()}
+        out = self.transform_bounding_boxes(bounding_boxes, transformation, training=training)
+        if single:
+            out = {k: ops.squeeze(v, 0) if k in keys else v for k, v in out.items()}
+        return out
 
     def compute_output_shape(self, input_shape):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "data_format": self.data_format}
+        config = {**super().get_config(), "data_format": self.data_format}
+        if self.bounding_box_format is not None:
+            config["bounding_box_format"] = self.bounding_box_format
+        return config

@@ -2,6 +2,7 @@
 
 from neokeras import ops
 from neokeras.api_export import keras_name
+from neokeras.layers.preprocessing.image_preprocessing import _bounding_boxes
 from neokeras.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer)
 from neokeras.layers.preprocessing.image_preprocessing.resizing import resize_images
@@ -44,6 +45,23 @@ class CenterCrop(BaseImagePreprocessingLayer):
     def transform_segmentation_masks(self, segmentation_masks, transformation=None,
                                      training=True):
         return self.transform_images(segmentation_masks, transformation, training)
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        height, width = self._boxes_hw(transformation)
+        boxes = self._boxes_to(bounding_boxes, "xyxy", height, width)
+        if height >= self.height and width >= self.width:
+            crop_height, crop_width = self.height, self.width
+        else:  # the aspect-ratio crop that is then resized (see transform_images)
+            crop_height = max(min(height, int(float(width * self.height) / self.width)), 1)
+            crop_width = max(min(width, int(float(height * self.width) / self.height)), 1)
+        top, left = int((height - crop_height) / 2), int((width - crop_width) / 2)
+        x1, y1, x2, y2 = ops.split(boxes["boxes"], 4, axis=-1)
+        scale_x, scale_y = self.width / crop_width, self.height / crop_height
+        x1, x2 = ((ops.clip(x, left, left + crop_width) - left) * scale_x for x in (x1, x2))
+        y1, y2 = ((ops.clip(y, top, top + crop_height) - top) * scale_y for y in (y1, y2))
+        boxes["boxes"] = ops.concatenate([x1, y1, x2, y2], axis=-1)
+        boxes = _bounding_boxes.clip(boxes, self.height, self.width)
+        return self._boxes_from(boxes, "xyxy", self.height, self.width)
 
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)

@@ -20,6 +20,7 @@ class Equalization(BaseImagePreprocessingLayer):
         data_format: "channels_last" (default) or "channels_first".
     """
 
+    _KEEPS_BOXES = True
     _USE_BASE_FACTOR = False
 
     def __init__(self, value_range=(0, 255), bins=256, data_format=None, **kwargs):

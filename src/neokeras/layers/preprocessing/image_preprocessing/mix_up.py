@@ -57,5 +57,17 @@ class MixUp(BaseImagePreprocessingLayer):
         other = ops.take(segmentation_masks, transformation["permutation_order"], axis=0)
         return w * segmentation_masks + (1.0 - w) * other
 
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        """Each image keeps its boxes and gains those of its mixing partner (`2n` boxes)."""
+        if not training:
+            return bounding_boxes
+        order = transformation["permutation_order"]
+        result = dict(bounding_boxes)
+        for key in ("boxes", "labels"):
+            # (Keras 3.15.1 stacks the partner labels along the batch axis instead.)
+            value = bounding_boxes[key]
+            result[key] = ops.concatenate([value, ops.take(value, order, axis=0)], axis=1)
+        return result
+
     def get_config(self):
         return {**super().get_config(), "alpha": self.alpha, "seed": self.seed}

@@ -55,7 +55,8 @@ class RandAugment(BaseImagePreprocessingLayer):
         self.seed = seed
         self.generator = SeedGenerator(seed)
         f = self.factor
-        common = {"seed": seed, "data_format": data_format}
+        common = {"seed": seed, "data_format": data_format,
+                  "bounding_box_format": self.bounding_box_format}
         color = {**common, "value_range": value_range}
         self.random_shear = RandomShear(x_factor=f, y_factor=f, interpolation=interpolation,
                                         **common)
@@ -68,8 +69,10 @@ class RandAugment(BaseImagePreprocessingLayer):
         self.random_sharpness = RandomSharpness(factor=f, **color)
         self.solarization = Solarization(addition_factor=f, threshold_factor=f, **color)
         self.random_posterization = RandomPosterization(factor=max(1, int(8 * f[1])), **color)
-        self.auto_contrast = AutoContrast(value_range=value_range, data_format=data_format)
-        self.equalization = Equalization(value_range=value_range, data_format=data_format)
+        self.auto_contrast = AutoContrast(value_range=value_range, data_format=data_format,
+                                          bounding_box_format=self.bounding_box_format)
+        self.equalization = Equalization(value_range=value_range, data_format=data_format,
+                                         bounding_box_format=self.bounding_box_format)
 
     def get_random_transformation(self, data, training=True, seed=None):
         if not training:
@@ -98,6 +101,20 @@ class RandAugment(BaseImagePreprocessingLayer):
             return self._apply(segmentation_masks, transformation,
                                "transform_segmentation_masks")
         return segmentation_masks
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        # The boxes follow the pixels: the same steps in the same order as transform_images.
+        # (Keras 3.15.1 gives its sub-layers no box format, so its boxes fail.)
+        if not training or transformation is None:
+            return bounding_boxes
+        for i in range(self.num_ops):
+            for idx, (name, step) in enumerate(transformation["transforms"].items()):
+                out = getattr(self, name).transform_bounding_boxes(dict(bounding_boxes), step)
+                chosen = transformation["layer_idxes"][i] == idx
+                bounding_boxes = {**bounding_boxes, **{
+                    key: ops.where(chosen, out[key], bounding_boxes[key])
+                    for key in ("boxes", "labels")}}
+        return bounding_boxes
 
     def get_config(self):
         return {**super().get_config(), "value_range": self.value_range,

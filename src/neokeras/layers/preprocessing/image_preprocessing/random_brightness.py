@@ -17,6 +17,8 @@ class RandomBrightness(BaseImagePreprocessingLayer):
         seed: Int seed.
     """
 
+    _KEEPS_BOXES = True
+
     def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
         super().__init__(factor=factor, **kwargs)
         if not isinstance(value_range, (tuple, list)) or len(value_range) != 2:

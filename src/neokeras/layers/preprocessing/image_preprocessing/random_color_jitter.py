@@ -25,6 +25,7 @@ class RandomColorJitter(BaseImagePreprocessingLayer):
         data_format: "channels_last" (default) or "channels_first".
     """
 
+    _KEEPS_BOXES = True
     _USE_BASE_FACTOR = False
 
     def __init__(self, value_range=(0, 255), brightness_factor=None, contrast_factor=None,

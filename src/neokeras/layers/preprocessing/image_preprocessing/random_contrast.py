@@ -17,6 +17,7 @@ class RandomContrast(BaseImagePreprocessingLayer):
         seed: Int seed.
     """
 
+    _KEEPS_BOXES = True
     _FACTOR_BOUNDS = (0, 1)
 
     def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):

@@ -5,6 +5,7 @@ import random as _py_random
 from neokeras import ops
 from neokeras.api_export import keras_name
 from neokeras.backend import SeedGenerator
+from neokeras.layers.preprocessing.image_preprocessing import _bounding_boxes
 from neokeras.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer)
 from neokeras.layers.preprocessing.image_preprocessing.resizing import resize_images
@@ -40,16 +41,17 @@ class RandomCrop(BaseImagePreprocessingLayer):
         if training and height > self.height and width > self.width:
             top = ops.cast(self._uniform((), 0, float(height - self.height + 1), seed), "int32")
             left = ops.cast(self._uniform((), 0, float(width - self.width + 1), seed), "int32")
-            return top, left
+            return top, left, (height, width)
         crop_height = max(min(height, int(float(width * self.height) / self.width)), 1)
         crop_width = max(min(width, int(float(height * self.width) / self.height)), 1)
-        return int(float(height - crop_height) / 2), int(float(width - crop_width) / 2)
+        return (int(float(height - crop_height) / 2), int(float(width - crop_width) / 2),
+                (height, width))
 
     def transform_images(self, images, transformation, training=True):
         if not training:
             return images
         images = ops.cast(images, self.compute_dtype)
-        top, left = transformation
+        top, left = transformation[:2]  # (top, left[, input size]), as Keras draws it
         last = self.data_format == "channels_last"
         images = self._channels_last(images)
         if isinstance(top, int):
@@ -65,6 +67,27 @@ class RandomCrop(BaseImagePreprocessingLayer):
 
     def transform_segmentation_masks(self, segmentation_masks, transformation, training=True):
         return self.transform_images(segmentation_masks, transformation, training)
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        # (Keras 3.15.1 shifts x by the vertical offset and y by the horizontal one, and
+        # ignores the resize of small images; boxes here follow the pixels.)
+        if not training:
+            return bounding_boxes
+        top, left, (height, width) = transformation
+        boxes = self._boxes_to(bounding_boxes, "xyxy", height, width)
+        if isinstance(top, int):  # the window may be cut by the border, then resized
+            window_h, window_w = min(height, top + self.height) - top, \
+                min(width, left + self.width) - left
+        else:
+            window_h, window_w = self.height, self.width
+        dtype = boxes["boxes"].dtype
+        top, left = ops.cast(top, dtype), ops.cast(left, dtype)
+        x1, y1, x2, y2 = ops.split(boxes["boxes"], 4, axis=-1)
+        scale_x, scale_y = self.width / window_w, self.height / window_h
+        boxes["boxes"] = ops.concatenate([(x1 - left) * scale_x, (y1 - top) * scale_y,
+                                          (x2 - left) * scale_x, (y2 - top) * scale_y], axis=-1)
+        boxes = _bounding_boxes.clip(boxes, self.height, self.width)
+        return self._boxes_from(boxes, "xyxy", self.height, self.width)
 
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)

@@ -23,6 +23,7 @@ class RandomErasing(BaseImagePreprocessingLayer):
         data_format: "channels_last" (default) or "channels_first".
     """
 
+    _KEEPS_BOXES = True
     _USE_BASE_FACTOR = False
     _FACTOR_BOUNDS = (0, 1)
 

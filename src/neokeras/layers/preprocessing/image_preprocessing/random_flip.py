@@ -3,6 +3,7 @@
 from neokeras import ops
 from neokeras.api_export import keras_name
 from neokeras.backend import SeedGenerator
+from neokeras.layers.preprocessing.image_preprocessing import _bounding_boxes
 from neokeras.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer)
 
@@ -52,6 +53,21 @@ class RandomFlip(BaseImagePreprocessingLayer):
 
     def transform_segmentation_masks(self, segmentation_masks, transformation, training=True):
         return self.transform_images(segmentation_masks, transformation, training)
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        if not training or transformation is None:
+            return bounding_boxes
+        height, width = self._boxes_hw(transformation)
+        boxes = self._boxes_to(bounding_boxes, "rel_xyxy", height, width)
+        flips = ops.reshape(transformation["flips"], (-1, 1, 1))
+        x1, y1, x2, y2 = ops.split(boxes["boxes"], 4, axis=-1)
+        if self.mode in (HORIZONTAL, HORIZONTAL_AND_VERTICAL):
+            x1, x2 = ops.where(flips, 1 - x2, x1), ops.where(flips, 1 - x1, x2)
+        if self.mode in (VERTICAL, HORIZONTAL_AND_VERTICAL):
+            y1, y2 = ops.where(flips, 1 - y2, y1), ops.where(flips, 1 - y1, y2)
+        boxes["boxes"] = ops.concatenate([x1, y1, x2, y2], axis=-1)
+        boxes = _bounding_boxes.clip(boxes, height, width, "rel_xyxy")
+        return self._boxes_from(boxes, "rel_xyxy", height, width)
 
     def get_config(self):
         return {**super().get_config(), "seed": self.seed, "mode": self.mode}

@@ -51,6 +51,7 @@ class RandomGaussianBlur(BaseImagePreprocessingLayer):
         seed: Int seed.
     """
 
+    _KEEPS_BOXES = True
     _USE_BASE_FACTOR = False
     _FACTOR_BOUNDS = (0, 1)
 

@@ -19,6 +19,7 @@ class RandomGrayscale(BaseImagePreprocessingLayer):
         seed: Int seed.
     """
 
+    _KEEPS_BOXES = True
     _USE_BASE_FACTOR = False
 
     def __init__(self, factor=0.5, data_format=None, seed=None, **kwargs):

@@ -19,6 +19,7 @@ class RandomInvert(BaseImagePreprocessingLayer):
         data_format: "channels_last" (default) or "channels_first".
     """
 
+    _KEEPS_BOXES = True
     _USE_BASE_FACTOR = False
     _FACTOR_BOUNDS = (0, 1)
 

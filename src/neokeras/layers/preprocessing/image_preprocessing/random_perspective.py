@@ -4,6 +4,7 @@ from neokeras import backend
 from neokeras import ops
 from neokeras.api_export import keras_name
 from neokeras.backend import SeedGenerator
+from neokeras.layers.preprocessing.image_preprocessing import _bounding_boxes
 from neokeras.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer)
 
@@ -76,7 +77,42 @@ class RandomPerspective(BaseImagePreprocessingLayer):
             return segmentation_masks
         return self._warp(segmentation_masks, transformation, "nearest")
 
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        if not training or transformation is None:
+            return bounding_boxes
+        height, width = self._boxes_hw(transformation)
+        boxes = self._boxes_to(bounding_boxes, "xyxy", height, width)
+        dtype = boxes["boxes"].dtype
+        # The warp maps output pixels to input pixels; its inverse moves the box corners.
+        coeffs = _homography(ops.cast(transformation["start_points"], "float32"),
+                             ops.cast(transformation["end_points"], "float32"))
+        matrix = ops.reshape(ops.concatenate([coeffs, ops.ones_like(coeffs[:, :1])], axis=-1),
+                             (-1, 3, 3))
+        inverse = ops.cast(ops.inv(matrix), dtype)
+        x1, y1, x2, y2 = (boxes["boxes"][..., i] for i in range(4))
+        xs = ops.stack([x1, x2, x1, x2], axis=-1)
+        ys = ops.stack([y1, y2, y2, y1], axis=-1)
+        points = ops.stack([xs, ys, ops.ones_like(xs)], axis=-1)  # (batch, n, 4, 3)
+        moved = ops.einsum("bij,bnkj->bnki", inverse, points)
+        xs, ys = moved[..., 0] / moved[..., 2], moved[..., 1] / moved[..., 2]
+        moved_boxes = ops.stack([ops.min(xs, axis=-1), ops.min(ys, axis=-1),
+                                 ops.max(xs, axis=-1), ops.max(ys, axis=-1)], axis=-1)
+        apply = ops.reshape(transformation["apply_perspective"], (-1, 1, 1))
+        boxes["boxes"] = ops.where(apply, moved_boxes, boxes["boxes"])
+        boxes = _bounding_boxes.clip(boxes, height, width)
+        return self._boxes_from(boxes, "xyxy", height, width)
+
     def get_config(self):
         return {**super().get_config(), "factor": self.factor, "scale": self.scale,
                 "interpolation": self.interpolation, "fill_value": self.fill_value,
                 "seed": self.seed}
+
+
+def _homography(start, end):
+    """Per image, the 8 coefficients of the projective map taking `end` points to `start`."""
+    sx, sy, ex, ey = start[..., 0], start[..., 1], end[..., 0], end[..., 1]
+    zero, one = ops.zeros_like(ex), ops.ones_like(ex)
+    rows_x = ops.stack([ex, ey, one, zero, zero, zero, -sx * ex, -sx * ey], axis=-1)
+    rows_y = ops.stack([zero, zero, zero, ex, ey, one, -sy * ex, -sy * ey], axis=-1)
+    system = ops.concatenate([rows_x, rows_y], axis=1)
+    return ops.solve(system, ops.concatenate([sx, sy], axis=-1)[..., None])[..., 0]

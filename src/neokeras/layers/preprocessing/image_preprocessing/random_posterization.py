@@ -20,6 +20,7 @@ class RandomPosterization(BaseImagePreprocessingLayer):
         seed: Int seed.
     """
 
+    _KEEPS_BOXES = True
     _USE_BASE_FACTOR = False
     _FACTOR_BOUNDS = (1, 8)
     _MAX_FACTOR = 8

@@ -3,9 +3,10 @@
 from neokeras import ops
 from neokeras.api_export import keras_name
 from neokeras.backend import SeedGenerator
-from neokeras.layers.preprocessing.image_preprocessing import _geometry
+from neokeras.layers.preprocessing.image_preprocessing import _bounding_boxes, _geometry
 from neokeras.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer)
+from neokeras.utils.bounding_boxes import converters
 
 
 @keras_name("keras.layers.RandomRotation")
@@ -57,6 +58,18 @@ class RandomRotation(BaseImagePreprocessingLayer):
             return segmentation_masks
         return _geometry.apply_affine(self, segmentation_masks,
                                       transformation["rotation_matrix"], "nearest")
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        if not training or transformation is None:
+            return bounding_boxes
+        height, width = transformation["image_height"], transformation["image_width"]
+        boxes = self._boxes_to(bounding_boxes, "xyxy", height, width)
+        zeros = ops.zeros_like(transformation["angle"])
+        boxes["boxes"] = converters.affine_transform(
+            boxes["boxes"], transformation["angle"], zeros, zeros, ops.ones_like(zeros), zeros,
+            zeros, height, width)
+        boxes = _bounding_boxes.clip(boxes, height, width)
+        return self._boxes_from(boxes, "xyxy", height, width)
 
     def get_config(self):
         return {**super().get_config(), "factor": self.factor, "fill_mode": self.fill_mode,

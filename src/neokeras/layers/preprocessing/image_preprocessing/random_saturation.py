@@ -22,6 +22,8 @@ class RandomSaturation(BaseImagePreprocessingLayer):
         seed: Int seed.
     """
 
+    _KEEPS_BOXES = True
+
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
         super().__init__(data_format=data_format, **kwargs)
         self._set_factor(factor)

@@ -3,7 +3,7 @@
 from neokeras import ops
 from neokeras.api_export import keras_name
 from neokeras.backend import SeedGenerator
-from neokeras.layers.preprocessing.image_preprocessing import _geometry
+from neokeras.layers.preprocessing.image_preprocessing import _bounding_boxes, _geometry
 from neokeras.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer)
 
@@ -68,6 +68,24 @@ class RandomShear(BaseImagePreprocessingLayer):
             return segmentation_masks
         return _geometry.apply_affine(self, segmentation_masks,
                                       self._matrix(transformation["shear_factor"]), "nearest")
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        if not training or transformation is None:
+            return bounding_boxes
+        height, width = self._boxes_hw(transformation)
+        boxes = self._boxes_to(bounding_boxes, "rel_xyxy", height, width)
+        factor = ops.cast(transformation["shear_factor"], boxes["boxes"].dtype)
+        shear_x, shear_y = factor[:, 0:1], factor[:, 1:2]
+        x1, y1, x2, y2 = (boxes["boxes"][..., i] for i in range(4))
+        # Keras's box rule, in relative coordinates: each side moves by the shear of the
+        # corner that goes furthest, x first, then y from the new x.
+        x1 = ops.where(shear_x < 0, x1 - shear_x * y1, x1 - shear_x * y2)
+        x2 = ops.where(shear_x < 0, x2 - shear_x * y2, x2 - shear_x * y1)
+        y1 = ops.where(shear_y > 0, y1 - shear_y * x2, y1 - shear_y * x1)
+        y2 = ops.where(shear_y > 0, y2 - shear_y * x1, y2 - shear_y * x2)
+        boxes["boxes"] = ops.stack([x1, y1, x2, y2], axis=-1)
+        boxes = _bounding_boxes.clip(boxes, height, width, "rel_xyxy")
+        return self._boxes_from(boxes, "rel_xyxy", height, width)
 
     def get_config(self):
         return {**super().get_config(), "x_factor": self.x_factor, "y_factor": self.y_factor,

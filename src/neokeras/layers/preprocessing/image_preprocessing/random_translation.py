@@ -3,7 +3,7 @@
 from neokeras import ops
 from neokeras.api_export import keras_name
 from neokeras.backend import SeedGenerator
-from neokeras.layers.preprocessing.image_preprocessing import _geometry
+from neokeras.layers.preprocessing.image_preprocessing import _bounding_boxes, _geometry
 from neokeras.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer)
 
@@ -70,6 +70,16 @@ class RandomTranslation(BaseImagePreprocessingLayer):
             return segmentation_masks
         return _geometry.apply_affine(self, segmentation_masks,
                                       self._matrix(transformation["translations"]), "nearest")
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        if not training or transformation is None:
+            return bounding_boxes
+        height, width = self._boxes_hw(transformation)
+        boxes = self._boxes_to(bounding_boxes, "xyxy", height, width)
+        shift = ops.tile(ops.cast(transformation["translations"], boxes["boxes"].dtype), (1, 2))
+        boxes["boxes"] = boxes["boxes"] + shift[:, None, :]
+        boxes = _bounding_boxes.clip(boxes, height, width)
+        return self._boxes_from(boxes, "xyxy", height, width)
 
     def get_config(self):
         return {**super().get_config(), "height_factor": self.height_factor,

@@ -3,7 +3,7 @@
 from neokeras import ops
 from neokeras.api_export import keras_name
 from neokeras.backend import SeedGenerator
-from neokeras.layers.preprocessing.image_preprocessing import _geometry
+from neokeras.layers.preprocessing.image_preprocessing import _bounding_boxes, _geometry
 from neokeras.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer)
 
@@ -79,6 +79,23 @@ class RandomZoom(BaseImagePreprocessingLayer):
         return _geometry.apply_affine(self, segmentation_masks,
                                       self._matrix(transformation, segmentation_masks.shape),
                                       "nearest")
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        if not training or transformation is None:
+            return bounding_boxes
+        height, width = self._boxes_hw(transformation)
+        boxes = self._boxes_to(bounding_boxes, "xyxy", height, width)
+        # The zoom maps output pixel p to input pixel zoom * p + offset; the output image
+        # shows the input window [offset, zoom * size + offset).
+        matrix = self._matrix(transformation, transformation["input_shape"])
+        zoom_x, left, zoom_y, top = (matrix[:, i:i + 1, None] for i in (0, 2, 4, 5))
+        right, bottom = zoom_x * width + left, zoom_y * height + top
+        x1, y1, x2, y2 = ops.split(boxes["boxes"], 4, axis=-1)
+        x1, x2 = ((ops.clip(x, left, right) - left) / (right - left) for x in (x1, x2))
+        y1, y2 = ((ops.clip(y, top, bottom) - top) / (bottom - top) for y in (y1, y2))
+        boxes["boxes"] = ops.concatenate([x1, y1, x2, y2], axis=-1)
+        boxes = _bounding_boxes.clip(boxes, height, width, "rel_xyxy")
+        return self._boxes_from(boxes, "rel_xyxy", height, width)
 
     def get_config(self):
         return {**super().get_config(), "height_factor": self.height_factor,

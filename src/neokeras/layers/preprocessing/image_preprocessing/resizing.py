@@ -5,6 +5,7 @@ import numpy as np
 from neokeras import backend
 from neokeras import ops
 from neokeras.api_export import keras_name
+from neokeras.layers.preprocessing.image_preprocessing import _bounding_boxes
 from neokeras.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer)
 
@@ -76,6 +77,35 @@ class Resizing(BaseImagePreprocessingLayer):
     def transform_segmentation_masks(self, segmentation_masks, transformation=None,
                                      training=True):
         return self._resize(segmentation_masks, "nearest")
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        height, width = transformation
+        # All-zero and all -1 rows are padding; they stay zero boxes.
+        padding = ops.logical_or(ops.all(bounding_boxes["boxes"] == -1, axis=-1),
+                                 ops.all(bounding_boxes["boxes"] == 0, axis=-1))
+        boxes = self._boxes_to(bounding_boxes, "xyxy", height, width)
+        x1, y1, x2, y2 = ops.split(boxes["boxes"], 4, axis=-1)
+        if self.pad_to_aspect_ratio:
+            ratio = min(self.height / height, self.width / width)
+            scale_x = scale_y = ratio
+            shift_x = -((self.width - width * ratio) // 2)
+            shift_y = -((self.height - height * ratio) // 2)
+        elif self.crop_to_aspect_ratio:
+            source, target = width / height, self.width / self.height
+            new_width = self.height * source if source > target else self.width
+            new_height = self.height if source > target else self.width / source
+            scale_x, scale_y = new_width / width, new_height / height
+            shift_x, shift_y = (new_width - self.width) // 2, (new_height - self.height) // 2
+        else:
+            scale_x, scale_y = self.width / width, self.height / height
+            shift_x = shift_y = 0.0
+        boxes["boxes"] = ops.concatenate([x1 * scale_x - shift_x, y1 * scale_y - shift_y,
+                                          x2 * scale_x - shift_x, y2 * scale_y - shift_y],
+                                         axis=-1)
+        boxes = _bounding_boxes.clip(boxes, self.height, self.width)
+        boxes["boxes"] = ops.where(padding[..., None], ops.zeros_like(boxes["boxes"]),
+                                   boxes["boxes"])
+        return self._boxes_from(boxes, "xyxy", self.height, self.width)
 
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)
