@@ -6,6 +6,7 @@ import numpy as np
 
 from neokeras.api_export import keras_name
 from neokeras.callbacks.callback import Callback
+from neokeras.saving import sharded
 
 _FILE = "training_state.npz"
 
@@ -56,7 +57,7 @@ class BackupAndRestore(Callback):
         variables = self._variables()
         values, epoch, seed = read_backup(self._path, variables, self.backup_dir)
         for variable, value in zip(variables, values):
-            variable.assign(value)
+            sharded.assign(variable, value)
         self.model._resume_epoch = epoch
         self.model._shuffle_seed = seed
 
@@ -80,8 +81,15 @@ class BackupAndRestore(Callback):
         self._backup(epoch + 1)
 
     def _backup(self, next_epoch):
+        # Under a multi-process distribution every process gathers and process 0 writes.
+        variables = self._variables()
+        with sharded.gathered(variables) as writer:
+            if writer:
+                self._write(variables, next_epoch)
+
+    def _write(self, variables, next_epoch):
         os.makedirs(self.backup_dir, exist_ok=True)
-        arrays = {f"v{i}": np.asarray(v.numpy()) for i, v in enumerate(self._variables())}
+        arrays = {f"v{i}": sharded.host_value(v) for i, v in enumerate(variables)}
         arrays["num_variables"] = np.asarray(len(arrays))
         arrays["epoch"] = np.asarray(next_epoch)
         arrays["shuffle_seed"] = np.asarray(self.model._shuffle_seed)
@@ -91,7 +99,7 @@ class BackupAndRestore(Callback):
         os.replace(temporary, self._path)
 
     def on_train_end(self, logs=None):
-        if self.delete_checkpoint and os.path.exists(self._path):
+        if self.delete_checkpoint and sharded.is_writer() and os.path.exists(self._path):
             os.remove(self._path)
 
 

@@ -4,7 +4,7 @@ Files always hold whole arrays, so a model trained on a mesh loads on one device
 reverse. Saving gathers the shards; in a multi-process job every process calls `save` (the
 gather is collective) and process 0 alone writes the file, which the others then see on a
 shared file system. Loading places each value with the layout its variable already has, every
-device receiving only its own shard.
+device receiving only its own shard. `save` returns in every process once the file is written.
 """
 
 import contextlib
@@ -18,10 +18,11 @@ _GATHERED = threading.local()
 @contextlib.contextmanager
 def gathered(variables):
     """Gathers the values of `variables` that other processes hold parts of (collective);
-    inside, `host_value` returns them. Yields whether this process writes the file."""
+    inside, `host_value` returns them. Yields whether this process writes the file; when the
+    block completes, every process waits until the writer is done."""
     from neokeras.backend import impl
 
-    variables = _unique(variables)
+    variables = list(variables)
     copies = impl.sharded_io.gather_remote([v.value for v in variables])
     previous = getattr(_GATHERED, "copies", None)
     _GATHERED.copies = {id(variables[i]): array for i, array in copies.items()}
@@ -29,6 +30,14 @@ def gathered(variables):
         yield impl.sharded_io.is_writer()
     finally:
         _GATHERED.copies = previous
+    impl.sharded_io.wait_for_writer("neokeras checkpoint written")
+
+
+def is_writer():
+    """Whether this process writes files (process 0 of a multi-process job)."""
+    from neokeras.backend import impl
+
+    return impl.sharded_io.is_writer()
 
 
 def host_value(variable):
@@ -61,7 +70,7 @@ def model_variables(model):
     found += list(getattr(optimizer, "variables", ()) or ())
     for _, obj in saveables(model):
         found += own_variables(obj)
-    return found
+    return _unique(found)
 
 
 def _unique(variables):

@@ -16,6 +16,15 @@ def is_writer():
     return jax.process_index() == 0
 
 
+def wait_for_writer(name):
+    """Returns once every process got here (in a multi-process job): after a save, so that no
+    process reads a file before process 0 finished writing it."""
+    if jax.process_count() > 1:
+        from jax.experimental import multihost_utils
+
+        multihost_utils.sync_global_devices(name)
+
+
 def gather_remote(values):
     """`{index: whole numpy copy}` of the arrays in `values` (a list) that are held partly by
     other processes, gathered in one collective call: in a multi-process job every process
