@@ -26,6 +26,7 @@ from neokeras import saving  # noqa: F401
 from neokeras import utils  # noqa: F401
 from neokeras import mixed_precision  # noqa: F401
 from neokeras import datasets  # noqa: F401
+from neokeras import distribution  # noqa: F401
 from neokeras import applications  # noqa: F401
 from neokeras.layers import Input  # noqa: F401
 from neokeras.layers import Layer  # noqa: F401

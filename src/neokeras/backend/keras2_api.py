@@ -308,7 +308,8 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def clear_session(free_memory=True):
-    """Resets the automatic layer names and the global random stream.
+    """Resets the automatic layer names, the global random stream and the current
+    `keras.distribution`.
 
     Args:
         free_memory: Whether to run Python's garbage collection too (it can take a moment;
@@ -316,8 +317,11 @@ def clear_session(free_memory=True):
     """
     import gc
 
+    from neokeras.distribution import set_distribution
+
     naming.reset_names()
     reset_global_seed_generator()
+    set_distribution(None)
     if free_memory:
         gc.collect()
 

@@ -150,22 +150,26 @@ class Optimizer:
         """`iterations + offset` cast to `dtype` (the 1-based step of bias corrections)."""
         return ops.cast(self._step_value() + offset, dtype)
 
-    def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="none", name=None):
-        """Creates and tracks an optimizer variable (not trainable)."""
+    def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="none", name=None,
+                     layout=None):
+        """Creates and tracks an optimizer variable (not trainable); `layout` places it on a
+        device mesh (see `keras.distribution`)."""
         from neokeras import initializers
 
         del aggregation  # single-replica state; kept for Keras signature compatibility
         variable = backend.Variable(initializers.get(initializer), shape=tuple(shape),
                                     dtype=dtype, trainable=False, name=name,
-                                    path=f"{self.name}/{name}")
+                                    path=f"{self.name}/{name}", layout=layout)
         self._variables.append(variable)
         return variable
 
     def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
-        """A slot shaped like `reference_variable`, named `{its path with _}_{name}`."""
+        """A slot shaped like `reference_variable`, named `{its path with _}_{name}`, laid out
+        as it is under a distribution."""
         slot_name = f"{reference_variable.path.replace('/', '_')}_{name or 'var'}"
         return self.add_variable(reference_variable.shape, initializer=initializer,
-                                 dtype=reference_variable.dtype, name=slot_name)
+                                 dtype=reference_variable.dtype, name=slot_name,
+                                 layout=getattr(reference_variable, "_layout", None))
 
     def add_optimizer_variables(self, var_list, name, initializer="zeros"):
         """Slots for each variable. With a list of names (and optionally of initializers), the

@@ -13,6 +13,7 @@ import numpy as np
 
 from neokeras import backend
 from neokeras.layers.layer import structure_version
+from neokeras.trainers import distributed
 from neokeras.trainers.state import model_variables
 from neokeras.trainers.state import read_values
 from neokeras.utils import tree
@@ -52,11 +53,16 @@ def call(model, inputs, training=False, cap=None, bucket=True):
         model._check_input_spec(inputs)
         size = plans[key] = 0 if training else _padded_size(model, inputs, cap, bucket)
     trainable, non_trainable = read_values(variables[0]), read_values(variables[1])
+    current = distributed.current()
+
+    def split(x):  # under a distribution, the batch is split over the mesh's batch axis
+        return x if current is None else distributed.place_inputs(x, current)
+
     rows = None
     if size:
         rows = _batch_rows(inputs)
         padded = tree.map_structure(lambda a: _pad_rows(a, size), inputs)
-        outputs, updated, losses = forward(trainable, non_trainable, padded, training)
+        outputs, updated, losses = forward(trainable, non_trainable, split(padded), training)
         if losses or _batch_rows(outputs) != size:
             # `add_loss` values may sum or average over the batch, padding rows included;
             # outputs without the batch dimension were reduced over it. Never pad again.
@@ -64,7 +70,7 @@ def call(model, inputs, training=False, cap=None, bucket=True):
             plans.clear()
             rows = None
     if rows is None:
-        outputs, updated, losses = forward(trainable, non_trainable, inputs, training)
+        outputs, updated, losses = forward(trainable, non_trainable, split(inputs), training)
     for index, value in updated.items():
         variables[1][index]._value = value
     return outputs, losses, rows

@@ -19,6 +19,7 @@ from neokeras.backend.common.keras_tensor import KerasTensor
 from neokeras.backend.common.stateless_scope import StatelessScope
 from neokeras.callbacks.callback_list import CallbackList
 from neokeras.trainers import compile_utils
+from neokeras.trainers import distributed
 from neokeras.trainers import epoch_loop
 from neokeras.trainers import inference
 from neokeras.trainers.data_adapters import ArrayDataAdapter
@@ -277,6 +278,16 @@ class Trainer:
                 eager=self._eager)
         return fn
 
+    def _distribute(self, chunks, function, state, caller):
+        """`(chunks, function)` to run: under a `keras.distribution`, chunks of global arrays
+        split over the mesh's batch axis and the chunk function bound to the run's shardings
+        (see `trainers.distributed`); otherwise both as they are."""
+        current = distributed.current()
+        if current is None:
+            return chunks, function
+        return (distributed.chunks(chunks, current, caller),
+                functools.partial(function, plan=distributed.plan(current, state.variables)))
+
     @property
     def compile_count(self):
         """How many times each compiled function was traced (for checking against recompiles):
@@ -497,9 +508,10 @@ class Trainer:
                 self.reset_metrics()
                 state.read()
                 rng = np.random.default_rng([self._shuffle_seed, epoch])
-                logs = epoch_loop.run_epoch(
-                    self, data.chunks(size, pad, shuffle, rng), train_function, state,
-                    callback_list, "train", per_batch)
+                chunks, function = self._distribute(data.chunks(size, pad, shuffle, rng),
+                                                    train_function, state, "fit")
+                logs = epoch_loop.run_epoch(self, chunks, function, state, callback_list,
+                                            "train", per_batch)
                 data.on_epoch_end()
                 state.write()
                 if logs is None:  # a generator that ran out of data
@@ -572,8 +584,10 @@ class Trainer:
         state = self._new_state("test")
         if callback_list is not None:
             callback_list.on_test_begin()
-        logs = epoch_loop.run_epoch(self, data.chunks(size, pad), self._chunk_function("test"),
-                                    state, callback_list, "test", per_batch)
+        chunks, function = self._distribute(data.chunks(size, pad), self._chunk_function("test"),
+                                            state, getattr(data, "caller", "evaluate"))
+        logs = epoch_loop.run_epoch(self, chunks, function, state, callback_list, "test",
+                                    per_batch)
         if logs is None:
             raise ValueError(f"{data.caller if hasattr(data, 'caller') else 'evaluate'}: the "
                              "data produced no batch to evaluate on.")
@@ -683,8 +697,10 @@ class Trainer:
         if reset_metrics:
             self.reset_metrics()
         state = self._new_state(mode)
-        chunk = next(data.chunks(1, False))
-        state.values, logs = self._chunk_function(mode)(
+        chunks, function = self._distribute(data.chunks(1, False), self._chunk_function(mode),
+                                            state, f"{mode}_on_batch")
+        chunk = next(chunks)
+        state.values, logs = function(
             state.values, chunk.data, chunk.indices, chunk.weights, np.int32(1))
         if mode == "train":
             state.write()

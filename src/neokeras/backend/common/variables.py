@@ -40,7 +40,7 @@ class KerasVariable:
 
     def __init__(self, initializer, shape=None, dtype=None, trainable=True, autocast=True,
                  aggregation="none", synchronization="auto", name=None, path=None, **kwargs):
-        kwargs.pop("layout", None)
+        layout = kwargs.pop("layout", None)
         if kwargs:
             raise ValueError(f"Variable: unrecognized keyword arguments {sorted(kwargs)}.")
         name = name or naming.uniquify("variable")
@@ -81,6 +81,10 @@ class KerasVariable:
             value = initializer(tuple(shape), dtype=dtype)
         else:
             value = initializer
+        # Under a distribution the layout is decided before the value leaves the host, so
+        # `_convert_to_tensor` sends each device only its shard.
+        self._layout = None
+        self._layout = _variable_layout(self.path, _shape_of(value, shape), layout)
         value = self._convert_to_tensor(value, dtype)
         if shape is not None and tuple(value.shape) != tuple(shape):
             raise ValueError(
@@ -208,6 +212,16 @@ for _name, _fn in {
     setattr(KerasVariable, f"__r{_name}__", _binary(_fn, reflected=True))
 for _name, _fn in {"lt": _op.lt, "le": _op.le, "gt": _op.gt, "ge": _op.ge}.items():
     setattr(KerasVariable, f"__{_name}__", _binary(_fn, reflected=False))
+
+
+def _shape_of(value, shape):
+    return tuple(shape) if shape is not None else tuple(np.shape(value))
+
+
+def _variable_layout(path, shape, layout):
+    from neokeras.distribution import distributions  # the distribution API sits above backends
+
+    return distributions.variable_layout(path, shape, layout)
 
 
 class AutocastScope:

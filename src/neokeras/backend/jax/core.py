@@ -25,7 +25,13 @@ class Variable(KerasVariable):
     """A variable whose value is a `jax.Array`."""
 
     def _convert_to_tensor(self, value, dtype=None):
-        return convert_to_tensor(value, dtype=dtype)
+        layout = self._layout
+        if layout is None:
+            return convert_to_tensor(value, dtype=dtype)
+        from neokeras.backend.jax import distribution
+
+        sharding = getattr(layout, "backend_layout", layout)
+        return distribution.place(value, dtype, sharding)
 
     def _to_numpy(self, value):
         return np.asarray(value)

@@ -110,56 +110,78 @@ def default_test_step(model, state, batch, weights=None):
 
 
 def _counted(model, kind, fn):
-    def traced(*args):
+    def traced(*args, **kwargs):
         model._trace_counts[kind] = model._trace_counts.get(kind, 0) + 1
-        return fn(*args)
+        return fn(*args, **kwargs)
 
     return traced
 
 
+def _constrain(tree, sharding):
+    return jax.tree_util.tree_map(lambda a: jax.lax.with_sharding_constraint(a, sharding), tree)
+
+
 def make_chunk_function(model, step, kind, donate_state, eager=False):
-    """`(state, data, indices[k, b], weights[k, b] or None, num_steps) -> (state, logs)`.
+    """`(state, data, indices[k, b], weights[k, b] or None, num_steps, plan=None) ->
+    (state, logs)`.
 
     Step `i < num_steps` runs `step(state, batch, weights[i])` on the rows `indices[i]` of
     `data` (a pytree of arrays with the samples on the first axis); the remaining rows of
     `indices` are padding and are skipped, so one compiled chunk serves every chunk of an
     epoch, a shorter last one included. `logs` are those of the last step run.
+
+    Under a distribution `plan` (a static `trainers.distributed.Plan`) gives the sharding of
+    every state value and of a step's batch; the chunk is then one SPMD program whose state
+    keeps its layouts (and `indices[i]` may be one index into stacked batches).
     """
 
-    def one(state, data, rows, weights):
-        return step(state, _gather(data, rows), weights)
+    def one(state, data, rows, weights, plan):
+        batch = _gather(data, rows)
+        if plan is not None:
+            batch = _constrain(batch, plan.batch)
+            weights = None if weights is None else _constrain(weights, plan.batch)
+        return step(state, batch, weights)
 
     if eager:
-        def run_eagerly(state, data, indices, weights, num_steps):
+        def run_eagerly(state, data, indices, weights, num_steps, plan=None):
             logs = None
             for i in range(int(num_steps)):
-                state, logs = one(state, data, indices[i], None if weights is None else weights[i])
+                state, logs = one(state, data, indices[i],
+                                  None if weights is None else weights[i], None)
             return state, logs
 
         return run_eagerly
 
-    def chunk(state, data, indices, weights, num_steps):
+    def chunk(state, data, indices, weights, num_steps, plan=None):
         if indices.shape[0] == 1:  # one step per call: no loop to build
-            return one(state, data, indices[0], None if weights is None else weights[0])
-        logs_spec = jax.eval_shape(
-            lambda s: one(s, data, indices[0], None if weights is None else weights[0])[1],
-            state)
-        skipped_logs = jax.tree_util.tree_map(lambda s: jnp.zeros(s.shape, s.dtype), logs_spec)
+            state, logs = one(state, data, indices[0], None if weights is None else weights[0],
+                              plan)
+        else:
+            logs_spec = jax.eval_shape(
+                lambda s: one(s, data, indices[0], None if weights is None else weights[0],
+                              plan)[1], state)
+            skipped_logs = jax.tree_util.tree_map(lambda s: jnp.zeros(s.shape, s.dtype),
+                                                  logs_spec)
 
-        def body(carry, scanned):
-            position, rows, row_weights = scanned
-            return jax.lax.cond(position < num_steps,
-                                lambda c: one(c, data, rows, row_weights),
-                                lambda c: (c, skipped_logs), carry)
+            def body(carry, scanned):
+                position, rows, row_weights = scanned
+                return jax.lax.cond(position < num_steps,
+                                    lambda c: one(c, data, rows, row_weights, plan),
+                                    lambda c: (c, skipped_logs), carry)
 
-        positions = jnp.arange(indices.shape[0])
-        state, logs = jax.lax.scan(body, state, (positions, indices, weights))
-        return state, jax.tree_util.tree_map(lambda a: a[num_steps - 1], logs)
+            positions = jnp.arange(indices.shape[0])
+            state, logs = jax.lax.scan(body, state, (positions, indices, weights))
+            logs = jax.tree_util.tree_map(lambda a: a[num_steps - 1], logs)
+        if plan is not None:
+            state = tuple(
+                [jax.lax.with_sharding_constraint(v, s) for v, s in zip(values, shardings)]
+                for values, shardings in zip(state, plan.state))
+        return state, logs
 
     counted = _counted(model, kind, chunk)
     if donate_state and _donates():
-        return jax.jit(counted, donate_argnums=0)
-    return jax.jit(counted)
+        return jax.jit(counted, donate_argnums=0, static_argnames="plan")
+    return jax.jit(counted, static_argnames="plan")
 
 
 def _forward(model, variables, trainable, non_trainable, x, training):

@@ -11,6 +11,7 @@ import numpy as np
 
 from neokeras import backend
 from neokeras import config
+from neokeras.trainers import distributed
 from neokeras.trainers.data_adapters.chunk import Chunk
 from neokeras.trainers.data_adapters.chunk import group_steps
 from neokeras.trainers.data_adapters.chunk import padded_batch_rows
@@ -136,8 +137,12 @@ class ArrayDataAdapter:
         weights) so that every chunk runs one compiled program; without, it forms a chunk of
         its own with fewer rows.
         """
-        if self._device_data is None:  # moved once, reused by every epoch and evaluation
-            self._device_data = backend.trainer.to_device(self.arrays())
+        if distributed.current() is not None:
+            source = self.arrays()  # on the host: each step's batch is sent split over the mesh
+        else:
+            if self._device_data is None:  # moved once, reused by every epoch and evaluation
+                self._device_data = backend.trainer.to_device(self.arrays())
+            source = self._device_data
         full, last = self.epoch_indices(shuffle, rng)
         full = full[:self.steps]
         if len(full) == self.steps:
@@ -150,9 +155,9 @@ class ArrayDataAdapter:
             weights[-1] = last_weights
             last = None
         for rows, row_weights, count, first in group_steps(full, weights, chunk_size):
-            yield Chunk(self._device_data, rows, row_weights, count, first)
+            yield Chunk(source, rows, row_weights, count, first)
         if last is not None:
-            yield Chunk(self._device_data, last[None], None, 1, len(full))
+            yield Chunk(source, last[None], None, 1, len(full))
 
     def on_epoch_end(self):
         pass

@@ -1,0 +1,103 @@
+"""`fit`, `evaluate` and `predict` under a `keras.distribution`.
+
+The compiled chunk stays one program; under a distribution it becomes an SPMD program over the
+mesh: the state keeps each variable's layout (a sharding constraint on the new state), and each
+step's batch is split along the mesh's batch axis. Batches are gathered on the host and sent as
+global arrays, each device receiving only its rows (with several processes, each process sends
+its own rows: the global batch is their concatenation). Losses and metrics are computed on the
+global batch, so they are the same as on one device.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from neokeras import backend
+from neokeras.trainers.data_adapters.chunk import Chunk
+from neokeras.utils import tree
+
+
+def current():
+    """The current distribution, or None."""
+    from neokeras.distribution import distribution
+
+    return distribution()
+
+
+def _lib():
+    return backend.impl.distribution
+
+
+class Plan(NamedTuple):
+    """What the compiled chunk constrains (hashable: it is a static argument)."""
+
+    state: tuple  # per state group, the sharding of each value
+    batch: object  # the sharding of a step's batch arrays (split on the first dimension)
+
+
+def plan(distribution, state_variables):
+    """The `Plan` of a run under `distribution` over the variable groups of a state: a
+    variable keeps its own layout; one created outside the distribution is replicated."""
+    lib = _lib()
+    mesh = distribution.device_mesh.backend_mesh
+    replicated = lib.replicated(mesh)
+
+    def sharding(variable):
+        layout = getattr(variable, "_layout", None)
+        if layout is None:
+            return replicated
+        return getattr(layout, "backend_layout", layout)
+
+    state = tuple(tuple(sharding(v) for v in group) for group in state_variables)
+    return Plan(state, lib.batch_sharding(mesh, distribution.batch_dim_name))
+
+
+def check_rows(rows, distribution, caller):
+    """Raises a ValueError when `rows` samples (one process's share of a batch) cannot be split
+    evenly over the devices of the mesh's batch axis."""
+    devices = distribution.num_model_replicas
+    processes = distribution.num_processes
+    per_process = devices // processes if devices % processes == 0 else devices
+    if per_process and rows % per_process:
+        local = f" of this process's {per_process}" if processes > 1 else ""
+        raise ValueError(
+            f"{caller}: a batch of {rows} samples cannot be split evenly over the {devices} "
+            f"devices{local} of the mesh axis {distribution.batch_dim_name!r}. Use a batch size "
+            f"(and a number of samples) divisible by {per_process}.")
+
+
+def chunks(chunks_, distribution, caller):
+    """The chunks of a data adapter (host data) as chunks of global arrays: step `i` of a chunk
+    reads `data[i]`, a batch split over the batch axis."""
+    lib = _lib()
+    stacked = lib.batch_sharding(distribution.device_mesh.backend_mesh,
+                                 distribution.batch_dim_name, leading=1)
+
+    def put(a, indices):
+        return None if a is None else lib.distribute_data(np.asarray(a)[indices], stacked)
+
+    for chunk in chunks_:
+        indices = np.asarray(chunk.indices)
+        check_rows(indices.shape[1], distribution, caller)
+        data = tuple(None if part is None else tree.map_structure(lambda a: put(a, indices), part)
+                     for part in chunk.data)
+        weights = None if chunk.weights is None else lib.distribute_data(
+            np.asarray(chunk.weights), stacked)
+        yield Chunk(data, np.arange(indices.shape[0], dtype="int32"), weights, chunk.num_steps,
+                    chunk.first_step)
+
+
+def place_inputs(inputs, distribution):
+    """Inference inputs split over the batch axis when their rows divide evenly over it (else
+    left as they are: the program then runs on every device's copy, with the same result)."""
+    lib = _lib()
+    leaves = tree.flatten(inputs)
+    rows = {np.shape(a)[0] if np.ndim(a) else None for a in leaves if a is not None}
+    devices = distribution.num_model_replicas
+    if len(rows) != 1 or None in rows or next(iter(rows)) % devices or \
+            distribution.num_processes > 1:
+        return inputs
+    sharding = lib.batch_sharding(distribution.device_mesh.backend_mesh,
+                                  distribution.batch_dim_name)
+    return tree.map_structure(
+        lambda a: None if a is None else lib.distribute_tensor(a, sharding), inputs)

@@ -1,0 +1,259 @@
+"""Checks of training under `keras.distribution` on 8 simulated CPU devices.
+
+Run as a script (by `test_training.py`, in a subprocess so the rest of the suite keeps its
+devices): every `check_*` function runs, and one JSON line maps each name to "ok" or the
+failure. Distributed runs are compared with one-device runs of the same model from the same seed.
+"""
+
+import os
+
+os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=8"
+os.environ["JAX_PLATFORMS"] = "cpu"
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+import json  # noqa: E402
+import sys  # noqa: E402
+import traceback  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import neokeras as keras  # noqa: E402
+from neokeras import distribution as dist  # noqa: E402
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(100, 16)).astype("float32")
+Y = RNG.normal(size=(100, 8)).astype("float32")
+SEQ = RNG.normal(size=(48, 6, 16)).astype("float32")
+SEQ_Y = RNG.integers(0, 4, size=(48,)).astype("int32")
+
+
+def mlp():
+    keras.utils.set_random_seed(7)
+    model = keras.Sequential([keras.Input((16,)),
+                              keras.layers.Dense(32, activation="relu", name="dense_a"),
+                              keras.layers.Dropout(0.1),
+                              keras.layers.Dense(8, name="dense_b")])
+    model.compile(keras.optimizers.Adam(0.01), "mse", metrics=["mae"])
+    return model
+
+
+def transformer():
+    keras.utils.set_random_seed(7)
+    inputs = keras.Input((6, 16))
+    attended = keras.layers.MultiHeadAttention(num_heads=4, key_dim=8, name="mha")(inputs, inputs)
+    h = keras.layers.LayerNormalization(name="ln_1")(inputs + attended)
+    f = keras.layers.Dense(32, activation="relu", name="ffn_in")(h)
+    f = keras.layers.Dense(16, name="ffn_out")(f)
+    h = keras.layers.LayerNormalization(name="ln_2")(h + f)
+    outputs = keras.layers.Dense(4, name="head")(keras.layers.GlobalAveragePooling1D()(h))
+    model = keras.Model(inputs, outputs)
+    model.compile(keras.optimizers.AdamW(0.01), keras.losses.SparseCategoricalCrossentropy(
+        from_logits=True), metrics=["accuracy"])
+    return model
+
+
+def train(make, x, y, distribution, batch_size, epochs=2):
+    """(model, history, evaluate logs, predictions) of training `make()` under
+    `distribution` (None: one device)."""
+    keras.backend.clear_session()
+    dist.set_distribution(distribution)
+    try:
+        model = make()
+        history = model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=0,
+                            shuffle=True)
+        scores = model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
+        predictions = model.predict(x, batch_size=batch_size, verbose=0)
+    finally:
+        dist.set_distribution(None)
+    return model, history.history, scores, predictions
+
+
+_BASELINES = {}
+
+
+def baseline(make, x, y, batch_size):
+    key = (make.__name__, batch_size)
+    if key not in _BASELINES:
+        _BASELINES[key] = train(make, x, y, None, batch_size)
+    return _BASELINES[key]
+
+
+def assert_same_run(run, reference, atol=2e-5):
+    model, history, scores, predictions = run
+    ref_model, ref_history, ref_scores, ref_predictions = reference
+    for name in ref_history:
+        np.testing.assert_allclose(history[name], ref_history[name], rtol=1e-5, atol=atol,
+                                   err_msg=f"history[{name!r}]")
+    for name in ref_scores:
+        np.testing.assert_allclose(scores[name], ref_scores[name], rtol=1e-5, atol=atol,
+                                   err_msg=f"evaluate {name!r}")
+    np.testing.assert_allclose(predictions, ref_predictions, rtol=1e-5, atol=atol)
+    for v, ref in zip(model.weights, ref_model.weights):
+        assert v.path == ref.path, (v.path, ref.path)
+        np.testing.assert_allclose(np.asarray(v), np.asarray(ref), rtol=1e-5, atol=atol,
+                                   err_msg=v.path)
+
+
+def spec(array):
+    """The sharding spec with one entry per dimension (JAX drops trailing Nones)."""
+    entries = tuple(array.sharding.spec)
+    return entries + (None,) * (array.ndim - len(entries))
+
+
+def specs(variables):
+    return {v.path: spec(v.value) for v in variables}
+
+
+def mesh_of(variables):
+    meshes = {v.value.sharding.mesh.shape_tuple for v in variables}
+    assert len(meshes) == 1, meshes
+    return meshes.pop()
+
+
+def slot_specs(model):
+    """{path of a variable: spec of each of its optimizer slots}."""
+    result = {}
+    for v in model.trainable_variables:
+        prefix = v.path.replace("/", "_") + "_"
+        slots = [s for s in model.optimizer.variables if s.path.split("/", 1)[1].startswith(prefix)]
+        result[v.path] = {spec(s.value) for s in slots}
+    return result
+
+
+def check_data_parallel_mlp():
+    run = train(mlp, X, Y, dist.DataParallel(), batch_size=16)
+    assert_same_run(run, baseline(mlp, X, Y, 16))
+    model = run[0]
+    assert mesh_of(model.variables + model.optimizer.variables) == (("batch", 8),)
+    assert all(set(entries) <= {None} for entries in specs(model.variables).values())
+
+
+def check_model_parallel_mlp():
+    mesh = dist.DeviceMesh((2, 4), ["batch", "model"])
+    layout_map = dist.LayoutMap(mesh)
+    layout_map[".*dense.*kernel"] = (None, "model")
+    layout_map[".*dense.*bias"] = ("model",)
+    run = train(mlp, X, Y, dist.ModelParallel(layout_map=layout_map), batch_size=16)
+    assert_same_run(run, baseline(mlp, X, Y, 16))
+    model = run[0]
+    assert specs(model.trainable_variables) == {
+        "dense_a/kernel": (None, "model"), "dense_a/bias": ("model",),
+        "dense_b/kernel": (None, "model"), "dense_b/bias": ("model",)}
+    slots = slot_specs(model)
+    assert slots["dense_a/kernel"] == {(None, "model")}, slots
+    assert slots["dense_b/bias"] == {("model",)}, slots
+
+
+def check_fsdp_mlp():
+    distribution = dist.ModelParallel(fsdp=True, fsdp_min_size=64)
+    run = train(mlp, X, Y, distribution, batch_size=16)
+    assert_same_run(run, baseline(mlp, X, Y, 16))
+    model = run[0]
+    # The largest dimension that divides over 8 devices is split; small variables replicate.
+    assert specs(model.trainable_variables) == {
+        "dense_a/kernel": (None, "batch"), "dense_a/bias": (None,),
+        "dense_b/kernel": ("batch", None), "dense_b/bias": (None,)}, specs(model.trainable_variables)
+    slots = slot_specs(model)
+    assert slots["dense_a/kernel"] == {(None, "batch")}, slots
+    assert slots["dense_b/kernel"] == {("batch", None)}, slots
+    # Each device holds an eighth of a sharded kernel.
+    kernel = model.trainable_variables[0].value
+    assert {s.data.shape for s in kernel.addressable_shards} == {(16, 4)}
+
+
+def check_data_parallel_transformer():
+    run = train(transformer, SEQ, SEQ_Y, dist.DataParallel(), batch_size=16)
+    assert_same_run(run, baseline(transformer, SEQ, SEQ_Y, 16))
+
+
+def check_model_parallel_transformer():
+    mesh = dist.DeviceMesh((2, 4), ["batch", "model"])
+    layout_map = dist.LayoutMap(mesh)
+    # neokeras paths of a nested layer's variables lack the parent's name ("query/kernel",
+    # Keras: "mha/query/kernel"), so these keys match both.
+    layout_map[".*(query|key|value)/kernel"] = (None, "model", None)
+    layout_map[".*attention_output/kernel"] = ("model", None, None)
+    layout_map["ffn_in/kernel"] = (None, "model")
+    layout_map["ffn_out/kernel"] = ("model", None)
+    run = train(transformer, SEQ, SEQ_Y, dist.ModelParallel(layout_map=layout_map),
+                batch_size=16)
+    assert_same_run(run, baseline(transformer, SEQ, SEQ_Y, 16))
+    found = specs(run[0].trainable_variables)
+    query = next(path for path in found if path.endswith("query/kernel"))
+    assert found[query] == (None, "model", None), found
+    assert found["ffn_out/kernel"] == ("model", None), found
+
+
+def check_fsdp_transformer():
+    run = train(transformer, SEQ, SEQ_Y, dist.ModelParallel(fsdp=True, fsdp_min_size=256),
+                batch_size=16)
+    assert_same_run(run, baseline(transformer, SEQ, SEQ_Y, 16))
+    found = specs(run[0].trainable_variables)
+    assert found["ffn_in/kernel"] == (None, "batch"), found
+    assert found["head/kernel"] == (None, None), found  # 64 elements: below fsdp_min_size
+
+
+def check_batch_is_split():
+    """The arrays a compiled step receives are split over the batch axis."""
+    from neokeras.trainers import distributed
+    from neokeras.trainers.data_adapters.chunk import Chunk
+
+    keras.backend.clear_session()
+    mesh = dist.DeviceMesh((2, 4), ["batch", "model"])
+    distribution = dist.ModelParallel(layout_map=dist.LayoutMap(mesh))
+    adapter_chunks = [Chunk(
+        (X[:32], Y[:32], None), np.arange(32).reshape(2, 16), None, 2, 0)]
+    (chunk,) = distributed.chunks(adapter_chunks, distribution, "fit")
+    x = chunk.data[0]
+    assert x.shape == (2, 16, 16)
+    assert spec(x) == (None, "batch", None), x.sharding
+    assert {s.data.shape for s in x.addressable_shards} == {(2, 8, 16)}
+    np.testing.assert_array_equal(np.asarray(x), X[:32].reshape(2, 16, 16))
+
+
+def expect_error(fn, *fragments):
+    try:
+        fn()
+    except ValueError as e:
+        message = str(e)
+        missing = [f for f in fragments if f not in message]
+        assert not missing, f"{missing} not in: {message}"
+        return
+    raise AssertionError("no ValueError raised")
+
+
+def check_bad_batch_size():
+    def fit():
+        with dist.DataParallel().scope():
+            model = mlp()
+            model.fit(X[:96], Y[:96], batch_size=12, epochs=1, verbose=0)
+
+    expect_error(fit, "fit", "12 samples", "8 devices", "'batch'", "divisible by 8")
+
+
+def check_bad_layout():
+    mesh = dist.DeviceMesh((2, 4), ["batch", "model"])
+    layout_map = dist.LayoutMap(mesh)
+    layout_map["dense_a/kernel"] = ("model", None)  # 16 rows over 4: fine
+    layout_map["dense_b/kernel"] = (None, "model")  # 8 columns over 4: fine
+    layout_map["dense_b/bias"] = ("batch",)
+    with dist.ModelParallel(layout_map=layout_map).scope():
+        keras.layers.Dense(8, name="dense_b").build((None, 32))
+        expect_error(lambda: keras.layers.Dense(6, name="dense_b").build((None, 32)),
+                     "dense_b/kernel", "(32, 6)", "dimension 1 (size 6)", "'model' (4 devices)")
+
+
+def main():
+    names = sys.argv[1:] or [n for n in globals() if n.startswith("check_")]
+    results = {}
+    for name in names:
+        try:
+            globals()[name]()
+            results[name] = "ok"
+        except Exception:  # noqa: BLE001  (reported to the test, which fails with it)
+            results[name] = traceback.format_exc()
+    print("RESULTS " + json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
