@@ -78,7 +78,10 @@ def test_variables_are_created_in_their_layout():
     assert layer.kernel.value.sharding.spec == jax.sharding.PartitionSpec(None, "model")
     np.testing.assert_array_equal(layer.kernel.numpy(), np.zeros((3, 4)))
     # Outside any distribution, variables stay on the default device.
-    assert keras.layers.Dense(2).build((None, 3)) is None
+    plain = keras.layers.Dense(2)
+    plain.build((None, 3))
+    assert plain.kernel._layout is None
+    assert plain.kernel.value.sharding.device_set == {jax.devices()[0]}
 
 
 def test_fsdp_layout():
