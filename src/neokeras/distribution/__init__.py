@@ -12,6 +12,7 @@ from neokeras.distribution.distributions import Distribution  # noqa: F401
 from neokeras.distribution.distributions import ModelParallel  # noqa: F401
 from neokeras.distribution.distributions import distribute_tensor  # noqa: F401
 from neokeras.distribution.distributions import distribution  # noqa: F401
+from neokeras.distribution.distributions import initialize  # noqa: F401
 from neokeras.distribution.distributions import set_distribution  # noqa: F401
 from neokeras.distribution.layout_map import LayoutMap  # noqa: F401
 from neokeras.distribution.mesh import DeviceMesh  # noqa: F401

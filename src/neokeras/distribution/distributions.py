@@ -272,6 +272,26 @@ def variable_layout(path, shape, layout=None):
     return layout
 
 
+@keras_name("keras.distribution.initialize")
+def initialize(job_addresses=None, num_processes=None, process_id=None):
+    """Joins this process to a multi-process (multi-host) job; call it first in every process.
+
+    Arguments left None are read from `KERAS_DISTRIBUTION_JOB_ADDRESSES`,
+    `KERAS_DISTRIBUTION_NUM_PROCESSES` and `KERAS_DISTRIBUTION_PROCESS_ID`. Afterwards
+    `list_devices()` lists the devices of all processes.
+
+    Args:
+        job_addresses: `"host:port"` of process 0 (the coordinator), or the comma-separated
+            addresses of all processes (the first is the coordinator).
+        num_processes: Number of processes in the job.
+        process_id: This process's index, 0 to `num_processes - 1`.
+    """
+    import importlib
+
+    importlib.import_module(f"{backend.impl.__name__}.distributed_init").initialize(
+        job_addresses, num_processes, process_id)
+
+
 @keras_name("keras.distribution.distribute_tensor")
 def distribute_tensor(tensor, layout):
     """Returns `tensor` laid out as `layout`: inside a compiled function a sharding constraint,
