@@ -111,8 +111,12 @@ from neokeras.layers.preprocessing.image_preprocessing.solarization import (  # 
 from neokeras.layers.preprocessing.image_preprocessing.cut_mix import CutMix  # noqa: F401
 from neokeras.layers.preprocessing.image_preprocessing.equalization import (  # noqa: F401
     Equalization)
+from neokeras.layers.preprocessing.image_preprocessing.clahe import (  # noqa: F401
+    ContrastLimitedAdaptiveHistogramEqualization)
 from neokeras.layers.preprocessing.image_preprocessing.max_num_bounding_boxes import (  # noqa: F401
     MaxNumBoundingBoxes)
+from neokeras.layers.preprocessing.image_preprocessing.random_elastic_transform import (  # noqa: F401
+    RandomElasticTransform)
 from neokeras.layers.preprocessing.image_preprocessing.mix_up import MixUp  # noqa: F401
 from neokeras.layers.preprocessing.image_preprocessing.random_color_jitter import (  # noqa: F401
     RandomColorJitter)
