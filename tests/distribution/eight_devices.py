@@ -211,6 +211,59 @@ def check_batch_is_split():
     np.testing.assert_array_equal(np.asarray(x), X[:32].reshape(2, 16, 16))
 
 
+def other_entry_points(distribution):
+    """Results of a model built outside `distribution` and then used under it: a generator's
+    fit with validation, train/test_on_batch, predict on rows that do not divide the mesh,
+    `model(x)`, and an eager fit."""
+    keras.backend.clear_session()
+    model = mlp()
+
+    def batches():
+        for start in range(0, 96, 16):
+            yield X[start:start + 16], Y[start:start + 16]
+
+    dist.set_distribution(distribution)
+    try:
+        results = {"generator": model.fit(batches(), epochs=1, verbose=0, steps_per_epoch=6,
+                                          validation_data=(X[:32], Y[:32])).history,
+                   "train_on_batch": model.train_on_batch(X[:16], Y[:16]),
+                   "test_on_batch": model.test_on_batch(X[16:32], Y[16:32]),
+                   "predict_13": model.predict(X[:13], verbose=0),
+                   "predict_on_batch": model.predict_on_batch(X[:5])}
+        called = model(X[:16])
+        results["call"] = np.asarray(called)
+        results["call_sharded"] = distribution is None or spec(called)[0] == "batch"
+        model.compile(keras.optimizers.SGD(0.1), "mse", run_eagerly=True)
+        results["eager"] = model.fit(X[:96], Y[:96], batch_size=16, epochs=1, verbose=0,
+                                     shuffle=False).history
+        if distribution is not None:
+            expect_error(lambda: model.fit(X, Y, batch_size=16, epochs=1, verbose=0),
+                         "last batch holds the 4 samples", "full batches of 16", "8 devices")
+    finally:
+        dist.set_distribution(None)
+    results["weights"] = model.get_weights()
+    return results
+
+
+def _flat(value):
+    if isinstance(value, dict):
+        return [x for k in sorted(value) for x in _flat(value[k])]
+    if isinstance(value, (list, tuple)):
+        return [x for item in value for x in _flat(item)]
+    return [np.asarray(value, dtype="float32")]
+
+
+def check_other_entry_points():
+    found = other_entry_points(dist.DataParallel())
+    expected = other_entry_points(None)
+    assert found.pop("call_sharded") is True
+    expected.pop("call_sharded")
+    assert sorted(found) == sorted(expected)
+    for name, value in expected.items():
+        for a, b in zip(_flat(found[name]), _flat(value), strict=True):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=2e-5, err_msg=name)
+
+
 def expect_error(fn, *fragments):
     try:
         fn()

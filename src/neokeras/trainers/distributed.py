@@ -52,18 +52,26 @@ def plan(distribution, state_variables):
     return Plan(state, lib.batch_sharding(mesh, distribution.batch_dim_name))
 
 
-def check_rows(rows, distribution, caller):
+def check_rows(rows, distribution, caller, full_rows=None):
     """Raises a ValueError when `rows` samples (one process's share of a batch) cannot be split
-    evenly over the devices of the mesh's batch axis."""
+    evenly over the devices of the mesh's batch axis; `full_rows` is the size of the full
+    batches when this one is the smaller last batch."""
     devices = distribution.num_model_replicas
     processes = distribution.num_processes
     per_process = devices // processes if devices % processes == 0 else devices
-    if per_process and rows % per_process:
-        local = f" of this process's {per_process}" if processes > 1 else ""
+    if not per_process or rows % per_process == 0:
+        return
+    where = f" of this process's {per_process}" if processes > 1 else ""
+    axis = f"the {devices} devices{where} of the mesh axis {distribution.batch_dim_name!r}"
+    if full_rows is not None and rows < full_rows:
         raise ValueError(
-            f"{caller}: a batch of {rows} samples cannot be split evenly over the {devices} "
-            f"devices{local} of the mesh axis {distribution.batch_dim_name!r}. Use a batch size "
-            f"(and a number of samples) divisible by {per_process}.")
+            f"{caller}: the last batch holds the {rows} samples left after the full batches "
+            f"of {full_rows}; they cannot be split evenly over {axis}, and this model's steps "
+            "cannot be padded (run_eagerly, a custom step or a stateful layer). Give a number "
+            "of samples that is a multiple of the batch size.")
+    raise ValueError(
+        f"{caller}: a batch of {rows} samples cannot be split evenly over {axis}. Use a batch "
+        f"size divisible by {per_process}.")
 
 
 def chunks(chunks_, distribution, caller):
@@ -76,9 +84,11 @@ def chunks(chunks_, distribution, caller):
     def put(a, indices):
         return None if a is None else lib.distribute_data(np.asarray(a)[indices], stacked)
 
+    full_rows = None
     for chunk in chunks_:
         indices = np.asarray(chunk.indices)
-        check_rows(indices.shape[1], distribution, caller)
+        full_rows = full_rows or indices.shape[1]
+        check_rows(indices.shape[1], distribution, caller, full_rows)
         data = tuple(None if part is None else tree.map_structure(lambda a: put(a, indices), part)
                      for part in chunk.data)
         weights = None if chunk.weights is None else lib.distribute_data(
@@ -87,17 +97,35 @@ def chunks(chunks_, distribution, caller):
                     chunk.first_step)
 
 
-def place_inputs(inputs, distribution):
-    """Inference inputs split over the batch axis when their rows divide evenly over it (else
-    left as they are: the program then runs on every device's copy, with the same result)."""
+def place_inputs(inputs, distribution, caller="predict"):
+    """Inference inputs split over the batch axis. With one process, inputs whose rows do not
+    divide evenly stay as they are (the program then runs on every device's copy, with the same
+    result); with several, each process's inputs are its own rows of the global batch, which
+    must divide over its devices."""
     lib = _lib()
-    leaves = tree.flatten(inputs)
-    rows = {np.shape(a)[0] if np.ndim(a) else None for a in leaves if a is not None}
-    devices = distribution.num_model_replicas
-    if len(rows) != 1 or None in rows or next(iter(rows)) % devices or \
-            distribution.num_processes > 1:
-        return inputs
+    leaves = [a for a in tree.flatten(inputs) if a is not None]
+    rows = {np.shape(a)[0] if np.ndim(a) else None for a in leaves}
     sharding = lib.batch_sharding(distribution.device_mesh.backend_mesh,
                                   distribution.batch_dim_name)
+    if distribution.num_processes > 1:
+        if len(rows) != 1 or None in rows:
+            raise ValueError(f"{caller}: with several processes, every input needs the same "
+                             f"number of rows. Received row counts {sorted(rows, key=str)}.")
+        check_rows(next(iter(rows)), distribution, caller)
+        return tree.map_structure(
+            lambda a: None if a is None else lib.distribute_data(np.asarray(a), sharding),
+            inputs)
+    if len(rows) != 1 or None in rows or next(iter(rows)) % distribution.num_model_replicas:
+        return inputs
     return tree.map_structure(
         lambda a: None if a is None else lib.distribute_tensor(a, sharding), inputs)
+
+
+def local_outputs(outputs, distribution):
+    """Inference outputs as this process's rows (with one process, all of them)."""
+    if distribution.num_processes == 1:
+        return outputs
+    lib = _lib()
+    sharding = lib.batch_sharding(distribution.device_mesh.backend_mesh,
+                                  distribution.batch_dim_name)
+    return tree.map_structure(lambda a: lib.local_rows(a, sharding), outputs)

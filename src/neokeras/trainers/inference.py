@@ -71,6 +71,8 @@ def call(model, inputs, training=False, cap=None, bucket=True):
             rows = None
     if rows is None:
         outputs, updated, losses = forward(trainable, non_trainable, split(inputs), training)
+    if current is not None:
+        outputs = distributed.local_outputs(outputs, current)
     for index, value in updated.items():
         variables[1][index]._value = value
     return outputs, losses, rows

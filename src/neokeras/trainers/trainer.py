@@ -278,13 +278,18 @@ class Trainer:
                 eager=self._eager)
         return fn
 
-    def _distribute(self, chunks, function, state, caller):
+    def _distribute(self, data, pad, chunks, function, state, caller):
         """`(chunks, function)` to run: under a `keras.distribution`, chunks of global arrays
         split over the mesh's batch axis and the chunk function bound to the run's shardings
-        (see `trainers.distributed`); otherwise both as they are."""
+        (see `trainers.distributed`); otherwise both as they are. Batch sizes of array data
+        that do not divide over the mesh are refused before any step runs."""
         current = distributed.current()
         if current is None:
             return chunks, function
+        if hasattr(data, "batch_rows"):
+            full = data.batch_size
+            for rows in data.batch_rows(pad):
+                distributed.check_rows(rows, current, caller, full)
         return (distributed.chunks(chunks, current, caller),
                 functools.partial(function, plan=distributed.plan(current, state.variables)))
 
@@ -508,8 +513,8 @@ class Trainer:
                 self.reset_metrics()
                 state.read()
                 rng = np.random.default_rng([self._shuffle_seed, epoch])
-                chunks, function = self._distribute(data.chunks(size, pad, shuffle, rng),
-                                                    train_function, state, "fit")
+                chunks, function = self._distribute(
+                    data, pad, data.chunks(size, pad, shuffle, rng), train_function, state, "fit")
                 logs = epoch_loop.run_epoch(self, chunks, function, state, callback_list,
                                             "train", per_batch)
                 data.on_epoch_end()
@@ -584,8 +589,9 @@ class Trainer:
         state = self._new_state("test")
         if callback_list is not None:
             callback_list.on_test_begin()
-        chunks, function = self._distribute(data.chunks(size, pad), self._chunk_function("test"),
-                                            state, getattr(data, "caller", "evaluate"))
+        chunks, function = self._distribute(data, pad, data.chunks(size, pad),
+                                            self._chunk_function("test"), state,
+                                            getattr(data, "caller", "evaluate"))
         logs = epoch_loop.run_epoch(self, chunks, function, state, callback_list, "test",
                                     per_batch)
         if logs is None:
@@ -697,8 +703,9 @@ class Trainer:
         if reset_metrics:
             self.reset_metrics()
         state = self._new_state(mode)
-        chunks, function = self._distribute(data.chunks(1, False), self._chunk_function(mode),
-                                            state, f"{mode}_on_batch")
+        chunks, function = self._distribute(data, False, data.chunks(1, False),
+                                            self._chunk_function(mode), state,
+                                            f"{mode}_on_batch")
         chunk = next(chunks)
         state.values, logs = function(
             state.values, chunk.data, chunk.indices, chunk.weights, np.int32(1))

@@ -113,18 +113,16 @@ def distribute_data(local, sharding):
     return jax.make_array_from_process_local_data(sharding, np.asarray(local))
 
 
-def sharding_of(x):
-    return getattr(x, "sharding", None)
-
-
 def replicated(mesh):
     return jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec())
 
 
-def to_host(x):
-    """A numpy copy of `x`; a global array spread over several processes is gathered first."""
-    if isinstance(x, jax.Array) and not x.is_fully_addressable and not x.is_fully_replicated:
-        from jax.experimental import multihost_utils
+def local_rows(x, sharding):
+    """This process's rows of `x` (a global array split, or to be split, on its first
+    dimension as `sharding` says); `x` itself when this process holds all of it."""
+    if not isinstance(x, jax.Array) or x.is_fully_addressable or x.is_fully_replicated:
+        return x
+    from jax.experimental import multihost_utils
 
-        return np.asarray(multihost_utils.process_allgather(x, tiled=True))
-    return np.asarray(x)
+    x = distribute_tensor(x, sharding) if x.ndim else x
+    return multihost_utils.global_array_to_host_local_array(x, sharding.mesh, sharding.spec)

@@ -159,6 +159,12 @@ class ArrayDataAdapter:
         if last is not None:
             yield Chunk(source, last[None], None, 1, len(full))
 
+    def batch_rows(self, pad):
+        """The distinct batch sizes of an epoch (see `chunks`)."""
+        if pad or self.steps <= self.num_full_batches or not self.remainder:
+            return {self.batch_size}
+        return {self.batch_size, self.remainder}
+
     def on_epoch_end(self):
         pass
 
