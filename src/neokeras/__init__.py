@@ -27,7 +27,6 @@ from neokeras import utils  # noqa: F401
 from neokeras import mixed_precision  # noqa: F401
 from neokeras import datasets  # noqa: F401
 from neokeras import distribution  # noqa: F401
-from neokeras import applications  # noqa: F401
 from neokeras.layers import Input  # noqa: F401
 from neokeras.layers import Layer  # noqa: F401
 from neokeras.models import Model  # noqa: F401
@@ -51,6 +50,16 @@ from neokeras.ops.operation_api import Function  # noqa: F401
 from neokeras.ops.operation_api import Operation  # noqa: F401
 from neokeras.optimizers import Optimizer  # noqa: F401
 from neokeras.regularizers import Regularizer  # noqa: F401
+
+
+def __getattr__(name):
+    # `keras.applications` (dozens of model builders) loads on first use, keeping
+    # `import neokeras` fast.
+    if name == "applications":
+        import importlib
+
+        return importlib.import_module("neokeras.applications")
+    raise AttributeError(f"module 'neokeras' has no attribute {name!r}")
 
 
 def version():

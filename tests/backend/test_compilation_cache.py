@@ -48,3 +48,49 @@ def test_a_fresh_process_writes_the_cache_and_the_switch_turns_it_off(tmp_path):
     off = tmp_path / "off"
     directory, _ = _run({"KERAS_HOME": str(off), "NEOKERAS_JAX_CACHE": "0"})
     assert directory == "None" and not off.exists()
+
+
+_FIT_SCRIPT = """
+from jax import monitoring
+counts = {"hits": 0, "misses": 0, "compiles": 0}
+def on_event(event, **kwargs):
+    if event == "/jax/compilation_cache/cache_hits":
+        counts["hits"] += 1
+    elif event == "/jax/compilation_cache/cache_misses":
+        counts["misses"] += 1
+def on_span(event, start, end, **kwargs):
+    if event == "/jax/core/compile/backend_compile_duration":
+        counts["compiles"] += 1
+monitoring.register_event_listener(on_event)
+monitoring.register_event_time_span_listener(on_span)
+
+import numpy as np
+import neokeras as keras
+keras.utils.set_random_seed(0)
+x = np.random.default_rng(0).random((50, 4)).astype("float32")
+y = (x.sum(axis=1) > 2).astype("float32")
+model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
+                          keras.layers.Dropout(0.1), keras.layers.Dense(1, activation="sigmoid")])
+model.compile("adam", "binary_crossentropy", metrics=["accuracy"])
+model.fit(x, y, batch_size=8, epochs=2, validation_split=0.2, verbose=0)
+model.evaluate(x, y, verbose=0)
+model.predict(x[:3], verbose=0)
+print(counts["hits"], counts["misses"], counts["compiles"])
+"""
+
+
+def test_a_second_run_of_a_training_script_compiles_nothing(tmp_path):
+    # Counted from JAX's own cache events: every XLA compilation of the second process is a
+    # read of the first one's cache (building, fit with validation, evaluate and predict).
+    env = {**os.environ, "JAX_PLATFORMS": "cpu", "KERAS_HOME": str(tmp_path),
+           "NEOKERAS_JAX_CACHE": "1"}
+
+    def run():
+        out = subprocess.run([sys.executable, "-c", _FIT_SCRIPT], env=env, capture_output=True,
+                             text=True, check=True)
+        return [int(n) for n in out.stdout.split()[-3:]]
+
+    hits, misses, compiles = run()
+    assert misses > 0 and misses + hits == compiles
+    hits, misses, compiles = run()
+    assert misses == 0 and hits == compiles > 0

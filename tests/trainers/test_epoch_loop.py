@@ -144,13 +144,16 @@ def test_steps_fuse_into_one_call_unless_xla_cpu_runs_them_slower_in_a_loop(
     from neokeras.trainers import epoch_loop
 
     steps_per_call = []
-    timed_call = epoch_loop._timed_call
+    run_epoch = epoch_loop.run_epoch
 
-    def spy(model, fn, values, data, indices, *rest):
-        steps_per_call.append(indices.shape[0])
-        return timed_call(model, fn, values, data, indices, *rest)
+    def spy(model, chunks, chunk_function, *rest):
+        def counted(values, data, indices, *more):
+            steps_per_call.append(indices.shape[0])
+            return chunk_function(values, data, indices, *more)
 
-    monkeypatch.setattr(epoch_loop, "_timed_call", spy)
+        return run_epoch(model, chunks, counted, *rest)
+
+    monkeypatch.setattr(epoch_loop, "run_epoch", spy)
     x = RNG.standard_normal((40,) + x_shape).astype("float32")
     y = RNG.integers(0, 3, 40)
     ours, theirs = _pair(build, "sparse_categorical_crossentropy", ["accuracy"])

@@ -27,6 +27,7 @@ is_tracer = impl.is_tracer
 in_tracing_scope = impl.core.in_tracing_scope
 standardize_dtype = impl.standardize_dtype
 compute_output_spec = impl.compute_output_spec
+compile_seconds = impl.compilation_cache.compile_seconds
 
 
 

@@ -37,9 +37,9 @@ class ProgbarLogger(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self._progbar.update(self._progbar.seen, logs, finalize=True)
-        # `fit` records how long the epoch's calls that compiled a function took.
+        # `fit` records the seconds the epoch spent tracing and compiling (cache reads included).
         compile_seconds = getattr(self.model, "_epoch_compile_seconds", None)
-        if compile_seconds and self.verbose:
+        if compile_seconds and compile_seconds >= 0.005 and self.verbose:
             print(f"(this epoch included {compile_seconds:.2f}s of compilation)", flush=True)
 
     def on_test_begin(self, logs=None):

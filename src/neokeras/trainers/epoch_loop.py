@@ -8,7 +8,6 @@ only see the logs of each chunk's last step.
 """
 
 import math
-import time
 
 import numpy as np
 
@@ -48,9 +47,8 @@ def run_epoch(model, chunks, chunk_function, state, callbacks, mode, per_batch):
             if training:
                 state.write()
             getattr(callbacks, begin_hook)(chunk.first_step)
-        state.values, logs = _timed_call(
-            model, chunk_function, state.values, chunk.data, chunk.indices, chunk.weights,
-            np.int32(chunk.num_steps))
+        state.values, logs = chunk_function(state.values, chunk.data, chunk.indices,
+                                            chunk.weights, np.int32(chunk.num_steps))
         last_step = chunk.first_step + chunk.num_steps - 1
         if per_batch:
             if training:
@@ -63,18 +61,6 @@ def run_epoch(model, chunks, chunk_function, state, callbacks, mode, per_batch):
         if training and model.stop_training:
             break
     return logs
-
-
-def _timed_call(model, fn, *args):
-    """Calls a compiled function; when that call compiled it, adds the time to the epoch's
-    compile seconds (shown by the progress bar)."""
-    traces = sum(model._trace_counts.values())
-    start = time.perf_counter()
-    result = fn(*args)
-    if sum(model._trace_counts.values()) != traces:
-        model._epoch_compile_seconds = (model._epoch_compile_seconds or 0.0) + (
-            time.perf_counter() - start)
-    return result
 
 
 def to_floats(logs):

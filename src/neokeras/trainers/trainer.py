@@ -311,41 +311,44 @@ class Trainer:
             return False
         key = ("pads", mode)
         if key not in self._functions:
-            x, y, _ = data.first_batch()
-            self._functions[key] = self._rows_are_independent(x, y, mode)
+            self._functions[key] = self._rows_are_independent(data, mode)
         return self._functions[key]
 
     def _fuses_steps(self, mode, data):
         """Whether several steps per compiled call run as fast as one (see
-        `backend.trainer.fuses_steps`); decided once per mode from the first batch. A custom
-        step may not call the model on the batch at all (a GAN's `call` takes noise), so the
-        probe of `call` is skipped there and steps stay fused."""
-        key = ("fuses", mode)
+        `backend.trainer.probe_forward`). A custom step may not call the model on the batch at
+        all (a GAN's `call` takes noise), so the probe of `call` is skipped there and steps
+        stay fused."""
         if self._overrides(f"{mode}_step"):
             return True
+        return self._probe(mode, data)[3]
+
+    def _probe(self, mode, data):
+        """`backend.trainer.probe_forward` of the first batch of `data`, once per mode."""
+        key = ("probe", mode)
         if key not in self._functions:
-            self._functions[key] = backend.trainer.fuses_steps(
-                self, model_variables(self), data.first_batch()[0], training=mode == "train")
+            x, y, _ = data.first_batch()
+
+            def reduces_batch(y_pred):
+                return any(compiled is not None and compiled.reduces_batch(y, y_pred)
+                           for compiled in (self._compile_loss, self._compile_metrics))
+
+            self._functions[key] = backend.trainer.probe_forward(
+                self, model_variables(self), x, training=mode == "train",
+                inspect=None if y is None else reduces_batch)
         return self._functions[key]
 
-    def _rows_are_independent(self, x, y, mode):
+    def _rows_are_independent(self, data, mode):
         """Whether padding rows, masked out of the compiled losses and metrics, leave a step's
         result unchanged: no stateful layer, no variable assigned in the forward pass but
         random state (moving statistics see every row), no `add_loss`, and no compiled loss or
         metric function that returns one value for the whole batch (it cannot be masked)."""
         if any(getattr(layer, "stateful", False) for layer in self._flatten_layers()):
             return False
-        trainable, non_trainable = model_variables(self)
+        _, non_trainable = model_variables(self)
         seed_states = {id(s.state) for layer in self._flatten_layers()
                        for s in layer._seed_generators}
-
-        def reduces_batch(y_pred):
-            return any(compiled is not None and compiled.reduces_batch(y, y_pred)
-                       for compiled in (self._compile_loss, self._compile_metrics))
-
-        updated, losses, batch_reduced = backend.trainer.forward_effects(
-            self, (trainable, non_trainable), x, training=mode == "train",
-            inspect=None if y is None else reduces_batch)
+        updated, losses, batch_reduced, _ = self._probe(mode, data)
         return (not losses and not batch_reduced
                 and all(id(non_trainable[i]) in seed_states for i in updated))
 
@@ -484,6 +487,9 @@ class Trainer:
         verbose = _verbose_mode(verbose)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
                                      model=self, verbose=verbose, epochs=epochs, steps=data.steps)
+        # Compilation from here on (preparation and probes included) counts in the epoch that
+        # pays for it.
+        compiled_before = backend.compile_seconds()
         first = data.first_batch()
         self._prepare(first[0], first[1], training=True)
         if val_data is not None:
@@ -507,7 +513,6 @@ class Trainer:
             callback_list.on_train_begin()
             start = initial_epoch if self._resume_epoch is None else self._resume_epoch
             for epoch in range(start, epochs):
-                self._epoch_compile_seconds = None
                 callback_list.on_epoch_begin(epoch)
                 # Read after the hook, so what it changed (learning rate, weights) takes effect.
                 self.reset_metrics()
@@ -526,6 +531,9 @@ class Trainer:
                 if val_data is not None and _validates_after(epoch, validation_freq):
                     val_logs = self._evaluate_adapter(val_data, callback_list)
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                compiled = backend.compile_seconds()
+                self._epoch_compile_seconds = compiled - compiled_before
+                compiled_before = compiled
                 callback_list.on_epoch_end(epoch, epoch_logs)
                 if self.stop_training:
                     break

@@ -8,6 +8,7 @@ A cache directory the program set on `jax.config` itself is left as it is.
 import os
 
 import jax
+from jax import monitoring
 
 
 def cache_dir():
@@ -30,3 +31,31 @@ def enable():
         return
     jax.config.update("jax_compilation_cache_dir", directory)
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+
+
+# JAX reports how long each tracing, lowering and XLA compilation (or cache read) took, as time
+# spans; a jit traced inside another's trace reports a span nested in the outer one. The union of
+# the spans is the time spent compiling, with nothing counted twice and no execution counted.
+_STAGES = ("/jax/core/compile/jaxpr_trace_duration",
+           "/jax/core/compile/jaxpr_to_mlir_module_duration",
+           "/jax/core/compile/backend_compile_duration")
+_total = [0.0]
+_spans = []  # the latest counted (start, end) spans, to discount those an outer span covers
+
+
+def _on_span(event, start, end, **kwargs):
+    if event not in _STAGES:
+        return
+    covered = [s for s in _spans if s[0] >= start and s[1] <= end]
+    _total[0] += (end - start) - sum(e - s for s, e in covered)
+    _spans[:] = [s for s in _spans if not (s[0] >= start and s[1] <= end)][-63:]
+    _spans.append((start, end))
+
+
+monitoring.register_event_time_span_listener(_on_span)
+
+
+def compile_seconds():
+    """Seconds this process has spent tracing, lowering and compiling (cache reads included)
+    so far; the difference of two readings is the compilation between them."""
+    return _total[0]

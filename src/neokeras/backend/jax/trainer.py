@@ -12,7 +12,6 @@ op on concrete arrays (`run_eagerly=True`).
 """
 
 import jax
-import jax.extend.core
 import jax.numpy as jnp
 
 from neokeras.backend.common.stateless_scope import StatelessScope
@@ -152,21 +151,25 @@ def make_chunk_function(model, step, kind, donate_state, eager=False):
 
         return run_eagerly
 
+    # Traced once per chunk function: finding the logs' shapes and building the loop's body
+    # reuse that trace (an inlined jit caches its trace per argument types).
+    one_traced = jax.jit(one, inline=True, static_argnums=4)
+
     def chunk(state, data, indices, weights, num_steps, plan=None):
         if indices.shape[0] == 1:  # one step per call: no loop to build
             state, logs = one(state, data, indices[0], None if weights is None else weights[0],
                               plan)
         else:
             logs_spec = jax.eval_shape(
-                lambda s: one(s, data, indices[0], None if weights is None else weights[0],
-                              plan)[1], state)
+                one_traced, state, data, indices[0],
+                None if weights is None else weights[0], plan)[1]
             skipped_logs = jax.tree_util.tree_map(lambda s: jnp.zeros(s.shape, s.dtype),
                                                   logs_spec)
 
             def body(carry, scanned):
                 position, rows, row_weights = scanned
                 return jax.lax.cond(position < num_steps,
-                                    lambda c: one(c, data, rows, row_weights, plan),
+                                    lambda c: one_traced(c, data, rows, row_weights, plan),
                                     lambda c: (c, skipped_logs), carry)
 
             positions = jnp.arange(indices.shape[0])
@@ -196,11 +199,12 @@ def _forward(model, variables, trainable, non_trainable, x, training):
     return outputs, updated, model._pop_added_losses()
 
 
-def forward_effects(model, variables, x, training, inspect=None):
-    """`(updated, num_losses, inspected)` of a forward pass on `x`: the indices of the
-    non-trainable variables it assigns, how many `add_loss` values it makes, and what
-    `inspect(outputs)` returns (None without it). Found by tracing the call once; nothing
-    runs."""
+def probe_forward(model, variables, x, training, inspect=None):
+    """What a forward pass on `x` does, found by tracing the call once (nothing runs):
+    `(updated, num_losses, inspected, fuses)`: the indices of the non-trainable variables it
+    assigns, how many `add_loss` values it makes, what `inspect(outputs)` returns (None without
+    it), and whether steps of the model run as fast inside one compiled loop as one per call
+    (False on CPU when the pass has a convolution, see `_SLOW_IN_LOOPS`)."""
     effects = {}
 
     def probe(trainable, non_trainable, x):
@@ -211,8 +215,10 @@ def forward_effects(model, variables, x, training, inspect=None):
         return outputs
 
     values = [[jax.ShapeDtypeStruct(v.shape, v.dtype) for v in group] for group in variables]
-    jax.eval_shape(probe, *values, x)
-    return effects["result"]
+    jaxpr = jax.make_jaxpr(probe)(*values, x).jaxpr
+    fuses = jax.default_backend() != "cpu" or not any(
+        name in _SLOW_IN_LOOPS for name in _primitives(jaxpr))
+    return effects["result"] + (fuses,)
 
 
 # XLA's CPU compiler gives operations nested in a loop or a conditional a slower, single-threaded
@@ -222,24 +228,12 @@ _SLOW_IN_LOOPS = frozenset({"conv_general_dilated"})
 
 
 def _primitives(jaxpr):
+    import jax.extend.core  # imported on first use: it costs import time of `neokeras`
+
     for eqn in jaxpr.eqns:
         yield eqn.primitive.name
         for sub in jax.extend.core.jaxprs_in_params(eqn.params):
             yield from _primitives(sub)
-
-
-def fuses_steps(model, variables, x, training):
-    """Whether steps of this model run as fast inside one compiled loop as one per call: False
-    on CPU when the forward pass on `x` has a convolution. Found by tracing the call once."""
-    if jax.default_backend() != "cpu":
-        return True
-
-    def probe(trainable, non_trainable, x):
-        return _forward(model, variables, trainable, non_trainable, x, training)[0]
-
-    values = [[jax.ShapeDtypeStruct(v.shape, v.dtype) for v in group] for group in variables]
-    jaxpr = jax.make_jaxpr(probe)(*values, x).jaxpr
-    return not any(name in _SLOW_IN_LOOPS for name in _primitives(jaxpr))
 
 
 def make_forward_function(model, variables, eager=False):
