@@ -263,3 +263,107 @@ def test_recurrent_dropout_trains_inside_compiled_fit():
     assert model.evaluate(x, y, verbose=0) < before
     # Inference is deterministic (no dropout).
     np.testing.assert_allclose(model.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def _per_step_twin(layer_cls, cell_cls):
+    """The same layer whose cell runs its whole `call` at every step (the formulation before
+    the input projection was moved out of the loop)."""
+
+    class PerStepCell(cell_cls):
+        def call(self, inputs, states, training=False):
+            return super().call(inputs, states, training=training)
+
+    def make(units, **kwargs):
+        layer = layer_cls(units, **kwargs)
+        config = layer.cell.get_config()
+        layer.cell = PerStepCell(**config)
+        return layer
+
+    return make
+
+
+_SPLIT_CASES = [
+    ("SimpleRNN", {}),
+    ("LSTM", {}),
+    ("GRU", {}),
+    ("GRU", {"reset_after": False}),
+]
+
+
+@pytest.mark.parametrize("name,kwargs", _SPLIT_CASES)
+@pytest.mark.parametrize("flags", [
+    {"return_sequences": True},
+    {"go_backwards": True, "return_state": True},
+    {"unroll": True, "return_sequences": True},
+    {"dropout": 0.3, "recurrent_dropout": 0.4, "seed": 3, "return_sequences": True},
+])
+def test_input_projection_out_of_the_loop_matches_per_step_cells(name, kwargs, flags):
+    # Values and gradients (weights and inputs, masked steps included) of the fused formulation
+    # against the same weights run through the cell's own call at every step.
+    import jax
+
+    layer_cls = getattr(layers, name)
+    ours = layer_cls(4, **kwargs, **flags)
+    twin = _per_step_twin(layer_cls, type(ours.cell))(4, **kwargs, **flags)
+    x = _x((3, 6, 5))
+    mask = np.ones((3, 6), bool)
+    mask[1, 4:] = False
+    mask[2, :2] = False
+    training = "dropout" in flags
+    ours(x, mask=mask)
+    twin(x, mask=mask)
+    twin.set_weights(ours.get_weights())
+    assert not twin.cell._splits_steps() and ours.cell._splits_steps()
+
+    def loss(layer):
+        def f(weights, x):
+            out, _ = layer.stateless_call(weights, [v.value for v in layer.non_trainable_variables],
+                                          x, mask=mask, training=training)
+            out = _as_tuple(out)
+            return sum((o * np.linspace(-1, 1, o.shape[-1])).sum() + (o ** 2).sum() for o in out)
+
+        return f
+
+    weights = [v.value for v in ours.trainable_variables]
+    value, grads = jax.value_and_grad(loss(ours), argnums=(0, 1))(weights, x)
+    twin_value, twin_grads = jax.value_and_grad(loss(twin), argnums=(0, 1))(weights, x)
+    np.testing.assert_allclose(value, twin_value, rtol=1e-6, atol=1e-5)
+    for a, b in zip(jax.tree_util.tree_leaves(grads), jax.tree_util.tree_leaves(twin_grads)):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("name,kwargs,recurrent_products", [
+    ("SimpleRNN", {}, 1), ("LSTM", {}, 1), ("GRU", {}, 1), ("GRU", {"reset_after": False}, 2)])
+def test_the_loop_keeps_only_the_recurrent_products(name, kwargs, recurrent_products):
+    import jax
+    import jax.extend.core
+
+    layer = getattr(layers, name)(4, **kwargs)
+    x = _x((2, 7, 3))
+    layer(x)
+    weights = [v.value for v in layer.trainable_variables]
+    jaxpr = jax.make_jaxpr(lambda w, x: layer.stateless_call(w, [], x)[0])(weights, x).jaxpr
+
+    def dots(eqns):
+        return sum(e.primitive.name == "dot_general" for e in eqns)
+
+    def scans(eqns):
+        for e in eqns:
+            if e.primitive.name == "scan":
+                yield e
+            for sub in jax.extend.core.jaxprs_in_params(e.params):
+                yield from scans(sub.eqns)
+
+    (scan,) = scans(jaxpr.eqns)
+    body = scan.params["jaxpr"].jaxpr
+
+    def all_dots(jaxpr):
+        return dots(jaxpr.eqns) + sum(all_dots(sub) for e in jaxpr.eqns
+                                      for sub in jax.extend.core.jaxprs_in_params(e.params))
+
+    assert all_dots(body) == recurrent_products
+    unrolled = getattr(layers, name)(4, unroll=True, **kwargs)
+    unrolled(x)
+    unrolled_jaxpr = jax.make_jaxpr(
+        lambda w, x: unrolled.stateless_call(w, [], x)[0])(weights, x).jaxpr
+    assert not list(scans(unrolled_jaxpr.eqns))  # unroll=True writes the steps out

@@ -103,6 +103,35 @@ class RecurrentCell(Layer):
             previous_output = previous_output * recurrent_mask
         return inputs, previous_output
 
+    # A built-in cell's step is `_step(_project(inputs), recurrent_in, states) -> (output,
+    # new_states)`, `recurrent_in` being the (dropped-out) previous output: the input
+    # projection does not depend on the states, so an `RNN` computes it for all timesteps in one
+    # matrix product before its loop, which then only does the recurrent product and the gate
+    # math. A subclass that overrides `call` is run step by step through its own `call`.
+    _split_call = None
+
+    def _project(self, inputs):
+        """The input part of the pre-activations, on inputs of any leading shape."""
+        return ops.matmul(inputs, self.kernel)
+
+    def _splits_steps(self):
+        return type(self).call is type(self)._split_call
+
+    def _project_sequence(self, steps):
+        """`_project` of the time-major `(timesteps, batch, features)` steps at once, with the
+        sequence's input dropout mask (drawn by `_prepare_dropout_masks`)."""
+        input_mask = self._dropout_masks[0] if self._dropout_masks else None
+        if input_mask is not None:
+            steps = steps * input_mask
+        return self._project(steps)
+
+    def _recurrent_step(self, projected, states):
+        """One step of the loop after `_project_sequence`."""
+        previous = states[0]
+        recurrent_mask = self._dropout_masks[1] if self._dropout_masks else None
+        recurrent_in = previous if recurrent_mask is None else previous * recurrent_mask
+        return self._step(projected, recurrent_in, states)
+
     def get_config(self):
         return {**super().get_config(), "units": self.units,
                 "activation": activations.serialize(self.activation),

@@ -38,18 +38,25 @@ class GRUCell(RecurrentCell):
     def call(self, inputs, states, training=False):
         h_previous = states[0] if isinstance(states, (list, tuple)) else states
         inputs, recurrent_in = self._apply_dropout(inputs, h_previous, training)
-        units = self.units
+        h, _ = self._step(self._project(inputs), recurrent_in, [h_previous])
+        return h, ([h] if isinstance(states, (list, tuple)) else h)
+
+    _split_call = call
+
+    def _project(self, inputs):
         x = ops.matmul(inputs, self.kernel)
-        input_bias = recurrent_bias = None
         if self.bias is not None:
-            input_bias, recurrent_bias = ((self.bias[0], self.bias[1]) if self.reset_after
-                                          else (self.bias, None))
-            x = x + input_bias
-        x_z, x_r, x_h = ops.split(x, 3, axis=-1)
+            x = x + (self.bias[0] if self.reset_after else self.bias)
+        return x
+
+    def _step(self, projected, recurrent_in, states):
+        h_previous = states[0]
+        units = self.units
+        x_z, x_r, x_h = ops.split(projected, 3, axis=-1)
         if self.reset_after:
             inner = ops.matmul(recurrent_in, self.recurrent_kernel)
-            if recurrent_bias is not None:
-                inner = inner + recurrent_bias
+            if self.bias is not None:
+                inner = inner + self.bias[1]
         else:
             inner = ops.matmul(recurrent_in, self.recurrent_kernel[:, :2 * units])
         z = self.recurrent_activation(x_z + inner[:, :units])
@@ -60,7 +67,7 @@ class GRUCell(RecurrentCell):
             recurrent_h = ops.matmul(r * recurrent_in, self.recurrent_kernel[:, 2 * units:])
         candidate = self.activation(x_h + recurrent_h)
         h = z * h_previous + (1 - z) * candidate
-        return h, ([h] if isinstance(states, (list, tuple)) else h)
+        return h, [h]
 
     def get_config(self):
         config = super().get_config()

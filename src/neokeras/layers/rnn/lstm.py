@@ -50,9 +50,14 @@ class LSTMCell(RecurrentCell):
         self._add_bias((4 * self.units,), initializer)
 
     def call(self, inputs, states, training=False):
-        h_previous, c_previous = states[0], states[1]
-        inputs, recurrent_in = self._apply_dropout(inputs, h_previous, training)
-        z = ops.matmul(inputs, self.kernel) + ops.matmul(recurrent_in, self.recurrent_kernel)
+        inputs, recurrent_in = self._apply_dropout(inputs, states[0], training)
+        return self._step(self._project(inputs), recurrent_in, states)
+
+    _split_call = call
+
+    def _step(self, projected, recurrent_in, states):
+        c_previous = states[1]
+        z = projected + ops.matmul(recurrent_in, self.recurrent_kernel)
         if self.bias is not None:
             z = z + self.bias
         z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)

@@ -174,13 +174,22 @@ class RNN(Layer):
         prepare = getattr(self.cell, "_prepare_dropout_masks", None)
         if prepare is not None:
             prepare(steps[0], states[0], training)
+        # A built-in cell's input projection runs for all timesteps in one matrix product; the
+        # loop keeps only the recurrent product and the gate math.
+        split = getattr(self.cell, "_splits_steps", None)
+        split = split is not None and split()
+        if split:
+            steps = self.cell._project_sequence(steps)
 
         def step(carry, xs):
             step_input, step_mask = xs if mask is not None else (xs, None)
-            cell_states = carry
-            if self._nested_state:
-                cell_states = tree.pack_sequence_as(self._state_structure, carry)
-            output, new_states = self.cell(step_input, cell_states, **cell_kwargs)
+            if split:
+                output, new_states = self.cell._recurrent_step(step_input, carry)
+            else:
+                cell_states = carry
+                if self._nested_state:
+                    cell_states = tree.pack_sequence_as(self._state_structure, carry)
+                output, new_states = self.cell(step_input, cell_states, **cell_kwargs)
             new_states = tree.flatten(_as_list(new_states))
             if step_mask is not None:
                 new_states = [ops.where(step_mask, n, c) for n, c in zip(new_states, carry)]

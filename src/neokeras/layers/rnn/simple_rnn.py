@@ -35,11 +35,18 @@ class SimpleRNNCell(RecurrentCell):
     def call(self, inputs, states, training=False):
         previous = states[0] if isinstance(states, (list, tuple)) else states
         inputs, recurrent_in = self._apply_dropout(inputs, previous, training)
-        h = ops.matmul(inputs, self.kernel)
-        if self.bias is not None:
-            h = h + self.bias
-        output = self.activation(h + ops.matmul(recurrent_in, self.recurrent_kernel))
+        output, _ = self._step(self._project(inputs), recurrent_in, [previous])
         return output, ([output] if isinstance(states, (list, tuple)) else output)
+
+    _split_call = call
+
+    def _project(self, inputs):
+        h = ops.matmul(inputs, self.kernel)
+        return h if self.bias is None else h + self.bias
+
+    def _step(self, projected, recurrent_in, states):
+        output = self.activation(projected + ops.matmul(recurrent_in, self.recurrent_kernel))
+        return output, [output]
 
 
 @keras_name("keras.layers.SimpleRNN")
