@@ -114,6 +114,13 @@ def test_two_processes_train_and_save_like_one(tmp_path):
                 _close(result[tag]["evaluate"][name], value,
                        f"process {process} {tag} evaluate {name}")
 
+    # `predict` gives each process the predictions of its own rows.
+    for process, result in enumerate(results):
+        rows = worker.local_rows(len(x), process)
+        for tag in ("data_parallel", "fsdp"):
+            _close(result[tag]["predict"], reference.predict(x[rows], verbose=0),
+                   f"process {process} {tag} predict")
+
     # The checkpoints (written by process 0) load on one device with the reference weights,
     # optimizer state and predictions.
     expected = reference.predict(x, verbose=0)

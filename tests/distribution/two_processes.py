@@ -54,12 +54,13 @@ def train(distribution, data, workdir, tag):
     history = model.fit(*data, batch_size=LOCAL_BATCH, epochs=EPOCHS, shuffle=False, verbose=0,
                         callbacks=[backup])
     scores = model.evaluate(*data, batch_size=LOCAL_BATCH, verbose=0, return_dict=True)
+    predictions = model.predict(data[0], batch_size=LOCAL_BATCH, verbose=0)  # of its own rows
     model.save_weights(os.path.join(workdir, f"{tag}.weights.h5"))
     model.save(os.path.join(workdir, f"{tag}.keras"))
     model.save(os.path.join(workdir, f"{tag}.h5"))
     kernel = model.get_layer("hidden").kernel._value
     keras.distribution.set_distribution(None)
-    return {"history": history.history, "evaluate": scores,
+    return {"history": history.history, "evaluate": scores, "predict": predictions.tolist(),
             "kernel_axes": list(kernel.sharding.spec) + [None] * (kernel.ndim - len(
                 kernel.sharding.spec)),
             "kernel_fully_addressable": bool(kernel.is_fully_addressable)}
