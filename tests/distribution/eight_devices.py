@@ -133,9 +133,15 @@ def check_model_parallel_mlp():
     layout_map = dist.LayoutMap(mesh)
     layout_map[".*dense.*kernel"] = (None, "model")
     layout_map[".*dense.*bias"] = ("model",)
-    run = train(mlp, X, Y, dist.ModelParallel(layout_map=layout_map), batch_size=16)
+    # A layer's output laid out by its path "{layer name}/output" (an unusual layout, so that
+    # it cannot come from sharding propagation alone).
+    layout_map["dense_b/output"] = ("model", "batch")
+    distribution = dist.ModelParallel(layout_map=layout_map)
+    run = train(mlp, X, Y, distribution, batch_size=16)
     assert_same_run(run, baseline(mlp, X, Y, 16))
     model = run[0]
+    with distribution.scope():
+        assert spec(model(X[:16])) == ("model", "batch")
     assert specs(model.trainable_variables) == {
         "dense_a/kernel": (None, "model"), "dense_a/bias": ("model",),
         "dense_b/kernel": (None, "model"), "dense_b/bias": ("model",)}

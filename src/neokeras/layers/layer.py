@@ -24,6 +24,7 @@ from neokeras.backend.common.seed_generator import SeedGenerator
 from neokeras.backend.common.stateless_scope import StatelessScope
 from neokeras.backend.common.variables import AutocastScope
 from neokeras.backend.common.variables import KerasVariable
+from neokeras.distribution import distributions
 from neokeras.layers.input_spec import InputSpec
 from neokeras.layers.layer_nodes import LayerNodesMixin
 from neokeras.layers.masking import keras_mask
@@ -532,12 +533,24 @@ class Layer(LayerNodesMixin):
                 outputs = call(*args, **kwargs)
         finally:
             _CALL_CONTEXT.context = outer
+        outputs = self._distribute_outputs(outputs)
         if self.activity_regularizer is not None:
             for output in tree.flatten(outputs):
                 self.add_loss(self.activity_regularizer(output) / output.shape[0])
         if (self.supports_masking and previous_mask is not None) or self._overrides_compute_mask():
             self._set_output_masks(outputs, self.compute_mask(inputs, previous_mask))
         return outputs
+
+    def _distribute_outputs(self, outputs):
+        """Under a `keras.distribution` whose layout map has a key matching `"{name}/output"`,
+        the outputs laid out that way (a sharding constraint inside compiled steps)."""
+        current = distributions.distribution()
+        if current is None:
+            return outputs
+        layout = current.get_tensor_layout(f"{self.name}/output")
+        if layout is None:
+            return outputs
+        return tree.map_structure(lambda x: distributions.distribute_tensor(x, layout), outputs)
 
     # ------------------------------------------------------------------ masking
     def compute_mask(self, inputs, previous_mask):
