@@ -168,6 +168,19 @@ def test_several_inputs_as_list_dict_and_pandas():
     history = seq.fit(frame, pd.Series(y[:, 0]).to_frame(), epochs=1, verbose=0)
     assert np.isfinite(history.history["loss"][0])
     np.testing.assert_allclose(seq.predict(frame, verbose=0), seq.predict(x, verbose=0))
+    # pandas trains exactly as the same numbers in numpy (float64 columns become floatx).
+    utils.set_random_seed(3)
+    ref = _classifier()
+    ref_history = ref.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0,
+                          validation_data=(x[:8], y[:8]))
+    utils.set_random_seed(3)
+    seq = _classifier()
+    history = seq.fit(frame.astype("float64"), pd.Series(y[:, 0]), batch_size=8, epochs=2,
+                      shuffle=False, verbose=0, validation_data=(frame[:8], pd.Series(y[:8, 0])))
+    for key in ref_history.history:
+        np.testing.assert_allclose(history.history[key], ref_history.history[key], rtol=1e-6)
+    assert seq.evaluate(frame, pd.Series(y[:, 0]), verbose=0) == pytest.approx(
+        ref.evaluate(x, y, verbose=0), rel=1e-6)
 
 
 def test_shuffle_modes_change_batch_order():

@@ -25,6 +25,7 @@ from neokeras.trainers import inference
 from neokeras.trainers.data_adapters import ArrayDataAdapter
 from neokeras.trainers.data_adapters import BatchDataAdapter
 from neokeras.trainers.data_adapters import is_batch_data
+from neokeras.trainers.data_adapters.batch_data_adapter import describe
 from neokeras.trainers.epoch_loop import to_floats
 from neokeras.trainers.state import TrainingState
 from neokeras.trainers.state import model_variables
@@ -419,24 +420,26 @@ class Trainer:
         Args:
             x: Input data: a numpy array, a list or dict of arrays (several inputs), a pandas
                 DataFrame/Series, a generator yielding `(x, y)` or `(x, y, sample_weight)`
-                batches, or a `keras.utils.PyDataset` (`Sequence`).
-            y: Target array(s), like `x` (not with a generator or `PyDataset`).
+                batches, a `keras.utils.PyDataset` (`Sequence`), a `tf.data.Dataset` or a
+                `torch.utils.data.DataLoader` of such batches.
+            y: Target array(s), like `x` (not with batches from a generator or dataset).
             batch_size: Samples per gradient update (default 32; arrays only).
             epochs: Index of the last epoch (Keras 2 spelling: `nb_epoch`).
             verbose: `"auto"`/1 (progress bar; one line per epoch when not on a terminal),
                 2 (one line per epoch), 0 (silent).
             callbacks: List of `Callback`s.
             validation_split: Fraction of the array data (taken from the end) held out.
-            validation_data: `(x_val, y_val)`, `(x_val, y_val, sample_weight_val)`, a
-                generator or a `PyDataset`.
+            validation_data: `(x_val, y_val)`, `(x_val, y_val, sample_weight_val)`, or
+                batches as for `x`.
             shuffle: Shuffle the samples before each epoch (True), shuffle whole batches
                 (`"batch"`), or not (False). A `PyDataset`'s batch order is shuffled.
             class_weight: Dict mapping class indices to loss weights.
             sample_weight: Per-sample loss weights.
             initial_epoch: Epoch to start from (for resuming).
-            steps_per_epoch: Batches per epoch (generators; with arrays, at most the number
-                of batches).
-            validation_steps: Batches per validation (generator or `PyDataset` validation).
+            steps_per_epoch: Batches per epoch (needed for a generator or a dataset that
+                repeats forever; with arrays, at most the number of batches). A dataset then
+                goes on where the last epoch stopped.
+            validation_steps: Batches per validation (batches as validation data).
             validation_batch_size: Batch size of array validation data.
             validation_freq: Validate every this many epochs (an int), or after the listed
                 (1-based) epochs.
@@ -464,11 +467,11 @@ class Trainer:
             steps_per_epoch = max_steps
         if is_batch_data(x):
             if y is not None or sample_weight is not None:
-                raise ValueError("fit: when x is a generator or PyDataset, it yields the targets "
-                                 "and sample weights; do not pass y or sample_weight.")
+                raise ValueError(f"fit: when x is {describe(x)}, it yields the targets and "
+                                 "sample weights; do not pass y or sample_weight.")
             if validation_split:
-                raise ValueError("fit: validation_split needs array data; with a generator or "
-                                 "PyDataset pass validation_data instead.")
+                raise ValueError(f"fit: validation_split needs array data; with {describe(x)} "
+                                 "pass validation_data instead.")
             data = BatchDataAdapter(x, steps_per_epoch, "fit", class_weight)
         else:
             data = ArrayDataAdapter(x, y, sample_weight, batch_size, "fit", class_weight)
@@ -497,9 +500,8 @@ class Trainer:
             self._prepare(val_first[0], val_first[1], training=False)
         per_batch = callback_list.needs_batch_hooks("train")
         pad = self._pads("train", data)
-        size = epoch_loop.chunk_size(
-            self, data.steps if pad else min(data.steps or 0, getattr(
-                data, "num_full_batches", 0)), per_batch, self._fuses_steps("train", data))
+        size = epoch_loop.chunk_size(self, data.fusable_steps(pad), per_batch,
+                                     self._fuses_steps("train", data))
         train_function = self._chunk_function("train")
         # Shuffling draws from (seed, epoch), so a resumed run (BackupAndRestore restores the
         # seed) shuffles its remaining epochs exactly as an uninterrupted one.
@@ -551,7 +553,8 @@ class Trainer:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
             raise ValueError(
                 "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
-                "sample_weight_val), a generator or a PyDataset. Received: "
+                "sample_weight_val), a generator, a PyDataset, a tf.data.Dataset or a torch "
+                "DataLoader. Received: "
                 f"{type(validation_data).__name__} of length "
                 f"{len(validation_data) if hasattr(validation_data, '__len__') else '?'}")
         vx, vy, vsw = (tuple(validation_data) + (None,))[:3]
@@ -573,8 +576,8 @@ class Trainer:
         self._assert_compiled("evaluate")
         if is_batch_data(x):
             if y is not None or sample_weight is not None:
-                raise ValueError("evaluate: when x is a generator or PyDataset, it yields the "
-                                 "targets; do not pass y or sample_weight.")
+                raise ValueError(f"evaluate: when x is {describe(x)}, it yields the targets; "
+                                 "do not pass y or sample_weight.")
             data = BatchDataAdapter(x, steps, "evaluate")
         else:
             data = ArrayDataAdapter(x, y, sample_weight, batch_size, "evaluate")
@@ -590,9 +593,8 @@ class Trainer:
         """One pass of the test step over `data`; returns the logs as floats."""
         per_batch = callback_list is not None and callback_list.needs_batch_hooks("test")
         pad = self._pads("test", data)
-        size = epoch_loop.chunk_size(
-            self, data.steps if pad else min(data.steps or 0, getattr(
-                data, "num_full_batches", 0)), per_batch, self._fuses_steps("test", data))
+        size = epoch_loop.chunk_size(self, data.fusable_steps(pad), per_batch,
+                                     self._fuses_steps("test", data))
         self.reset_metrics()
         state = self._new_state("test")
         if callback_list is not None:

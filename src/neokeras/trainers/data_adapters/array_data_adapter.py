@@ -15,6 +15,7 @@ from neokeras.trainers import distributed
 from neokeras.trainers.data_adapters.chunk import Chunk
 from neokeras.trainers.data_adapters.chunk import group_steps
 from neokeras.trainers.data_adapters.chunk import padded_batch_rows
+from neokeras.trainers.data_adapters.torch_data_loader_adapter import is_torch_dataset
 from neokeras.utils import tree
 
 
@@ -88,6 +89,10 @@ class ArrayDataAdapter:
             raise ValueError(f"{caller}: batch_size must be a positive int. Received: {batch_size!r}")
         if x is None:
             raise ValueError(f"{caller}: no input data `x` was given.")
+        if is_torch_dataset(x):
+            raise ValueError(
+                f"{caller}: x is a torch {type(x).__name__}, which holds single samples. Wrap it "
+                "in a `torch.utils.data.DataLoader(dataset, batch_size=...)` to pass batches.")
         self.x = _standardize(x, "x")
         self.y = _standardize(y, "y")
         self.sample_weight = _standardize(sample_weight, "sample_weight")
@@ -119,6 +124,11 @@ class ArrayDataAdapter:
         """Uses only the first `steps` batches of each epoch (`steps_per_epoch`)."""
         if steps is not None:
             self.steps = min(self.steps, int(steps))
+
+    def fusable_steps(self, pad):
+        """Steps of an epoch that can share one compiled chunk: all of them when the last
+        partial batch is padded, else the full batches."""
+        return self.steps if pad else min(self.steps, self.num_full_batches)
 
     @property
     def has_partial_batch(self):
