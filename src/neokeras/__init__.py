@@ -25,6 +25,7 @@ from neokeras import models  # noqa: F401
 from neokeras import saving  # noqa: F401
 from neokeras import utils  # noqa: F401
 from neokeras import mixed_precision  # noqa: F401
+from neokeras import quantizers  # noqa: F401
 from neokeras import datasets  # noqa: F401
 from neokeras import distribution  # noqa: F401
 from neokeras.layers import Input  # noqa: F401
@@ -49,6 +50,7 @@ from neokeras.metrics import Metric  # noqa: F401
 from neokeras.ops.operation_api import Function  # noqa: F401
 from neokeras.ops.operation_api import Operation  # noqa: F401
 from neokeras.optimizers import Optimizer  # noqa: F401
+from neokeras.quantizers import Quantizer  # noqa: F401
 from neokeras.regularizers import Regularizer  # noqa: F401
 
 

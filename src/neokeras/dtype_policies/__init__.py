@@ -1,10 +1,18 @@
 """`neokeras.dtype_policies`: dtype policies of layers (`keras.dtype_policies`)."""
 
 from neokeras.api_export import keras_name
+from neokeras.dtype_policies.dtype_policy import AWQDTypePolicy
 from neokeras.dtype_policies.dtype_policy import DTypePolicy
 from neokeras.dtype_policies.dtype_policy import FloatDTypePolicy
+from neokeras.dtype_policies.dtype_policy import GPTQDTypePolicy
+from neokeras.dtype_policies.dtype_policy import Int4DTypePolicy
+from neokeras.dtype_policies.dtype_policy import QuantizedDTypePolicy
+from neokeras.dtype_policies.dtype_policy import QuantizedFloat8DTypePolicy
+from neokeras.dtype_policies.dtype_policy_map import DTypePolicyMap
 
-_BY_CLASS_NAME = {"DTypePolicy": DTypePolicy, "FloatDTypePolicy": FloatDTypePolicy}
+_BY_CLASS_NAME = {cls.__name__: cls for cls in (
+    DTypePolicy, FloatDTypePolicy, QuantizedDTypePolicy, QuantizedFloat8DTypePolicy,
+    Int4DTypePolicy, GPTQDTypePolicy, AWQDTypePolicy, DTypePolicyMap)}
 
 
 @keras_name("keras.dtype_policies.serialize")
@@ -27,8 +35,11 @@ def deserialize(config, custom_objects=None):
 
 @keras_name("keras.dtype_policies.get")
 def get(identifier):
-    """A `DTypePolicy` from None (the global policy), a name, a config dict or a policy."""
+    """A `DTypePolicy` from None (the global policy), a name (`"mixed_float16"`,
+    `"int8_from_float32"`), a config dict or a policy."""
     from neokeras.dtype_policies.dtype_policy import dtype_policy
+    from neokeras.dtype_policies.dtype_policy import is_quantized_name
+    from neokeras.dtype_policies.dtype_policy import quantized_policy_from_name
 
     if identifier is None:
         return dtype_policy()
@@ -37,6 +48,8 @@ def get(identifier):
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str):
+        if is_quantized_name(identifier):
+            return quantized_policy_from_name(identifier)
         return DTypePolicy(identifier)
     name = getattr(identifier, "name", None)
     if isinstance(name, str):

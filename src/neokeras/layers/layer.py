@@ -58,6 +58,10 @@ def _dtype_policy(dtype):
 
     if dtype is None or isinstance(dtype, (str, dtype_policies.DTypePolicy)):
         return dtype_policies.get(dtype)
+    if isinstance(dtype, dict) and dtype.get("class_name") in (
+            "QuantizedDTypePolicy", "QuantizedFloat8DTypePolicy", "Int4DTypePolicy",
+            "GPTQDTypePolicy", "AWQDTypePolicy", "DTypePolicyMap"):
+        return dtype_policies.deserialize(dtype)
     if isinstance(dtype, dict):
         name = dtype.get("config", {}).get("name") if "config" in dtype else dtype.get("name")
         return dtype_policies.DTypePolicy(name or config.floatx())
@@ -142,7 +146,7 @@ class Layer(LayerNodesMixin):
         self.name = name or naming.uniquify(naming.to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         self._dtype_policy = _dtype_policy(dtype)
-        self._dtype = self._dtype_policy.variable_dtype
+        self._dtype = self._effective_dtype_policy.variable_dtype
         self._autocast = bool(kwargs.get("autocast", True))
         self._remat_mode = remat.current_remat_mode()
         self.built = False
@@ -225,17 +229,66 @@ class Layer(LayerNodesMixin):
 
     @dtype_policy.setter
     def dtype_policy(self, value):
-        self._dtype_policy = _dtype_policy(value)
-        self._dtype = self._dtype_policy.variable_dtype
+        from neokeras.dtype_policies import DTypePolicyMap
+
+        policy = _dtype_policy(value)
+        if isinstance(self._dtype_policy, DTypePolicyMap) and not isinstance(policy, DTypePolicyMap):
+            if self.path in self._dtype_policy:
+                del self._dtype_policy[self.path]
+            self._dtype_policy[self.path] = policy
+        else:
+            self._dtype_policy = policy
+        self._dtype = self._effective_dtype_policy.variable_dtype
+        if policy.quantization_mode is not None and self.built \
+                and not getattr(self, "_is_quantized", False):
+            if policy.quantization_mode in ("gptq", "awq"):
+                raise ValueError(
+                    f"Implicitly enabling {policy.quantization_mode.upper()} quantization by "
+                    f"setting `dtype_policy` to '{policy.name}' is not supported: it needs "
+                    "calibration data. Use `.quantize(mode, config=...)` instead.")
+            self.quantize(policy.quantization_mode)
+
+    @property
+    def path(self):
+        """The layer's path (its name), the key `DTypePolicyMap` looks it up by."""
+        return self.name
+
+    @property
+    def _effective_dtype_policy(self):
+        """The layer's own policy, looked up by path when its policy is a `DTypePolicyMap`."""
+        from neokeras.dtype_policies import DTypePolicyMap
+
+        if isinstance(self._dtype_policy, DTypePolicyMap):
+            return self._dtype_policy[self.path]
+        return self._dtype_policy
 
     @property
     def compute_dtype(self):
         """The dtype the layer computes in; float inputs and variables are cast to it."""
-        return self._dtype_policy.compute_dtype
+        return self._effective_dtype_policy.compute_dtype
 
     @property
     def variable_dtype(self):
-        return self._dtype_policy.variable_dtype
+        return self._effective_dtype_policy.variable_dtype
+
+    @property
+    def quantization_mode(self):
+        """The quantization mode of this layer (`"int8"`, `"int4"`, ...), None if not quantized."""
+        return self._effective_dtype_policy.quantization_mode
+
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Quantizes the layer's weights (`"int8"`, `"int4"`, `"float8"`); layers that
+        support it override this."""
+        raise NotImplementedError(
+            f"Layer {type(self).__name__} does not have a `quantize` method implemented.")
+
+    def quantized_call(self, *args, **kwargs):
+        """The forward pass of a quantized layer; layers that support quantization override it."""
+        raise NotImplementedError(
+            f"Layer {type(self).__name__} does not have a `quantized_call` method implemented.")
+
+    def _forward(self):
+        return self.quantized_call if self.quantization_mode is not None else self.call
 
     @property
     def trainable(self):
@@ -320,7 +373,10 @@ class Layer(LayerNodesMixin):
         trainable = True if trainable is None else bool(trainable)
         name = name or f"variable_{len(self._trainable_variables) + len(self._non_trainable_variables)}"
         variable = backend.Variable(initializer, shape=shape, dtype=dtype, trainable=trainable,
-                                    name=name, path=f"{self.name}/{name}")
+                                    autocast=autocast, name=name, path=f"{self.name}/{name}")
+        # The optimizer replaces such a variable by its "gradient" instead of applying it
+        # (float8 scales and histories are computed in the backward pass).
+        variable.overwrite_with_gradient = bool(overwrite_with_gradient)
         variable.regularizer = regularizers.get(regularizer)
         variable.constraint = constraints.get(constraint)
         (self._trainable_variables if trainable else self._non_trainable_variables).append(variable)
@@ -465,7 +521,7 @@ class Layer(LayerNodesMixin):
         return backend.compute_output_spec(self._plain_call, *args, **kwargs)
 
     def _plain_call(self, *args, **kwargs):
-        return self.call(*args, **kwargs)
+        return self._forward()(*args, **kwargs)
 
     def _maybe_build(self, inputs):
         if self.built:
@@ -495,7 +551,7 @@ class Layer(LayerNodesMixin):
 
     def _autocast_scope(self):
         """Reads float variables in the compute dtype during `call` (mixed precision)."""
-        policy = self._dtype_policy
+        policy = self._effective_dtype_policy
         if self._autocast and policy.compute_dtype != policy.variable_dtype:
             return AutocastScope(policy.compute_dtype)
         return contextlib.nullcontext()
@@ -528,7 +584,7 @@ class Layer(LayerNodesMixin):
             self._clear_losses()
         _CALL_CONTEXT.context = _CallContext(training if training is not None else False)
         try:
-            call = remat.rematerialized_call(self, self.call, args, kwargs)
+            call = remat.rematerialized_call(self, self._forward(), args, kwargs)
             with self._autocast_scope():
                 outputs = call(*args, **kwargs)
         finally:
@@ -640,10 +696,10 @@ class Layer(LayerNodesMixin):
     # ------------------------------------------------------------------ serialization
     def get_config(self):
         """The constructor arguments as a JSON-able dict (`from_config` inverts it)."""
+        from neokeras import dtype_policies
+
         config_ = {"name": self.name, "trainable": self.trainable,
-                   "dtype": {"module": "keras", "class_name": "DTypePolicy",
-                             "config": {"name": self._dtype_policy.name},
-                             "registered_name": None}}
+                   "dtype": dtype_policies.serialize(self._dtype_policy)}
         if type(self).get_config is Layer.get_config:
             config_.update(self._constructor_arguments())
         return config_

@@ -55,6 +55,47 @@ class Model(Trainer, Layer):
         super().__init__(trainable=trainable, name=name, dtype=dtype, **kwargs)
         self._init_trainer()
 
+    def quantize(self, mode=None, config=None, filters=None, **kwargs):
+        """Quantizes the weights of every layer that supports it (`Dense`, `EinsumDense`,
+        `Embedding`); other layers are skipped with a warning.
+
+        Args:
+            mode: `"int8"`, `"int4"` or `"float8"` (optional when `config` is given).
+            config: A `keras.quantizers.QuantizationConfig` choosing the quantizers.
+            filters: Only quantize layers whose name matches this regex (or any regex of a
+                list), or for which this callable returns True.
+        """
+        import re
+        import warnings
+
+        type_check = kwargs.pop("type_check", True)
+        if kwargs:
+            raise ValueError(f"Unrecognized keyword arguments passed to {type(self).__name__}: "
+                             f"{kwargs}")
+        if filters is not None and not (isinstance(filters, (str, list, tuple))
+                                        or callable(filters)):
+            raise ValueError("The `filters` argument must be a regex string, a list of regex "
+                             f"strings, or a callable. Received: {type(filters)}")
+
+        def selected(layer):
+            if filters is None:
+                return True
+            if isinstance(filters, str):
+                return bool(re.search(filters, layer.name))
+            if isinstance(filters, (list, tuple)):
+                return any(re.search(pattern, layer.name) for pattern in filters)
+            return filters(layer)
+
+        for layer in self._flatten_layers():
+            if not selected(layer) or len(layer._flatten_layers()) != 1:
+                continue
+            try:
+                layer.quantize(mode, type_check=type_check, config=config)
+            except NotImplementedError as error:
+                warnings.warn(str(error), stacklevel=2)
+            except AttributeError:
+                pass
+
     # `trainable` changes take effect at the next compile (Keras 2): see compiled_trainability.
     @functools.wraps(Trainer.compile)
     def compile(self, *args, **kwargs):

@@ -313,6 +313,10 @@ class Optimizer:
             self.build(trainable_variables)
         self._check_variables_are_known(trainable_variables)
         grads, trainable_variables = self._filter_empty_gradients(grads, trainable_variables)
+        grads, trainable_variables = _overwrite_with_gradients(grads, trainable_variables)
+        if not grads:
+            self._iterations.assign(self._iterations.value + 1)
+            return
         grads = [ops.cast(g, v.dtype) for g, v in zip(grads, trainable_variables)]
         if self.loss_scale_factor is not None:
             grads = [g / self.loss_scale_factor for g in grads]
@@ -478,3 +482,16 @@ _KERAS2_CONFIG_ONLY = ("is_legacy_optimizer", "jit_compile")
 
 def _l2_norm(g):
     return ops.sqrt(ops.sum(ops.square(g)))
+
+
+def _overwrite_with_gradients(grads, variables):
+    """Assigns their gradient to variables marked `overwrite_with_gradient` (float8 scales,
+    whose backward pass computes their next value); returns the other pairs."""
+    kept_grads, kept_variables = [], []
+    for grad, variable in zip(grads, variables):
+        if getattr(variable, "overwrite_with_gradient", False):
+            variable.assign(grad)
+        else:
+            kept_grads.append(grad)
+            kept_variables.append(variable)
+    return kept_grads, kept_variables

@@ -9,6 +9,7 @@ from neokeras import ops
 from neokeras import regularizers
 from neokeras.api_export import keras_name
 from neokeras.layers.core import lora
+from neokeras.layers.core import quantization
 from neokeras.layers.input_spec import InputSpec
 from neokeras.layers.layer import Layer
 
@@ -26,6 +27,8 @@ class Dense(Layer):
         kernel_regularizer, bias_regularizer, activity_regularizer: Optional regularizers.
         kernel_constraint, bias_constraint: Optional constraints.
         lora_rank, lora_alpha: Enable LoRA at build time with this rank (see `enable_lora`).
+        quantization_config: The `keras.quantizers.QuantizationConfig` a quantized layer
+            (see `quantize`) is built with.
 
     Input shape: `(..., input_dim)`. Output shape: `(..., units)`.
     """
@@ -38,10 +41,8 @@ class Dense(Layer):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units <= 0:
             raise ValueError(f"Dense(units=...) must be a positive int. Received: units={units!r}")
-        if quantization_config is not None:
-            raise ValueError("Dense: quantization is not supported by neokeras. "
-                             f"Received: quantization_config={quantization_config!r}")
         self.units = int(units)
+        self.quantization_config = quantization.config_from_argument(quantization_config)
         self.lora_rank = lora_rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
         self.lora_enabled = False
@@ -62,10 +63,14 @@ class Dense(Layer):
             raise ValueError(
                 f"Dense '{self.name}' needs a known last input dimension. "
                 f"Received input_shape={input_shape}")
-        self._kernel = self.add_weight(shape=(input_dim, self.units), name="kernel",
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
+        if self.quantization_mode:
+            quantization.build(self, (input_dim, self.units), self.quantization_mode,
+                               self.quantization_config)
+        if self.quantization_mode in (None, "float8"):
+            self._kernel = self.add_weight(shape=(input_dim, self.units), name="kernel",
+                                          initializer=self.kernel_initializer,
+                                          regularizer=self.kernel_regularizer,
+                                          constraint=self.kernel_constraint)
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.units,), name="bias",
@@ -79,7 +84,17 @@ class Dense(Layer):
 
     @property
     def kernel(self):
+        if self.quantization_mode:
+            return quantization.stored_kernel(self)
         return lora.effective_kernel(self)
+
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Quantizes the weights in place: `"int8"`, `"int4"` or `"float8"` (or a
+        `keras.quantizers.QuantizationConfig` as `config`)."""
+        quantization.quantize(self, mode, type_check=type_check, config=config)
+
+    def quantized_call(self, inputs, training=None):
+        return quantization.call(self, inputs, training)
 
     def enable_lora(self, rank, lora_alpha=None, a_initializer="he_uniform",
                     b_initializer="zeros"):
@@ -102,4 +117,5 @@ class Dense(Layer):
                 "bias_regularizer": regularizers.serialize(self.bias_regularizer),
                 "kernel_constraint": constraints.serialize(self.kernel_constraint),
                 "bias_constraint": constraints.serialize(self.bias_constraint),
+                "quantization_config": quantization.serialize_config(self),
                 **lora.config_entries(self)}

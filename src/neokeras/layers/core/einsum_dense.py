@@ -9,6 +9,7 @@ from neokeras import ops
 from neokeras import regularizers
 from neokeras.api_export import keras_name
 from neokeras.layers.core import lora
+from neokeras.layers.core import quantization
 from neokeras.layers.input_spec import InputSpec
 from neokeras.layers.layer import Layer
 
@@ -119,6 +120,8 @@ class EinsumDense(Layer):
         kernel_regularizer, bias_regularizer, activity_regularizer: Optional regularizers.
         kernel_constraint, bias_constraint: Optional constraints.
         lora_rank, lora_alpha: Enable LoRA at build time with this rank (see `enable_lora`).
+        quantization_config: The `keras.quantizers.QuantizationConfig` a quantized layer
+            (see `quantize`) is built with.
     """
 
     def __init__(self, equation, output_shape, activation=None, bias_axes=None,
@@ -127,9 +130,7 @@ class EinsumDense(Layer):
                  kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
                  quantization_config=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        if quantization_config is not None:
-            raise ValueError("EinsumDense: quantization is not supported by neokeras. "
-                             f"Received: quantization_config={quantization_config!r}")
+        self.quantization_config = quantization.config_from_argument(quantization_config)
         if not isinstance(equation, str):
             raise TypeError(f"EinsumDense(equation=...) must be a string. Received: {equation!r}")
         self.equation = equation
@@ -160,23 +161,44 @@ class EinsumDense(Layer):
             # The fans of an einsum kernel are the sizes of its contracted and produced axes.
             config = {**initializer.get_config(), "input_axes": in_axes, "output_axes": out_axes}
             initializer = type(initializer).from_config(config)
-        self._kernel = self.add_weight(shape=kernel_shape, name="kernel", initializer=initializer,
-                                       regularizer=self.kernel_regularizer,
-                                       constraint=self.kernel_constraint)
+        self.input_spec = InputSpec(ndim=len(input_shape))
+        if self.quantization_mode:
+            quantization.build(self, tuple(kernel_shape), self.quantization_mode,
+                               self.quantization_config)
+        if self.quantization_mode in (None, "float8"):
+            self._kernel = self.add_weight(shape=kernel_shape, name="kernel",
+                                           initializer=initializer,
+                                           regularizer=self.kernel_regularizer,
+                                           constraint=self.kernel_constraint)
         self.bias = None
         if bias_shape is not None:
             self.bias = self.add_weight(shape=bias_shape, name="bias",
                                         initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint)
-        self.input_spec = InputSpec(ndim=len(input_shape))
         if self.lora_rank:
             self.built = True  # enable_lora requires a built layer
             self.enable_lora(self.lora_rank, self.lora_alpha)
 
     @property
     def kernel(self):
+        if self.quantization_mode:
+            return quantization.stored_kernel(self)
         return lora.effective_kernel(self)
+
+    def _quantization_info(self):
+        if getattr(self, "_einsum_quantization_info", None) is None:
+            self._einsum_quantization_info = quantization.einsum_quantization_info(
+                self.equation, self.input_spec.ndim)
+        return self._einsum_quantization_info
+
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Quantizes the weights in place: `"int8"`, `"int4"` or `"float8"` (or a
+        `keras.quantizers.QuantizationConfig` as `config`)."""
+        quantization.quantize(self, mode, type_check=type_check, config=config)
+
+    def quantized_call(self, inputs, training=None):
+        return quantization.call(self, inputs, training)
 
     def enable_lora(self, rank, lora_alpha=None, a_initializer="he_uniform",
                     b_initializer="zeros"):
@@ -205,5 +227,5 @@ class EinsumDense(Layer):
                   "activity_regularizer": regularizers.serialize(self.activity_regularizer),
                   "kernel_constraint": constraints.serialize(self.kernel_constraint),
                   "bias_constraint": constraints.serialize(self.bias_constraint),
-                  "quantization_config": None}
+                  "quantization_config": quantization.serialize_config(self)}
         return {**config, **lora.config_entries(self)}

@@ -8,6 +8,7 @@ from neokeras import ops
 from neokeras import regularizers
 from neokeras.api_export import keras_name
 from neokeras.layers.core import lora
+from neokeras.layers.core import quantization
 from neokeras.layers.layer import Layer
 
 
@@ -33,8 +34,6 @@ class Embedding(Layer):
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
                  weights=None, lora_rank=None, lora_alpha=None, input_length=None,
                  quantization_config=None, **kwargs):
-        if quantization_config is not None:
-            raise NotImplementedError("Embedding: quantization is not supported.")
         if input_length is not None and "input_shape" not in kwargs:
             lengths = input_length if isinstance(input_length, (list, tuple)) else (input_length,)
             kwargs["input_shape"] = tuple(lengths)
@@ -53,8 +52,13 @@ class Embedding(Layer):
         self.lora_rank = lora_rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
         self.lora_enabled = False
+        self.quantization_config = quantization.config_from_argument(quantization_config)
 
     def build(self, input_shape=None):
+        if self.quantization_mode:
+            quantization.build(self, (self.input_dim, self.output_dim), self.quantization_mode,
+                               self.quantization_config)
+            return
         self._embeddings = self.add_weight(
             shape=(self.input_dim, self.output_dim), name="embeddings",
             initializer=self.embeddings_initializer, regularizer=self.embeddings_regularizer,
@@ -65,7 +69,17 @@ class Embedding(Layer):
 
     @property
     def embeddings(self):
+        if self.quantization_mode:
+            return quantization.stored_kernel(self)
         return lora.effective_kernel(self)
+
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Quantizes the weights in place: `"int8"`, `"int4"` or `"float8"` (or a
+        `keras.quantizers.QuantizationConfig` as `config`)."""
+        quantization.quantize(self, mode, type_check=type_check, config=config)
+
+    def quantized_call(self, inputs, training=None):
+        return quantization.call(self, inputs, training)
 
     def enable_lora(self, rank, lora_alpha=None, a_initializer="he_uniform",
                     b_initializer="zeros"):
@@ -90,4 +104,5 @@ class Embedding(Layer):
                 "activity_regularizer": regularizers.serialize(self.activity_regularizer),
                 "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
                 "mask_zero": self.mask_zero,
+                "quantization_config": quantization.serialize_config(self),
                 **lora.config_entries(self)}

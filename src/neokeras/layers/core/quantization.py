@@ -1,0 +1,634 @@
+"""Weight quantization of `Dense`, `EinsumDense` and `Embedding` (`layer.quantize(mode)`).
+
+The layers keep their float maths; this module swaps their main matrix for a quantized one and
+supplies the quantized forward pass, in the variable layout Keras 3 writes to files:
+
+- int8: `kernel` int8 with a float `kernel_scale` per output channel (`W ~ kernel / scale`);
+  the inputs are quantized per row too (by default), so the product runs on integers.
+- int4: `kernel` holds two int4 values per byte along the last axis. Per output channel
+  (`block_size` None/-1) it is symmetric like int8; with a `block_size`, each group of input
+  rows has its own scale and zero point (`W ~ (kernel - kernel_zero) * kernel_scale`) and
+  `g_idx` gives each input row's group.
+- float8: the float kernel stays; inputs and kernel are rounded through float8_e4m3fn with
+  scales chosen from a history of absolute maxima (inference uses the stored scales).
+
+Embedding quantizes each embedding row (one scale per vocabulary entry).
+"""
+
+import math
+import re
+import string
+import types
+
+import numpy as np
+
+from neokeras import ops
+from neokeras.quantizers import quantizers
+from neokeras.quantizers.quantization_config import QUANTIZATION_MODES
+from neokeras.quantizers.quantization_config import Int4QuantizationConfig
+from neokeras.quantizers.quantization_config import QuantizationConfig
+from neokeras.quantizers.quantization_config import block_size_for_layer
+from neokeras.quantizers.quantization_config import validate_and_resolve_config
+
+# The order in which a quantized layer's variables are written to files (Keras's layout).
+_MATMUL_SPEC = {
+    "int8": ("kernel", "bias", "kernel_scale"),
+    "int4": ("kernel", "bias", "kernel_scale", "kernel_zero", "g_idx"),
+    "float8": ("kernel", "bias", "inputs_scale", "inputs_amax_history", "kernel_scale",
+               "kernel_amax_history", "outputs_grad_scale", "outputs_grad_amax_history"),
+}
+_EMBEDDING_SPEC = {
+    "int8": ("embeddings", "embeddings_scale"),
+    "int4": ("embeddings", "embeddings_scale", "embeddings_zero", "g_idx"),
+}
+
+
+def _kind(layer):
+    from neokeras.layers.core.dense import Dense
+    from neokeras.layers.core.einsum_dense import EinsumDense
+    from neokeras.layers.core.embedding import Embedding
+
+    for cls, name in ((Dense, "dense"), (EinsumDense, "einsum"), (Embedding, "embedding")):
+        if isinstance(layer, cls):
+            return name, cls
+    raise NotImplementedError(f"Layer {type(layer).__name__} does not have a `quantize` method "
+                              "implemented.")
+
+
+def _modes(layer):
+    return _EMBEDDING_SPEC if _kind(layer)[0] == "embedding" else _MATMUL_SPEC
+
+
+def _mode_error(layer, mode):
+    allowed = tuple(_modes(layer))
+    return NotImplementedError(f"{type(layer).__name__} '{layer.name}': invalid quantization "
+                               f"mode. Expected one of {allowed}. Received: quantization_mode="
+                               f"{mode}")
+
+
+# ---------------------------------------------------------------------------------- config
+def config_from_argument(config):
+    """A layer's `quantization_config` argument: None, a config, or its serialized dict."""
+    if config is None or isinstance(config, QuantizationConfig):
+        return config
+    if isinstance(config, dict):
+        from neokeras.saving.serialization import deserialize_keras_object
+
+        return deserialize_keras_object(config)
+    raise ValueError("`quantization_config` must be a keras.quantizers.QuantizationConfig or "
+                     f"None. Received: quantization_config={config!r}")
+
+
+def serialize_config(layer):
+    from neokeras.saving.serialization import serialize_keras_object
+
+    return serialize_keras_object(layer.quantization_config)
+
+
+def stored_kernel(layer):
+    """The main matrix of a quantized layer as its `kernel`/`embeddings` property gives it:
+    the int8 values, int4 values unpacked, or the float kernel (float8)."""
+    if _kind(layer)[0] == "embedding":
+        if layer.quantization_mode == "int4":
+            return quantizers.unpack_int4(layer._embeddings, layer._orig_output_dim, axis=-1)
+        return layer._embeddings
+    if layer.quantization_mode == "int4":
+        return quantizers.unpack_int4(layer._kernel, layer.kernel_scale.shape[-1], axis=-1)
+    return layer._kernel
+
+
+# ---------------------------------------------------------------------------------- quantize
+def quantize(layer, mode=None, type_check=True, config=None):
+    """`layer.quantize(mode, config=...)`: quantizes the weights of a built layer in place."""
+    config = validate_and_resolve_config(mode, config)
+    mode = config.mode
+    kind, cls = _kind(layer)
+    if type_check and type(layer) is not cls:
+        raise NotImplementedError(f"Layer {type(layer).__name__} does not have a `quantize` "
+                                  "method implemented.")
+    if not layer.built:
+        raise ValueError(f"Cannot quantize a layer that isn't yet built. Layer '{layer.name}' "
+                         f"(of type '{type(layer).__name__}') is not built yet.")
+    if getattr(layer, "_is_quantized", False):
+        raise ValueError(f"Layer '{layer.name}' is already quantized with "
+                         f"dtype_policy='{layer.dtype_policy.name}'. Received: mode={mode}")
+    if mode == "int8" and layer.compute_dtype == "float16":
+        raise ValueError(f"Quantization mode='{mode}' doesn't work well with "
+                         "compute_dtype='float16'. Consider loading model/layer with another "
+                         "dtype policy such as 'mixed_bfloat16' or 'mixed_float16' before "
+                         "calling `quantize()`.")
+    if mode in ("gptq", "awq"):
+        raise NotImplementedError(
+            f"{type(layer).__name__} '{layer.name}': quantize('{mode}') is not implemented in "
+            "neokeras (the calibrated GPTQ/AWQ algorithms are missing); use 'int8', 'int4' "
+            "or 'float8'.")
+    if mode not in _modes(layer):
+        raise _mode_error(layer, mode)
+    if getattr(layer, "lora_enabled", False):
+        raise ValueError(f"{type(layer).__name__} '{layer.name}': quantizing a layer with LoRA "
+                         "enabled is not supported by neokeras.")
+    layer.quantization_config = config
+    if kind == "embedding":
+        _quantize_embedding(layer, mode, config)
+    else:
+        _quantize_matmul(layer, kind, mode, config)
+    if layer._effective_dtype_policy.quantization_mode is None:
+        name = mode
+        if mode == "int4":
+            block_size = block_size_for_layer(layer, config)
+            name = f"int4/{-1 if block_size is None else block_size}"
+        layer.dtype_policy = f"{name}_from_{layer.dtype_policy.name}"
+
+
+def _forget(layer, variable):
+    for group in (layer._trainable_variables, layer._non_trainable_variables):
+        for i, v in enumerate(group):
+            if v is variable:
+                del group[i]
+                break
+
+
+def _pack_shape(shape):
+    return tuple(shape[:-1]) + ((shape[-1] + 1) // 2,)
+
+
+def _quantize_matmul(layer, kind, mode, config):
+    float_kernel = layer._kernel
+    kernel_shape = tuple(float_kernel.shape)
+    if mode == "float8":
+        build(layer, kernel_shape, mode, config)
+        return
+    if kind == "einsum":
+        info = layer._quantization_info()
+        reduced = tuple(info["kernel_reduced_axes"])
+    else:
+        reduced = (0,)
+    if mode == "int8":
+        weight_quantizer = QuantizationConfig.weight_quantizer_or_default(
+            config, quantizers.AbsMaxQuantizer(axis=reduced))
+        values, scale = weight_quantizer(float_kernel, to_numpy=True)
+        scale = _scale_to_output_layout(layer, scale) if kind == "einsum" \
+            else ops.squeeze(scale, axis=0)
+        zero = None
+    else:
+        block_size = config.block_size if isinstance(config, Int4QuantizationConfig) else None
+        # Keras flattens an einsum kernel with a plain reshape (rows: the product of the
+        # reduced sizes), whatever the axis order; files depend on it.
+        flat = ops.reshape(float_kernel, _flat_2d(kernel_shape, reduced))
+        if block_size is None or block_size == -1:
+            weight_quantizer = QuantizationConfig.weight_quantizer_or_default(
+                config, quantizers.AbsMaxQuantizer(axis=0, value_range=(-8, 7)))
+            values, scale = weight_quantizer(flat, to_numpy=True)
+            scale, zero = ops.squeeze(scale, axis=0), None
+        else:
+            values, scale, zero = quantizers.abs_max_quantize_grouped_with_zero_point(
+                flat, block_size=block_size, to_numpy=True)
+        values = quantizers.pack_int4(values, axis=-1)[0]
+    _forget(layer, float_kernel)
+    del layer._kernel
+    build(layer, kernel_shape, mode, config)
+    layer._kernel.assign(values)
+    layer.kernel_scale.assign(scale)
+    if zero is not None:
+        layer.kernel_zero.assign(zero)
+
+
+def _quantize_embedding(layer, mode, config):
+    table = layer._embeddings
+    shape = tuple(table.shape)
+    zero = None
+    if mode == "int8":
+        weight_quantizer = QuantizationConfig.weight_quantizer_or_default(
+            config, quantizers.AbsMaxQuantizer(axis=-1))
+        values, scale = weight_quantizer(table, to_numpy=True)
+        scale = ops.squeeze(scale, axis=-1)
+    else:
+        block_size = config.block_size if isinstance(config, Int4QuantizationConfig) else None
+        if block_size is None or block_size == -1:
+            weight_quantizer = QuantizationConfig.weight_quantizer_or_default(
+                config, quantizers.AbsMaxQuantizer(axis=-1, value_range=(-8, 7)))
+            values, scale = weight_quantizer(table, to_numpy=True)
+            scale = ops.squeeze(scale, axis=-1)
+        else:
+            # Groups run along the embedding dimension: quantize the transposed table.
+            values, scale, zero = quantizers.abs_max_quantize_grouped_with_zero_point(
+                ops.transpose(table), block_size=block_size, to_numpy=True)
+            values, scale, zero = (ops.transpose(values), ops.transpose(scale),
+                                   ops.transpose(zero))
+        values = quantizers.pack_int4(values, axis=-1)[0]
+    _forget(layer, table)
+    del layer._embeddings
+    build(layer, shape, mode, config)
+    layer._embeddings.assign(values)
+    layer.embeddings_scale.assign(scale)
+    if zero is not None:
+        layer.embeddings_zero.assign(zero)
+
+
+# ---------------------------------------------------------------------------------- build
+def build(layer, shape, mode, config=None):
+    """Creates the quantized variables of `layer` for a float matrix of `shape`."""
+    if mode in ("gptq", "awq"):
+        raise NotImplementedError(
+            f"{type(layer).__name__} '{layer.name}': {mode.upper()}-quantized layers are not "
+            "implemented in neokeras.")
+    if mode not in _modes(layer):
+        raise _mode_error(layer, mode)
+    kind = _kind(layer)[0]
+    if kind == "embedding":
+        _build_embedding(layer, shape, mode, config)
+    elif mode == "float8":
+        _build_float8(layer)
+    else:
+        _build_matmul(layer, kind, shape, mode, config)
+    layer._is_quantized = True
+    layer.save_own_variables = types.MethodType(_save_own_variables, layer)
+    layer.load_own_variables = types.MethodType(_load_own_variables, layer)
+
+
+def _int_weight(layer, name, shape):
+    return layer.add_weight(name=name, shape=shape, initializer="zeros", dtype="int8",
+                            trainable=False)
+
+
+def _scale_weight(layer, name, shape):
+    return layer.add_weight(name=name, shape=shape, initializer="ones", trainable=False)
+
+
+def _group_index(layer, length, block_size):
+    index = np.floor_divide(np.arange(length, dtype="float32"), block_size)
+    return layer.add_weight(name="g_idx", shape=(length,), dtype="float32", trainable=False,
+                            initializer=lambda shape, dtype=None: ops.convert_to_tensor(index))
+
+
+def _build_matmul(layer, kind, shape, mode, config):
+    if mode == "int8":
+        layer.inputs_quantizer = QuantizationConfig.activation_quantizer_or_default(
+            config, quantizers.AbsMaxQuantizer())
+        layer._kernel = _int_weight(layer, "kernel", shape)
+        scale_shape = (shape[-1],) if kind == "dense" else _einsum_scale_shape(layer, shape)
+        layer.kernel_scale = _scale_weight(layer, "kernel_scale", scale_shape)
+        return
+    layer.inputs_quantizer = QuantizationConfig.activation_quantizer_or_default(config, None)
+    reduced = (0,) if kind == "dense" else tuple(layer._quantization_info()["kernel_reduced_axes"])
+    rows, columns = _flat_2d(shape, reduced)
+    layer._kernel = _int_weight(layer, "kernel", _pack_shape((rows, columns)))
+    block_size = block_size_for_layer(layer, config)
+    layer._int4_block_size = block_size
+    layer._orig_kernel_shape = tuple(shape)
+    if block_size is None or block_size == -1:
+        layer.kernel_scale = _scale_weight(layer, "kernel_scale", (columns,))
+        return
+    groups = (math.ceil(rows / block_size), columns)
+    layer.kernel_scale = _scale_weight(layer, "kernel_scale", groups)
+    layer.kernel_zero = _int_weight(layer, "kernel_zero", groups)
+    layer.g_idx = _group_index(layer, rows, block_size)
+
+
+def _build_float8(layer):
+    length = getattr(layer._effective_dtype_policy, "amax_history_length", 1024)
+    for prefix in ("inputs", "kernel", "outputs_grad"):
+        # Trainable so that the training step hands them their "gradients", which are the
+        # new scales and histories (they replace the values instead of being applied).
+        options = {"dtype": "float32", "trainable": True, "autocast": False,
+                   "overwrite_with_gradient": True}
+        scale = layer.add_weight(name=f"{prefix}_scale", shape=(), initializer="ones",
+                                 **options)
+        history = layer.add_weight(name=f"{prefix}_amax_history", shape=(length,),
+                                   initializer="zeros", **options)
+        setattr(layer, f"{prefix}_scale", scale)
+        setattr(layer, f"{prefix}_amax_history", history)
+
+
+def _build_embedding(layer, shape, mode, config):
+    input_dim, output_dim = shape
+    if mode == "int8":
+        layer._embeddings = _int_weight(layer, "embeddings", shape)
+        layer.embeddings_scale = _scale_weight(layer, "embeddings_scale", (input_dim,))
+        return
+    layer._embeddings = _int_weight(layer, "embeddings", _pack_shape(shape))
+    block_size = block_size_for_layer(layer, config)
+    layer._int4_block_size = block_size
+    layer._orig_output_dim = output_dim
+    if block_size is None or block_size == -1:
+        layer.embeddings_scale = _scale_weight(layer, "embeddings_scale", (input_dim,))
+        return
+    groups = (input_dim, math.ceil(output_dim / block_size))
+    layer.embeddings_scale = _scale_weight(layer, "embeddings_scale", groups)
+    layer.embeddings_zero = _int_weight(layer, "embeddings_zero", groups)
+    layer.g_idx = _group_index(layer, output_dim, block_size)
+
+
+def _flat_2d(shape, reduced):
+    rows = int(np.prod([d for i, d in enumerate(shape) if i in reduced]))
+    columns = int(np.prod([d for i, d in enumerate(shape) if i not in reduced]))
+    return rows, columns
+
+
+# ---------------------------------------------------------------------------------- saving
+def _spec(layer):
+    return _modes(layer)[layer.quantization_mode]
+
+
+def _entries(layer):
+    """(name, variable) pairs in file order; absent optional variables are skipped."""
+    result = []
+    for name in _spec(layer):
+        attribute = {"kernel": "_kernel", "embeddings": "_embeddings"}.get(name, name)
+        variable = getattr(layer, attribute, None)
+        if variable is not None:
+            result.append((name, variable))
+    return result
+
+
+def _save_own_variables(layer, store):
+    for index, (_, variable) in enumerate(_entries(layer)):
+        store[str(index)] = np.asarray(variable.numpy())
+
+
+def _load_own_variables(layer, store):
+    entries = _entries(layer)
+    if len(store) != len(entries):
+        raise ValueError(f"{type(layer).__name__} '{layer.name}' ({layer.quantization_mode}) has "
+                         f"{len(entries)} saved variables ({[n for n, _ in entries]}), but the "
+                         f"file holds {len(store)}.")
+    for index, (name, variable) in enumerate(entries):
+        value = np.asarray(store[str(index)])
+        if tuple(value.shape) != tuple(variable.shape):
+            raise ValueError(f"{type(layer).__name__} '{layer.name}': variable '{name}' has "
+                             f"shape {tuple(variable.shape)}, but the file holds "
+                             f"{tuple(value.shape)}.")
+        variable.assign(value.astype(variable.dtype))
+
+
+# ---------------------------------------------------------------------------------- call
+def call(layer, inputs, training=None):
+    """The quantized forward pass of `layer`."""
+    kind = _kind(layer)[0]
+    mode = layer.quantization_mode
+    if kind == "embedding":
+        return _embedding_call(layer, inputs, mode)
+    if mode == "float8":
+        x = _float8_matmul(layer, inputs, training)
+    elif mode == "int8":
+        x = _int8_matmul(layer, kind, inputs)
+    elif mode == "int4":
+        x = _int4_matmul(layer, kind, inputs)
+    else:
+        raise _mode_error(layer, mode)
+    if layer.bias is not None:
+        bias = layer.bias
+        if mode == "float8" and layer.compute_dtype == "float32":
+            # Keras rounds the bias through bfloat16 here (for XLA's fused bias-add).
+            bias = ops.cast(ops.cast(bias, "bfloat16"), bias.dtype)
+        x = ops.add(x, bias)
+    return layer.activation(x) if layer.activation is not None else x
+
+
+def _contract(layer, kind, x, kernel):
+    return ops.matmul(x, kernel) if kind == "dense" else ops.einsum(layer.equation, x, kernel)
+
+
+def _contract_transposed(layer, kind, upstream, kernel):
+    """The input gradient of the contraction with a float kernel."""
+    if kind == "dense":
+        return ops.matmul(upstream, ops.transpose(kernel))
+    return ops.einsum(layer._quantization_info()["gradient_equation"], upstream, kernel)
+
+
+def _int8_matmul(layer, kind, inputs):
+    compute_dtype = layer.compute_dtype
+    info = layer._quantization_info() if kind == "einsum" else None
+
+    def dequantized(kernel, kernel_scale):
+        scale = kernel_scale if kind == "dense" else _scale_to_kernel_layout(info, kernel_scale)
+        return ops.divide(ops.cast(kernel, compute_dtype), scale)
+
+    @ops.custom_gradient
+    def forward(x, kernel, kernel_scale):
+        def grad(*args, upstream=None):
+            if upstream is None:
+                (upstream,) = args
+            return (_contract_transposed(layer, kind, upstream,
+                                         dequantized(kernel, kernel_scale)), None, None)
+
+        scale = kernel_scale
+        if layer.inputs_quantizer:
+            axis = -1 if kind == "dense" else tuple(info["input_reduced_axes"])
+            x, inputs_scale = layer.inputs_quantizer(x, axis=axis)
+            if kind == "einsum":
+                inputs_scale = _adjust(inputs_scale, info["input_transpose_axes"],
+                                       info["input_expand_axes"], info["input_squeeze_axes"])
+            scale = ops.multiply(inputs_scale, scale)
+        y = ops.cast(_contract(layer, kind, x, kernel), compute_dtype)
+        return ops.divide(y, scale), grad
+
+    return forward(inputs, ops.convert_to_tensor(layer._kernel),
+                   ops.convert_to_tensor(layer.kernel_scale))
+
+
+def _int4_matmul(layer, kind, inputs):
+    compute_dtype = layer.compute_dtype
+    block_size = layer._int4_block_size
+    shape = layer._orig_kernel_shape
+    info = layer._quantization_info() if kind == "einsum" else None
+    reduced = (0,) if kind == "dense" else tuple(info["kernel_reduced_axes"])
+    columns = _flat_2d(shape, reduced)[1]
+    grouped = block_size is not None and block_size != -1
+
+    def float_kernel(unpacked, scale, zero=None, g_idx=None):
+        if grouped:
+            w = quantizers.dequantize_with_sz_map(unpacked, scale, zero, g_idx, group_axis=0)
+        else:
+            w = ops.divide(ops.cast(unpacked, compute_dtype), scale)
+        # An einsum kernel was flattened to 2D by a plain reshape (as Keras does).
+        return ops.reshape(ops.cast(w, compute_dtype), shape)
+
+    extra = (layer.kernel_zero, layer.g_idx) if grouped else ()
+
+    @ops.custom_gradient
+    def forward(x, kernel, kernel_scale, *group_vars):
+        unpacked = quantizers.unpack_int4(kernel, columns, axis=-1)
+
+        def grad(*args, upstream=None):
+            if upstream is None:
+                (upstream,) = args
+            w = float_kernel(unpacked, kernel_scale, *group_vars)
+            return (_contract_transposed(layer, kind, upstream, w), None, None) + \
+                (None,) * len(group_vars)
+
+        if grouped or not layer.inputs_quantizer:
+            return _contract(layer, kind, x, float_kernel(unpacked, kernel_scale, *group_vars)), grad
+        if kind == "dense":
+            # Per channel with quantized inputs: an integer product, rescaled once.
+            x, inputs_scale = layer.inputs_quantizer(x, axis=-1)
+            y = ops.cast(ops.matmul(x, unpacked), compute_dtype)
+            return ops.divide(y, ops.multiply(kernel_scale, inputs_scale)), grad
+        x, inputs_scale = layer.inputs_quantizer(x, axis=tuple(info["input_reduced_axes"]))
+        inputs_scale = _adjust(inputs_scale, info["input_transpose_axes"],
+                               info["input_expand_axes"], info["input_squeeze_axes"])
+        y = ops.einsum(layer.equation, x, float_kernel(unpacked, kernel_scale))
+        return ops.divide(ops.cast(y, compute_dtype), inputs_scale), grad
+
+    return forward(inputs, ops.convert_to_tensor(layer._kernel),
+                   ops.convert_to_tensor(layer.kernel_scale),
+                   *[ops.convert_to_tensor(v) for v in extra])
+
+
+_E4M3_MAX = 448.0
+_E5M2_MAX = 57344.0
+
+
+def _float8_matmul(layer, inputs, training):
+    compute_dtype = layer.compute_dtype
+
+    @ops.custom_gradient
+    def qdq_inputs(x, scale, history):
+        if training:
+            new_scale = quantizers.compute_float8_scale(ops.max(history, axis=0), scale,
+                                                        ops.cast(_E4M3_MAX, "float32"))
+            new_history = quantizers.compute_float8_amax_history(x, history)
+        else:
+            new_scale = new_history = None
+        y = quantizers.quantize_and_dequantize(x, scale, "float8_e4m3fn", compute_dtype)
+
+        def grad(*args, upstream=None, variables=None):
+            if upstream is None:
+                (upstream,) = args
+            return upstream, new_scale, new_history
+
+        return y, grad
+
+    @ops.custom_gradient
+    def qdq_output_grad(y, scale, history):
+        def grad(*args, upstream=None, variables=None):
+            if upstream is None:
+                (upstream,) = args
+            new_scale = quantizers.compute_float8_scale(ops.max(history, axis=0), scale,
+                                                        ops.cast(_E5M2_MAX, "float32"))
+            qdq = quantizers.quantize_and_dequantize(upstream, scale, "float8_e5m2",
+                                                     compute_dtype)
+            return qdq, new_scale, quantizers.compute_float8_amax_history(upstream, history)
+
+        return y, grad
+
+    kind = _kind(layer)[0]
+    x = qdq_inputs(inputs, ops.convert_to_tensor(layer.inputs_scale),
+                   ops.convert_to_tensor(layer.inputs_amax_history))
+    w = qdq_inputs(ops.convert_to_tensor(layer._kernel), ops.convert_to_tensor(layer.kernel_scale),
+                   ops.convert_to_tensor(layer.kernel_amax_history))
+    y = _contract(layer, kind, x, w)
+    return qdq_output_grad(y, ops.convert_to_tensor(layer.outputs_grad_scale),
+                           ops.convert_to_tensor(layer.outputs_grad_amax_history))
+
+
+def _embedding_call(layer, inputs, mode):
+    if str(inputs.dtype) not in ("int32", "int64"):
+        inputs = ops.cast(inputs, "int32")
+    compute_dtype = layer.compute_dtype
+    scale = ops.take(layer.embeddings_scale, inputs, axis=0)
+    if mode == "int8":
+        rows = ops.take(layer._embeddings, inputs, axis=0)
+        return ops.divide(ops.cast(rows, compute_dtype), ops.expand_dims(scale, -1))
+    unpacked = quantizers.unpack_int4(layer._embeddings, layer._orig_output_dim, axis=-1)
+    rows = ops.take(unpacked, inputs, axis=0)
+    block_size = layer._int4_block_size
+    if block_size is None or block_size == -1:
+        return ops.divide(ops.cast(rows, compute_dtype), ops.expand_dims(scale, -1))
+    zero = ops.take(layer.embeddings_zero, inputs, axis=0)
+    return quantizers.dequantize_with_sz_map(ops.cast(rows, compute_dtype), scale, zero,
+                                             layer.g_idx, group_axis=-1)
+
+
+# ---------------------------------------------------------------------------------- einsum
+def einsum_quantization_info(equation, ndim):
+    """Which axes an einsum layer's quantizers reduce, and how their scales are laid out to
+    broadcast against the output (transpose, then expand, then squeeze)."""
+    in_spec, w_spec, out_spec = _einsum_specs(equation, ndim)
+    in_reduced = [i for i, c in enumerate(in_spec) if c not in out_spec]
+    w_reduced = [i for i, c in enumerate(w_spec) if c not in out_spec]
+    in_expand = [i for i, c in enumerate(out_spec) if c not in in_spec]
+    w_expand = [i for i, c in enumerate(out_spec) if c not in w_spec]
+    in_transpose = [in_spec.index(c) for c in out_spec if c in in_spec]
+    w_transpose = [w_spec.index(c) for c in out_spec if c in w_spec]
+    # A reduced axis takes the place of an output axis that the tensor lacks (it becomes a
+    # size-1 axis there); with none left, it is squeezed. Keras reuses the last position when
+    # none is left, and so do we, to lay scales out identically.
+    position = out_spec.find(w_spec[-1])
+    in_squeeze, w_squeeze = [], []
+    for reduced, expand, transpose, squeeze in ((in_reduced, in_expand, in_transpose, in_squeeze),
+                                                (w_reduced, w_expand, w_transpose, w_squeeze)):
+        for axis in reduced:
+            if expand:
+                position = expand.pop(0)
+            else:
+                squeeze.append(axis)
+            transpose.insert(position, axis)
+    return {"input_reduced_axes": in_reduced, "kernel_reduced_axes": w_reduced,
+            "input_transpose_axes": in_transpose, "kernel_transpose_axes": w_transpose,
+            "input_expand_axes": in_expand, "kernel_expand_axes": w_expand,
+            "input_squeeze_axes": in_squeeze, "kernel_squeeze_axes": w_squeeze,
+            "gradient_equation": f"{out_spec},{w_spec}->{in_spec}"}
+
+
+def _einsum_specs(equation, ndim):
+    eq = equation.replace(" ", "").replace("...", "0")
+    plain = re.fullmatch(r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)", eq)
+    if plain:
+        return plain.groups()
+    left = re.fullmatch(r"0([a-zA-Z]+),([a-zA-Z]+)->0([a-zA-Z]+)", eq)
+    right = re.fullmatch(r"([a-zA-Z]{2,})0,([a-zA-Z]+)->([a-zA-Z]+)0", eq)
+    match = left or right
+    if match is None:
+        raise ValueError(f"Invalid einsum equation '{equation}'. Equations must be in the form "
+                         "[X],[Y]->[Z], ...[X],[Y]->...[Z], or [X]...,[Y]->[Z]....")
+    in_spec, w_spec, out_spec = match.groups()
+    free = sorted(set(string.ascii_letters) - set(in_spec + w_spec + out_spec))
+    for label in free[:ndim - len(in_spec)]:
+        if left:
+            in_spec, out_spec = label + in_spec, label + out_spec
+        else:
+            in_spec, out_spec = in_spec + label, out_spec + label
+    return in_spec, w_spec, out_spec
+
+
+def _adjust(scale, transpose, expand, squeeze):
+    if transpose:
+        scale = ops.transpose(scale, transpose)
+    if expand:
+        scale = ops.expand_dims(scale, axis=tuple(expand))
+    if squeeze:
+        scale = ops.squeeze(scale, axis=tuple(squeeze))
+    return scale
+
+
+def _scale_to_output_layout(layer, scale):
+    info = layer._quantization_info()
+    return _adjust(scale, info["kernel_transpose_axes"], info["kernel_expand_axes"],
+                   info["kernel_squeeze_axes"])
+
+
+def _scale_to_kernel_layout(info, scale):
+    if info["kernel_squeeze_axes"]:
+        scale = ops.expand_dims(scale, axis=tuple(info["kernel_squeeze_axes"]))
+    if info["kernel_expand_axes"]:
+        scale = ops.squeeze(scale, axis=tuple(info["kernel_expand_axes"]))
+    transpose = info["kernel_transpose_axes"]
+    if transpose:
+        scale = ops.transpose(scale, sorted(range(len(transpose)), key=transpose.__getitem__))
+    return scale
+
+
+def _einsum_scale_shape(layer, kernel_shape):
+    info = layer._quantization_info()
+    shape = np.array(kernel_shape)
+    shape[info["kernel_reduced_axes"]] = 1
+    shape = shape[info["kernel_transpose_axes"]].tolist()
+    for axis in sorted(info["kernel_expand_axes"]):
+        shape.insert(axis, 1)
+    for axis in sorted(info["kernel_squeeze_axes"], reverse=True):
+        shape.pop(axis)
+    return tuple(shape)
+
+
+__all__ = ["QUANTIZATION_MODES", "build", "call", "einsum_quantization_info", "quantize"]
