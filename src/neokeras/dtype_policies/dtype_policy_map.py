@@ -124,8 +124,9 @@ class DTypePolicyMap(DTypePolicy, MutableMapping):
         from neokeras.saving.serialization import deserialize_keras_object
 
         config = dict(config)
-        config["policy_map"] = deserialize_keras_object(config["policy_map"],
-                                                        custom_objects=custom_objects)
+        config["policy_map"] = {
+            key: deserialize_keras_object(value, custom_objects=custom_objects)
+            for key, value in (config.get("policy_map") or {}).items()}
         return cls(**config)
 
     def __repr__(self):

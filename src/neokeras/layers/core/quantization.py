@@ -61,9 +61,9 @@ def _modes(layer):
 
 def _mode_error(layer, mode):
     allowed = tuple(_modes(layer))
-    return NotImplementedError(f"{type(layer).__name__} '{layer.name}': invalid quantization "
-                               f"mode. Expected one of {allowed}. Received: quantization_mode="
-                               f"{mode}")
+    return NotImplementedError(f"Invalid quantization mode for {type(layer).__name__} "
+                               f"'{layer.name}'. Expected one of {allowed}. Received: "
+                               f"quantization_mode={mode}")
 
 
 # ---------------------------------------------------------------------------------- config
@@ -93,7 +93,9 @@ def stored_kernel(layer):
             return quantizers.unpack_int4(layer._embeddings, layer._orig_output_dim, axis=-1)
         return layer._embeddings
     if layer.quantization_mode == "int4":
-        return quantizers.unpack_int4(layer._kernel, layer.kernel_scale.shape[-1], axis=-1)
+        shape = layer._orig_kernel_shape
+        unpacked = quantizers.unpack_int4(layer._kernel, layer.kernel_scale.shape[-1], axis=-1)
+        return ops.reshape(unpacked, shape)
     return layer._kernel
 
 
@@ -366,6 +368,12 @@ def call(layer, inputs, training=None):
     """The quantized forward pass of `layer`."""
     kind = _kind(layer)[0]
     mode = layer.quantization_mode
+    if training is None:
+        # The layers' float `call` takes no `training`: read the one of the enclosing call.
+        from neokeras.layers.layer import _current_call_context
+
+        context = _current_call_context()
+        training = bool(context.training) if context is not None else False
     if kind == "embedding":
         return _embedding_call(layer, inputs, mode)
     if mode == "float8":
