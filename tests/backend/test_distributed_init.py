@@ -81,9 +81,11 @@ def test_cpu_collectives_are_turned_on(calls):
         jax.config.update("jax_cpu_collectives_implementation", previous)
 
 
-def test_importing_neokeras_leaves_the_jax_backend_uninitialized():
-    # `initialize` must run before JAX's backend starts, and programs import keras first.
-    code = ("import neokeras\nfrom jax._src import xla_bridge\n"
+def test_importing_and_seeding_leave_the_jax_backend_uninitialized():
+    # `initialize` must run before JAX's backend starts, and programs import keras (and often
+    # seed it) first.
+    code = ("import neokeras\nneokeras.utils.set_random_seed(1)\n"
+            "from jax._src import xla_bridge\n"
             "assert not xla_bridge.backends_are_initialized()\n")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,

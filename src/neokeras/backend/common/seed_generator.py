@@ -85,22 +85,25 @@ def make_default_seed():
     return _py_random.randint(1, int(1e9))
 
 
-_GLOBAL = {"generator": None}
+# The global stream's generator is made on first use, so that `set_random_seed` creates no
+# array: a multi-process program may seed before `keras.distribution.initialize`.
+_GLOBAL = {"generator": None, "seed": None}
 
 
 def global_seed_generator():
     if _GLOBAL["generator"] is None:
-        _GLOBAL["generator"] = SeedGenerator(name="global_seed_generator")
+        _GLOBAL["generator"] = SeedGenerator(_GLOBAL["seed"], name="global_seed_generator")
     return _GLOBAL["generator"]
 
 
 def has_global_seed():
-    """Whether the global stream exists (seeded by `set_random_seed`, or drawn from already)."""
-    return _GLOBAL["generator"] is not None
+    """Whether the global stream is seeded (`set_random_seed`) or was drawn from already."""
+    return _GLOBAL["seed"] is not None or _GLOBAL["generator"] is not None
 
 
 def reset_global_seed_generator(seed=None):
-    _GLOBAL["generator"] = None if seed is None else SeedGenerator(seed, name="global_seed_generator")
+    _GLOBAL["generator"] = None
+    _GLOBAL["seed"] = seed
 
 
 def draw_seed(seed):
