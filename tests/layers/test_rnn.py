@@ -139,6 +139,29 @@ def test_time_distributed_applies_layer_per_step():
     np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("in_fit", [False, True])
+def test_time_distributed_batch_norm_trains_per_step_as_keras(in_fit):
+    # Keras 3 calls the layer once per timestep: each step is normalized with its own batch
+    # statistics and the moving averages take one update per step.
+    real = _real_keras()
+    x = _x((4, 3, 5), 2) * np.array([1.0, 5.0, 10.0], "float32")[None, :, None]
+    results = []
+    for lib in (keras, real):
+        wrapper = lib.layers.TimeDistributed(lib.layers.BatchNormalization(momentum=0.5))
+        if in_fit:
+            model = lib.Sequential([lib.Input((3, 5)), wrapper])
+            model.compile(optimizer="sgd", loss="mse")
+            model.fit(x, x, epochs=1, batch_size=4, shuffle=False, verbose=0)
+            out = model.predict(x, verbose=0)
+        else:
+            out = wrapper(x, training=True)
+        results.append([np.asarray(out)] + [np.asarray(v) for v in wrapper.layer.weights])
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)
+    if not in_fit:  # every step standardized on its own
+        np.testing.assert_allclose(results[0][0].std(axis=0), 1.0, atol=5e-3)
+
+
 def test_lstm_cell_gradient_matches_finite_differences():
     import jax  # Tests may use jax for autodiff; the library itself goes through ops.
 

@@ -167,6 +167,8 @@ class Layer(LayerNodesMixin):
         self._batch_input_shape = self._first_layer_shape(kwargs)
         call_params = inspect.signature(self.call).parameters
         self._call_has_training_arg = "training" in call_params
+        default = call_params["training"].default if self._call_has_training_arg else None
+        self._call_training_default = None if default is inspect.Parameter.empty else default
         self._call_has_mask_arg = "mask" in call_params
 
     def _first_layer_shape(self, kwargs):
@@ -570,11 +572,16 @@ class Layer(LayerNodesMixin):
         self._maybe_build(inputs)
         self._check_input_spec(inputs)
         outer = _current_call_context()
+        # As Keras 3: a `training` passed here (even None), else an outer call's (not None),
+        # else Keras 2's K.set_learning_phase, else the default of this layer's `call`; so an
+        # augmentation layer (default True) augments in `model(x)` but not in `predict`.
         training = kwargs.get("training")
-        if training is None and outer is not None:
+        if "training" not in kwargs and outer is not None:
             training = outer.training
         if training is None:
-            training = keras2_graph.global_learning_phase()  # set by K.set_learning_phase
+            training = keras2_graph.global_learning_phase()
+        if training is None and "training" not in kwargs:
+            training = self._call_training_default
         if self._call_has_training_arg:
             kwargs["training"] = training
         else:
@@ -582,7 +589,7 @@ class Layer(LayerNodesMixin):
         previous_mask = self._previous_mask(inputs, kwargs)
         if outer is None:
             self._clear_losses()
-        _CALL_CONTEXT.context = _CallContext(training if training is not None else False)
+        _CALL_CONTEXT.context = _CallContext(training)
         try:
             call = remat.rematerialized_call(self, self._forward(), args, kwargs)
             with self._autocast_scope():

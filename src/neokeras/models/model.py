@@ -150,7 +150,8 @@ class Model(Trainer, Layer):
                 and (type(inputs) is np.ndarray
                      or not any(isinstance(x, KerasTensor) or backend.is_tracer(x)
                                 for x in tree.flatten(inputs)))):
-            return self._compiled_call(inputs, bool(kwargs.get("training") or False))
+            training = kwargs.get("training")
+            return self._compiled_call(inputs, None if training is None else bool(training))
         return super().__call__(*args, **kwargs)
 
     def _compiled_call(self, inputs, training):

@@ -114,8 +114,10 @@ class Sequential(Model):
 
     def call(self, inputs, training=None):
         x = inputs
+        # An unset `training` is not passed, so each layer falls back to its own default.
+        kwargs = {} if training is None else {"training": training}
         for layer in self._stack:
-            x = layer(x, training=training)
+            x = layer(x, **kwargs)
         return x
 
     @property

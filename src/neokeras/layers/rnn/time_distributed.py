@@ -30,19 +30,34 @@ class TimeDistributed(Wrapper):
             self.layer.built = True
 
     def call(self, inputs, training=None, mask=None):
+        if mask is not None and (len(mask.shape) < 2 or any(
+                m is not None and i is not None and m != i
+                for m, i in zip(mask.shape[:2], inputs.shape[:2]))):
+            raise ValueError(
+                f"TimeDistributed '{self.name}': the mask must start with the (batch, "
+                f"timesteps) dimensions of the inputs. Received: mask.shape="
+                f"{tuple(mask.shape)}, inputs.shape={tuple(inputs.shape)}")
+        if mask is None or not self.layer._call_has_mask_arg:
+            mask = None
+        if training:
+            return self._call_per_step(inputs, training, mask)
+        # Outside training a layer maps each sample on its own (no batch statistics, no
+        # random draws), so one call on the batch x time samples gives the same outputs.
         batch, steps = ops.shape(inputs)[0], ops.shape(inputs)[1]
         flat = ops.reshape(inputs, (-1,) + tuple(inputs.shape[2:]))
         kwargs = {}
         if mask is not None:
-            if len(mask.shape) < 2 or any(
-                    m is not None and i is not None and m != i
-                    for m, i in zip(mask.shape[:2], inputs.shape[:2])):
-                raise ValueError(
-                    f"TimeDistributed '{self.name}': the mask must start with the (batch, "
-                    f"timesteps) dimensions of the inputs. Received: mask.shape="
-                    f"{tuple(mask.shape)}, inputs.shape={tuple(inputs.shape)}")
-            if self.layer._call_has_mask_arg:
-                # Each timestep's slice of the mask goes with that timestep's slice of inputs.
-                kwargs["mask"] = ops.reshape(mask, (-1,) + tuple(mask.shape[2:]))
+            kwargs["mask"] = ops.reshape(mask, (-1,) + tuple(mask.shape[2:]))
         outputs = self.layer(flat, training=training, **kwargs)
         return ops.reshape(outputs, (batch, steps) + tuple(outputs.shape[1:]))
+
+    def _call_per_step(self, inputs, training, mask):
+        """As Keras 3: one call per timestep, so a BatchNormalization normalizes each step with
+        that step's batch statistics (and updates its moving averages once per step), and
+        random layers draw for each step. (Keras 2 reshapes to batch x time when the batch
+        size is not fixed: one set of statistics over all steps.)"""
+        outputs = []
+        for step in range(inputs.shape[1]):
+            kwargs = {} if mask is None else {"mask": mask[:, step]}
+            outputs.append(self.layer(inputs[:, step], training=training, **kwargs))
+        return ops.stack(outputs, axis=1)

@@ -146,8 +146,6 @@ class BaseImagePreprocessingLayer(Layer):
         self.built = True
 
     def call(self, data, training=True):
-        if training is None:
-            training = True
         images = self._images_of(data)
         if len(images.shape) not in (3, 4):
             raise ValueError(f"{type(self).__name__} expects images of rank 3 (one image) or 4 "
