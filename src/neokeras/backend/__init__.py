@@ -48,3 +48,4 @@ from neokeras.backend.common.seed_generator import SeedGenerator  # noqa: E402
 from neokeras.backend.keras2_api import *  # noqa: E402,F401,F403
 from neokeras.backend.keras2_nn import *  # noqa: E402,F401,F403
 from neokeras.backend.keras2_graph import *  # noqa: E402,F401,F403
+from neokeras.backend.keras2_gradients import gradients  # noqa: E402,F401
