@@ -77,12 +77,6 @@ def test_model_variables_lists_weights_and_optimizer_state_once():
     assert all(id(v) in ids for v in model.weights + model.optimizer.variables)
 
 
-def test_place_like_refuses_another_shape():
-    like = _split_over_two_devices(np.zeros((2, 4), "float32"), (None, "model"))
-    with pytest.raises(ValueError, match=r"shape \(4, 2\) like an array of shape \(2, 4\)"):
-        sharded_io.place_like(np.zeros((4, 2)), like)
-
-
 @pytest.fixture(scope="module")
 def results():
     env = dict(os.environ)

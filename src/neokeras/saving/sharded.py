@@ -56,7 +56,7 @@ def assign(variable, value):
     current = variable._value
     value = np.asarray(value).astype(variable.dtype)
     if impl.sharded_io.is_sharded(current):
-        value = impl.sharded_io.place_like(value, current)
+        value = impl.distribution.place(value, variable.dtype, current.sharding)
     variable.assign(value)
 
 

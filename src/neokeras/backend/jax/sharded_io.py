@@ -1,5 +1,4 @@
-"""Moving sharded arrays between devices and files: whole host copies for writing, and host
-values placed shard by shard for loading.
+"""Sharded arrays and checkpoint files: whole host copies for writing, one writing process.
 
 In a multi-process job an array may be spread over devices of other processes (not "fully
 addressable"); its host copy then needs a collective gather, which every process must join with
@@ -26,11 +25,12 @@ def wait_for_writer(name):
 
 
 def gather_remote(values):
-    """`{index: whole numpy copy}` of the arrays in `values` (a list) that are held partly by
-    other processes, gathered in one collective call: in a multi-process job every process
-    must call this with the same list. Empty in a single-process job."""
-    remote = [i for i, v in enumerate(values)
-              if isinstance(v, jax.Array) and not v.is_fully_addressable]
+    """`{index: whole numpy copy}` of the arrays in `values` (a list) that are split over
+    devices of other processes, gathered in one collective call: in a multi-process job every
+    process must call this with the same list. Replicated arrays are read locally; empty in a
+    single-process job."""
+    remote = [i for i, v in enumerate(values) if isinstance(v, jax.Array)
+              and not v.is_fully_addressable and not v.is_fully_replicated]
     if not remote:
         return {}
     from jax.experimental import multihost_utils
@@ -42,15 +42,3 @@ def gather_remote(values):
 def is_sharded(value):
     """Whether `value` is an array placed on several devices (with a layout to keep)."""
     return isinstance(value, jax.Array) and len(value.sharding.device_set) > 1
-
-
-def place_like(host_value, like):
-    """`host_value` (a numpy array with `like`'s shape) as an array with `like`'s sharding,
-    each device receiving only its own shard from the host (the whole value never sits on
-    one device)."""
-    sharding = like.sharding
-    host_value = np.asarray(host_value, dtype=like.dtype)
-    if host_value.shape != like.shape:
-        raise ValueError(f"Cannot place a value of shape {host_value.shape} like an array of "
-                         f"shape {like.shape}.")
-    return jax.make_array_from_callback(like.shape, sharding, lambda index: host_value[index])
