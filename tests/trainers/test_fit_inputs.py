@@ -238,6 +238,41 @@ def test_initial_epoch_steps_per_epoch_and_steps_per_execution():
     assert h1.history["loss"][0] == pytest.approx(h2.history["loss"][0], rel=1e-5)
 
 
+def test_keras2_float_steps_count_up():
+    """Keras 2 programs pass `steps_per_epoch=len(x) / batch_size`; tf-keras 2.21 runs
+    `while step < steps`, i.e. ceil(steps) batches (Keras 3 refuses floats)."""
+    from neokeras import callbacks
+
+    x, y = _data(100)
+    train, val = [], []
+    counter = callbacks.LambdaCallback(
+        on_train_batch_end=lambda b, logs: train.append(b),
+        on_test_batch_end=lambda b, logs: val.append(b))
+
+    def forever():
+        while True:
+            yield from _batches(x, y, 16)
+
+    model = _classifier()
+    history = model.fit(forever(), steps_per_epoch=len(x) / 16, epochs=2, verbose=0,
+                        validation_data=forever(), validation_steps=np.float32(2.5),
+                        callbacks=[counter])
+    assert train == list(range(7)) * 2 and val == [0, 1, 2] * 2
+    assert len(history.history["val_loss"]) == 2
+    train.clear()
+    model.fit(x, y, batch_size=32, steps_per_epoch=len(x) / 32, verbose=0, callbacks=[counter])
+    assert train == [0, 1, 2, 3]
+    val.clear()
+    model.evaluate(forever(), steps=1.5, verbose=0, callbacks=[counter])
+    assert val == [0, 1]
+    assert model.predict(forever(), steps=1.5, verbose=0).shape == (32, 1)
+    for bad in (0.0, -1.5, float("nan"), float("inf"), "3", True):
+        with pytest.raises(ValueError, match="steps_per_epoch must be a positive int"):
+            model.fit(forever(), steps_per_epoch=bad, verbose=0)
+    with pytest.raises(ValueError, match="evaluate: steps must be a positive int"):
+        model.evaluate(forever(), steps=-2.0, verbose=0)
+
+
 def test_bad_inputs_give_clear_errors():
     x, y = _data(16)
     model = _classifier()

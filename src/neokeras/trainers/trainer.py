@@ -7,6 +7,7 @@ backend, and write the state back when Python needs it. `predict`, `predict_on_b
 """
 
 import functools
+import math
 import random as py_random
 import warnings
 
@@ -454,6 +455,8 @@ class Trainer:
         if unknown:
             raise TypeError(f"fit() got unexpected keyword argument(s) {sorted(unknown)}.")
         self._assert_compiled("fit")
+        steps_per_epoch = _steps_count(steps_per_epoch, "steps_per_epoch", "fit")
+        validation_steps = _steps_count(validation_steps, "validation_steps", "fit")
         for name, value in (("epochs", epochs), ("initial_epoch", initial_epoch)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise ValueError(f"fit: {name} must be a non-negative int. Received: {value!r}")
@@ -478,10 +481,6 @@ class Trainer:
             if validation_split and validation_data is None:
                 (tx, ty, tsw), validation_data = data.split(validation_split)
                 data = ArrayDataAdapter(tx, ty, tsw, batch_size, "fit")
-            if steps_per_epoch is not None and not (
-                    isinstance(steps_per_epoch, (int, np.integer)) and 0 < steps_per_epoch):
-                raise ValueError(
-                    f"fit: steps_per_epoch must be a positive int. Received: {steps_per_epoch!r}")
             data.limit_steps(steps_per_epoch)
         val_data = None
         if validation_data is not None:
@@ -574,6 +573,7 @@ class Trainer:
         if unknown:
             raise TypeError(f"evaluate() got unexpected keyword argument(s) {sorted(unknown)}.")
         self._assert_compiled("evaluate")
+        steps = _steps_count(steps, "steps", "evaluate")
         if is_batch_data(x):
             if y is not None or sample_weight is not None:
                 raise ValueError(f"evaluate: when x is {describe(x)}, it yields the targets; "
@@ -636,6 +636,7 @@ class Trainer:
         unknown = set(kwargs) - _PIPELINE_ARGS
         if unknown:
             raise TypeError(f"predict() got unexpected keyword argument(s) {sorted(unknown)}.")
+        steps = _steps_count(steps, "steps", "predict")
         if batch_size is None:
             batch_size = 32
         if not callbacks and self.built and _fits_one_batch(x, batch_size):
@@ -763,6 +764,18 @@ def _validates_after(epoch, validation_freq):
         return epoch + 1 in validation_freq
     raise ValueError("validation_freq must be an int or a list of epochs. "
                      f"Received: {validation_freq!r}")
+
+
+def _steps_count(value, name, caller):
+    """A `steps`-like argument: None or a positive number of batches. A float (Keras 2 programs
+    pass `len(x) / batch_size`) is rounded up, as tf-keras's loop `while step < steps` runs."""
+    if value is None:
+        return None
+    if isinstance(value, (float, np.floating)) and math.isfinite(value) and value > 0:
+        return math.ceil(value)
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"{caller}: {name} must be a positive int. Received: {value!r}")
+    return int(value)
 
 
 def _len(x):
