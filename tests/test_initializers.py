@@ -210,3 +210,27 @@ def test_callable_and_class_identifiers():
                                        ("one", "Ones"), ("zero", "Zeros")])
 def test_keras_aliases(alias, cls):
     assert type(initializers.get(alias)).__name__ == cls
+
+
+@pytest.mark.parametrize("alias,cls,kwargs,shape", [
+    ("IdentityInitializer", "Identity", {"gain": 2.0}, (3, 4)),
+    ("OrthogonalInitializer", "Orthogonal", {"gain": 0.5, "seed": 3}, (4, 3)),
+    ("stft", "STFT", {"side": "imag", "window": "hann", "scaling": "density"}, (6, 1, 8)),
+])
+def test_keras3_alias_names_are_the_same_classes_as_in_keras(alias, cls, kwargs, shape):
+    keras = pytest.importorskip("keras")
+    ours = getattr(initializers, alias)
+    assert ours is getattr(initializers, cls)
+    assert getattr(keras.initializers, alias) is getattr(keras.initializers, cls)
+    values = np.asarray(ours(**kwargs)(shape))
+    if cls == "Orthogonal":  # seeded draws are not Keras's numbers here: check orthogonality
+        np.testing.assert_allclose(values.T @ values, 0.25 * np.eye(3), atol=1e-5)
+    else:
+        np.testing.assert_allclose(
+            values, np.asarray(getattr(keras.initializers, alias)(**kwargs)(shape)),
+            rtol=1e-5, atol=1e-6)
+    mine = initializers.serialize(ours(**kwargs))
+    theirs = keras.initializers.serialize(getattr(keras.initializers, alias)(**kwargs))
+    # (Keras 3.15.1's Identity leaves `gain` out of its config; ours keeps it.)
+    assert mine == {**theirs, "config": {**theirs["config"], **mine["config"]}}
+    assert theirs["class_name"] == cls

@@ -361,6 +361,8 @@ _CLASSES.update({"IdentityInitializer": Identity, "OrthogonalInitializer": Ortho
 zeros, ones, constant, identity = Zeros, Ones, Constant, Identity
 random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
 variance_scaling, orthogonal = VarianceScaling, Orthogonal
+# Keras 3 also exports these names for the same classes.
+IdentityInitializer, OrthogonalInitializer, stft = Identity, Orthogonal, STFT
 glorot_uniform, glorot_normal, he_normal, he_uniform = GlorotUniform, GlorotNormal, HeNormal, HeUniform
 lecun_normal, lecun_uniform = LecunNormal, LecunUniform
 
