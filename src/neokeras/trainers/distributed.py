@@ -8,6 +8,7 @@ its own rows: the global batch is their concatenation). Losses and metrics are c
 global batch, so they are the same as on one device.
 """
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -32,7 +33,8 @@ class Plan(NamedTuple):
     """What the compiled chunk constrains (hashable: it is a static argument)."""
 
     state: tuple  # per state group, the sharding of each value
-    batch: object  # the sharding of a step's batch arrays (split on the first dimension)
+    batch: object  # the sharding of a step's batch arrays (split on the first dimension), or
+    # None to leave it to the compiler
 
 
 def plan(distribution, state_variables):
@@ -53,22 +55,25 @@ def plan(distribution, state_variables):
 
 
 def check_rows(rows, distribution, caller, full_rows=None):
-    """Raises a ValueError when `rows` samples (one process's share of a batch) cannot be split
-    evenly over the devices of the mesh's batch axis; `full_rows` is the size of the full
-    batches when this one is the smaller last batch."""
+    """Whether a batch of `rows` samples (one process's share) is split over the mesh's batch
+    axis. A batch size that does not divide evenly over its devices is a ValueError; the smaller
+    last batch of an epoch (`rows < full_rows`) that does not is, in a one-process job, not split
+    but computed whole by every device (same result), and an error with several processes."""
     devices = distribution.num_model_replicas
     processes = distribution.num_processes
     per_process = devices // processes if devices % processes == 0 else devices
     if not per_process or rows % per_process == 0:
-        return
+        return True
     where = f" of this process's {per_process}" if processes > 1 else ""
     axis = f"the {devices} devices{where} of the mesh axis {distribution.batch_dim_name!r}"
     if full_rows is not None and rows < full_rows:
+        if processes == 1:
+            return False
         raise ValueError(
             f"{caller}: the last batch holds the {rows} samples left after the full batches "
             f"of {full_rows}; they cannot be split evenly over {axis}, and this model's steps "
-            "cannot be padded (run_eagerly, a custom step or a stateful layer). Give a number "
-            "of samples that is a multiple of the batch size.")
+            "cannot be padded (run_eagerly, a custom step or a stateful layer). Give each "
+            "process a number of samples that is a multiple of the batch size.")
     raise ValueError(
         f"{caller}: a batch of {rows} samples cannot be split evenly over {axis}. Use a batch "
         f"size divisible by {per_process}.")
@@ -76,25 +81,40 @@ def check_rows(rows, distribution, caller, full_rows=None):
 
 def chunks(chunks_, distribution, caller):
     """The chunks of a data adapter (host data) as chunks of global arrays: step `i` of a chunk
-    reads `data[i]`, a batch split over the batch axis."""
+    reads `data[i]`, a batch split over the batch axis (or, for a last batch that does not
+    divide, replicated; see `check_rows`)."""
     lib = _lib()
-    stacked = lib.batch_sharding(distribution.device_mesh.backend_mesh,
-                                 distribution.batch_dim_name, leading=1)
-
-    def put(a, indices):
-        return None if a is None else lib.distribute_data(np.asarray(a)[indices], stacked)
-
+    mesh = distribution.device_mesh.backend_mesh
+    stacked = lib.batch_sharding(mesh, distribution.batch_dim_name, leading=1)
+    replicated = lib.replicated(mesh)
     full_rows = None
     for chunk in chunks_:
         indices = np.asarray(chunk.indices)
         full_rows = full_rows or indices.shape[1]
-        check_rows(indices.shape[1], distribution, caller, full_rows)
-        data = tuple(None if part is None else tree.map_structure(lambda a: put(a, indices), part)
-                     for part in chunk.data)
-        weights = None if chunk.weights is None else lib.distribute_data(
-            np.asarray(chunk.weights), stacked)
+        if check_rows(indices.shape[1], distribution, caller, full_rows):
+            put = functools.partial(lib.distribute_data, sharding=stacked)
+        else:
+            put = functools.partial(lib.distribute_tensor, sharding=replicated)
+        data = tuple(None if part is None else tree.map_structure(
+            lambda a: None if a is None else put(np.asarray(a)[indices]), part)
+            for part in chunk.data)
+        weights = None if chunk.weights is None else put(np.asarray(chunk.weights))
         yield Chunk(data, np.arange(indices.shape[0], dtype="int32"), weights, chunk.num_steps,
                     chunk.first_step)
+
+
+def bind(function, plan):
+    """`function` (a compiled chunk function) called with `plan`, or, on a chunk whose batch
+    is replicated, with a plan that leaves the batch unconstrained."""
+    whole = plan._replace(batch=None)
+
+    def run(values, data, indices, weights, num_steps):
+        leaf = next(a for a in tree.flatten(data) if a is not None)
+        split = not leaf.sharding.is_fully_replicated
+        return function(values, data, indices, weights, num_steps,
+                        plan=plan if split else whole)
+
+    return run
 
 
 def place_inputs(inputs, distribution, caller="predict"):

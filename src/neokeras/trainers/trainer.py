@@ -293,7 +293,7 @@ class Trainer:
             for rows in data.batch_rows(pad):
                 distributed.check_rows(rows, current, caller, full)
         return (distributed.chunks(chunks, current, caller),
-                functools.partial(function, plan=distributed.plan(current, state.variables)))
+                distributed.bind(function, distributed.plan(current, state.variables)))
 
     @property
     def compile_count(self):

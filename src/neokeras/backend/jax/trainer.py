@@ -136,7 +136,7 @@ def make_chunk_function(model, step, kind, donate_state, eager=False):
 
     def one(state, data, rows, weights, plan):
         batch = _gather(data, rows)
-        if plan is not None:
+        if plan is not None and plan.batch is not None:
             batch = _constrain(batch, plan.batch)
             weights = None if weights is None else _constrain(weights, plan.batch)
         return step(state, batch, weights)
