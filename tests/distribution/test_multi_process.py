@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -36,11 +37,15 @@ def _run_job(workdir):
     procs = [subprocess.Popen([sys.executable, worker.__file__, str(i), str(port), workdir],
                               env=env, stdout=log, stderr=subprocess.STDOUT)
              for i, log in enumerate(logs)]
+    deadline = time.monotonic() + TIMEOUT_S
     try:
-        for proc in procs:
-            proc.wait(timeout=TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        pass
+        # Until both finish; a failed process leaves the other waiting in a collective, so
+        # the job stops at the first failure.
+        while time.monotonic() < deadline:
+            codes = [proc.poll() for proc in procs]
+            if all(code is not None for code in codes) or any(codes):
+                break
+            time.sleep(0.2)
     finally:
         for proc in procs:
             if proc.poll() is None:
@@ -52,8 +57,8 @@ def _run_job(workdir):
         tails.append(f"--- process {i} (exit {procs[i].returncode}):\n{log.read()[-3000:]}")
         log.close()
     if any(proc.returncode != 0 for proc in procs):
-        pytest.fail("the two-process job failed or hung (killed after "
-                    f"{TIMEOUT_S}s):\n" + "\n".join(tails))
+        pytest.fail(f"the two-process job failed or hung (limit {TIMEOUT_S}s; a process still "
+                    "running is killed):\n" + "\n".join(tails))
     results = []
     for i in range(worker.PROCESSES):
         with open(os.path.join(workdir, f"result_{i}.json")) as f:

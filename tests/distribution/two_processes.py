@@ -20,6 +20,7 @@ if __name__ == "__main__":  # the test imports this module for `make_model` and 
 
 import json  # noqa: E402
 import random  # noqa: E402
+import traceback  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -83,4 +84,11 @@ def main(process_id, port, workdir):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3])
+    try:
+        main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3])
+    except BaseException:
+        traceback.print_exc()
+        sys.stderr.flush()
+        # Exit now: JAX's shutdown at exit would wait minutes for the other process, which is
+        # blocked in a collective this one will never join (the test then stops it).
+        os._exit(1)
