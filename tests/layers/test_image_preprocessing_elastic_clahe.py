@@ -119,3 +119,21 @@ def test_elastic_transform_trains_seeded_and_is_identity_in_inference():
         nk.layers.RandomElasticTransform(scale=1.5)
     with pytest.raises(NotImplementedError, match="fill_mode"):
         nk.layers.RandomElasticTransform(fill_mode="bogus")
+
+
+def test_keras_files_both_ways(tmp_path):
+    def layers(lib):
+        return [lib.Input((13, 10, 3)),
+                getattr(lib.layers, CLAHE)(clip_limit=2.0, tile_grid_size=(3, 2)),
+                lib.layers.RandomElasticTransform(factor=0.7, scale=(0.1, 0.5), seed=4)]
+
+    nk.Sequential(layers(nk)).save(tmp_path / "ours.keras")
+    theirs = _quiet(keras.saving.load_model, tmp_path / "ours.keras")
+    _quiet(keras.Sequential(layers(keras)).save, tmp_path / "theirs.keras")
+    ours = nk.saving.load_model(tmp_path / "theirs.keras")
+    for a, b in zip(ours.layers, theirs.layers):
+        assert _plain(a.get_config()) == _plain(b.get_config())
+    # Inference: CLAHE applies, the elastic transform passes the images through.
+    np.testing.assert_allclose(ours.predict(IMAGES, verbose=0),
+                               np.asarray(_quiet(theirs.predict, IMAGES, verbose=0)),
+                               rtol=1e-5, atol=1e-3)

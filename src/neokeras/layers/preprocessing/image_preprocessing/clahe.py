@@ -52,8 +52,10 @@ class ContrastLimitedAdaptiveHistogramEqualization(BaseImagePreprocessingLayer):
         tables = batch * grid_h * grid_w * channels
         offsets = ops.reshape(ops.arange(tables, dtype="int32") * 256,
                               (batch, grid_h, grid_w, channels, 1, 1))
-        counts = ops.bincount(ops.reshape(tiles + offsets, (-1,)), minlength=tables * 256)
-        hist = ops.cast(ops.reshape(counts, (batch, grid_h, grid_w, channels, 256)), "float32")
+        ids = ops.reshape(tiles + offsets, (-1,))
+        counts = ops.segment_sum(ops.ones_like(ids, dtype="float32"), ids,
+                                 num_segments=tables * 256)
+        hist = ops.reshape(counts, (batch, grid_h, grid_w, channels, 256))
         pixels = tile_h * tile_w
         if self.clip_limit > 0:
             clipped = ops.minimum(hist, self.clip_limit * pixels / 256.0)
