@@ -67,6 +67,62 @@ def test_max_epochs_and_steps_cap_fit(restore_config):
     assert int(model.optimizer.iterations.numpy()) == 6
 
 
+def _capped_run(namespace):
+    """evaluate / predict / fit with validation under max_steps_per_epoch=2, as a record of
+    values and of the warnings given."""
+    import warnings
+
+    model = namespace.Sequential([namespace.Input((2,)), namespace.layers.Dense(1)])
+    model.set_weights([np.array([[0.5], [-0.25]], "float32"), np.array([0.1], "float32")])
+    model.compile(optimizer=namespace.optimizers.SGD(0.01), loss="mse")
+    x = np.arange(20, dtype="float32").reshape(10, 2)
+    y = np.ones((10, 1), "float32")
+    namespace.config.set_max_steps_per_epoch(2)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            record = {
+                "evaluate": model.evaluate(x, y, batch_size=2, verbose=0),
+                "evaluate_steps_1": model.evaluate(x, y, batch_size=2, steps=1, verbose=0),
+                "predict": model.predict(x, batch_size=2, verbose=0),
+                "predict_small": model.predict(x[:1], verbose=0),
+                "fit": model.fit(x, y, batch_size=2, epochs=1, validation_data=(x, y),
+                                 shuffle=False, verbose=0).history,
+            }
+    finally:
+        namespace.config.set_max_steps_per_epoch(None)
+    limits = [str(w.message) for w in caught if "Limiting" in str(w.message)]
+    return record, limits
+
+
+def test_max_steps_per_epoch_caps_evaluate_predict_and_validation_as_keras(restore_config):
+    keras = pytest.importorskip("keras")
+    ours, our_warnings = _capped_run(neokeras)
+    theirs, their_warnings = _capped_run(keras)
+    assert our_warnings == their_warnings == ["Limiting steps_per_epoch to 2"] * 5
+    for key in ("evaluate", "evaluate_steps_1"):
+        np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-6)
+    for key in ("predict", "predict_small"):
+        assert ours[key].shape == theirs[key].shape
+        np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-6)
+    assert ours["predict"].shape == (4, 1)  # the first two batches of two
+    for key in ("loss", "val_loss"):
+        np.testing.assert_allclose(ours["fit"][key], theirs["fit"][key], rtol=1e-5)
+
+
+def test_max_epochs_caps_fit_only(restore_config):
+    model = neokeras.Sequential([neokeras.Input((2,)), neokeras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x, y = np.ones((8, 2), "float32"), np.ones((8, 1), "float32")
+    config.set_max_epochs(1)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # evaluate and predict are not capped: no warning
+        model.evaluate(x, y, verbose=0)
+        assert model.predict(x, batch_size=2, verbose=0).shape == (8, 1)
+
+
 def test_max_epochs_from_environment():
     env = dict(os.environ, KERAS_MAX_EPOCHS="3", KERAS_MAX_STEPS_PER_EPOCH="7")
     out = subprocess.run(

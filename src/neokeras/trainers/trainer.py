@@ -464,10 +464,7 @@ class Trainer:
         if config.max_epochs() and config.max_epochs() < epochs:
             warnings.warn(f"Limiting epochs to {config.max_epochs()}", stacklevel=2)
             epochs = config.max_epochs()
-        max_steps = config.max_steps_per_epoch()
-        if max_steps and (not steps_per_epoch or max_steps < steps_per_epoch):
-            warnings.warn(f"Limiting steps_per_epoch to {max_steps}", stacklevel=2)
-            steps_per_epoch = max_steps
+        steps_per_epoch = _cap_steps(steps_per_epoch)
         if is_batch_data(x):
             if y is not None or sample_weight is not None:
                 raise ValueError(f"fit: when x is {describe(x)}, it yields the targets and "
@@ -547,6 +544,7 @@ class Trainer:
         return callback_list.history
 
     def _validation_adapter(self, validation_data, batch_size, steps=None):
+        steps = _cap_steps(steps)
         if is_batch_data(validation_data):
             return BatchDataAdapter(validation_data, steps, "fit (validation_data)")
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
@@ -557,7 +555,9 @@ class Trainer:
                 f"{type(validation_data).__name__} of length "
                 f"{len(validation_data) if hasattr(validation_data, '__len__') else '?'}")
         vx, vy, vsw = (tuple(validation_data) + (None,))[:3]
-        return ArrayDataAdapter(vx, vy, vsw, batch_size, "fit (validation_data)")
+        data = ArrayDataAdapter(vx, vy, vsw, batch_size, "fit (validation_data)")
+        data.limit_steps(steps)
+        return data
 
     # ------------------------------------------------------------------ evaluate
     @filter_traceback
@@ -573,7 +573,7 @@ class Trainer:
         if unknown:
             raise TypeError(f"evaluate() got unexpected keyword argument(s) {sorted(unknown)}.")
         self._assert_compiled("evaluate")
-        steps = _steps_count(steps, "steps", "evaluate")
+        steps = _cap_steps(_steps_count(steps, "steps", "evaluate"))
         if is_batch_data(x):
             if y is not None or sample_weight is not None:
                 raise ValueError(f"evaluate: when x is {describe(x)}, it yields the targets; "
@@ -581,6 +581,7 @@ class Trainer:
             data = BatchDataAdapter(x, steps, "evaluate")
         else:
             data = ArrayDataAdapter(x, y, sample_weight, batch_size, "evaluate")
+            data.limit_steps(steps)
         verbose = _verbose_mode(verbose)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=1, steps=data.steps)
@@ -636,7 +637,7 @@ class Trainer:
         unknown = set(kwargs) - _PIPELINE_ARGS
         if unknown:
             raise TypeError(f"predict() got unexpected keyword argument(s) {sorted(unknown)}.")
-        steps = _steps_count(steps, "steps", "predict")
+        steps = _cap_steps(_steps_count(steps, "steps", "predict"))
         if batch_size is None:
             batch_size = 32
         if not callbacks and self.built and _fits_one_batch(x, batch_size):
@@ -648,9 +649,11 @@ class Trainer:
             cap = None
         else:
             data = ArrayDataAdapter(x, None, None, batch_size, "predict")
+            data.limit_steps(steps)
             size = data.batch_size
+            rows = data.num_samples if steps is None else min(data.num_samples, steps * size)
             batches = (tree.map_structure(lambda a: a[start:start + size], data.x)
-                       for start in range(0, data.num_samples, size))
+                       for start in range(0, rows, size))
             cap = size
         verbose = _verbose_mode(verbose)
         callback_list = CallbackList(callbacks, add_progbar=verbose == 1 and (data.steps or 2) > 1,
@@ -811,3 +814,13 @@ def _verbose_mode(verbose):
     if verbose not in (0, 1, 2, True, False):
         raise ValueError(f"verbose must be 'auto', 0, 1 or 2. Received: {verbose!r}")
     return int(verbose)
+
+
+def _cap_steps(steps):
+    """`steps` capped by `keras.config.max_steps_per_epoch()` (a debugging limit on every
+    pass of fit, validation, evaluate and predict, as Keras's epoch iterator applies it)."""
+    max_steps = config.max_steps_per_epoch()
+    if max_steps and (not steps or max_steps < steps):
+        warnings.warn(f"Limiting steps_per_epoch to {max_steps}", stacklevel=3)
+        return max_steps
+    return steps

@@ -370,14 +370,29 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     if query.shape[2] % key.shape[2]:
         raise ValueError("ops.dot_product_attention: the query heads must be a multiple of the "
                          f"key heads. Received: query.shape={query.shape}, key.shape={key.shape}")
-    if flash_attention:
-        raise ValueError("ops.dot_product_attention(flash_attention=True) needs a GPU/TPU "
-                         "fused-attention kernel, which this machine does not provide.")
+    on_gpu = jax.devices()[0].platform == "gpu"
+    if flash_attention and not on_gpu:
+        # Keras raises what JAX's cuDNN check raises on a machine without an NVIDIA GPU.
+        raise RuntimeError("cuDNN is not detected. ops.dot_product_attention("
+                           "flash_attention=True) needs an NVIDIA GPU with cuDNN; pass "
+                           "flash_attention=None (automatic) or False on this machine.")
     bias = None if bias is None else _t(bias)
     mask = None if mask is None else _t(mask).astype(bool)
     if attn_logits_soft_cap is None:
-        return jax.nn.dot_product_attention(query, key, value, bias=bias, mask=mask, scale=scale,
-                                            is_causal=is_causal, implementation="xla")
+        def attend(implementation):
+            return jax.nn.dot_product_attention(query, key, value, bias=bias, mask=mask,
+                                                scale=scale, is_causal=is_causal,
+                                                implementation=implementation)
+
+        if flash_attention:
+            return attend("cudnn")
+        if flash_attention is None and on_gpu:
+            # Automatic: the cuDNN flash kernel where it accepts the inputs, else XLA.
+            try:
+                return attend("cudnn")
+            except Exception:  # unsupported dtype, layout or head size
+                pass
+        return attend("xla")
     return _attention_with_soft_cap(query, key, value, bias, mask, scale, is_causal,
                                     attn_logits_soft_cap)
 

@@ -15,8 +15,11 @@ from neokeras.layers.attention.multi_head_attention import _LARGE_NEGATIVE
 from neokeras.layers.attention.multi_head_attention import _Projection
 from neokeras.layers.attention.multi_head_attention import attention_build_config
 from neokeras.layers.attention.multi_head_attention import attention_shapes_from_build_config
+from neokeras.layers.attention.multi_head_attention import check_scores_without_flash
 from neokeras.layers.attention.multi_head_attention import check_sliding_window
 from neokeras.layers.attention.multi_head_attention import combined_attention_mask
+from neokeras.layers.attention.multi_head_attention import flash_attention_setting
+from neokeras.layers.attention.multi_head_attention import fused_attention
 from neokeras.layers.layer import Layer
 from neokeras.layers.layer import _no_stateless_scope
 from neokeras.layers.masking.keras_mask import get_keras_mask
@@ -39,6 +42,9 @@ class GroupedQueryAttention(Layer):
         dropout: Dropout rate on the attention weights (training only).
         use_bias: Whether the projections have biases.
         sliding_window: Optional positive int: attend only to positions closer than this.
+        flash_attention: True to use the fused flash-attention kernel (an NVIDIA GPU with
+            cuDNN; elsewhere the call raises), False never to, None (default) to follow
+            `keras.config.is_flash_attention_enabled()` (automatic where supported).
         use_gate: Gate the attention output with a learned sigmoid of the query.
         kernel_initializer, bias_initializer: Initializers of the projections.
         kernel_regularizer, bias_regularizer, activity_regularizer: Optional regularizers.
@@ -77,6 +83,8 @@ class GroupedQueryAttention(Layer):
         self.num_key_value_heads = int(num_key_value_heads)
         self.num_repeats = self.num_query_heads // self.num_key_value_heads
         self.dropout = float(dropout)
+        self._flash_attention = flash_attention_setting(
+            f"GroupQueryAttention '{self.name}'", flash_attention, self.dropout)
         self.use_bias = bool(use_bias)
         self.use_gate = bool(use_gate)
         self.sliding_window = check_sliding_window(sliding_window, "GroupQueryAttention")
@@ -140,6 +148,8 @@ class GroupedQueryAttention(Layer):
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
              attention_mask=None, return_attention_scores=False, training=None,
              use_causal_mask=False):
+        check_scores_without_flash(f"GroupQueryAttention '{self.name}'", self._flash_attention,
+                                   return_attention_scores)
         key_input = value if key is None else key
         query_mask = get_keras_mask(query) if query_mask is None else query_mask
         value_mask = get_keras_mask(value) if value_mask is None else value_mask
@@ -148,9 +158,14 @@ class GroupedQueryAttention(Layer):
         q = self._query_dense(query) * (1.0 / math.sqrt(float(self.head_dim)))
         k = ops.repeat(self._key_dense(key_input), self.num_repeats, axis=2)
         v = ops.repeat(self._value_dense(value), self.num_repeats, axis=2)
-        scores = ops.einsum("bqnh,bknh->bnqk", q, k)
         mask = combined_attention_mask(query, value, query_mask, value_mask, key_mask,
                                        attention_mask, use_causal_mask, self.sliding_window)
+        if self._flash_attention:
+            attended = fused_attention(q, k, v, mask, self._flash_attention)
+            if self.use_gate:
+                attended = attended * self._gate_dense(query)
+            return self._output_dense(attended)
+        scores = ops.einsum("bqnh,bknh->bnqk", q, k)
         if mask is not None:
             mask = ops.expand_dims(mask, 1)  # one mask for every head
             scores = ops.where(mask, scores, _LARGE_NEGATIVE)

@@ -4,6 +4,7 @@ import math
 import numbers
 import string
 
+from neokeras import config
 from neokeras import constraints
 from neokeras import initializers
 from neokeras import ops
@@ -17,6 +18,32 @@ from neokeras.layers.layer import _no_stateless_scope
 from neokeras.layers.masking.keras_mask import get_keras_mask
 
 _LARGE_NEGATIVE = -1.0e9
+
+
+def flash_attention_setting(owner, flash_attention, dropout):
+    """The layer's flash-attention choice: its argument, else the `keras.config` switch (None
+    means automatic). Flash attention has no dropout on the weights, so both are refused."""
+    choice = flash_attention or config.is_flash_attention_enabled()
+    if choice and dropout > 0.0:
+        raise ValueError(f"{owner}: Dropout is not supported when flash attention is enabled. "
+                         "Please set dropout to 0.0 to use flash attention.")
+    return choice
+
+
+def check_scores_without_flash(owner, flash_attention, return_attention_scores):
+    if flash_attention and return_attention_scores:
+        raise ValueError(f"{owner}: Returning attention scores is not supported when flash "
+                         "attention is enabled. Please disable flash attention to access "
+                         "attention scores.")
+
+
+def fused_attention(q, k, v, mask, flash_attention):
+    """`ops.dot_product_attention` on `(batch, seq, heads, dim)` projections (`q` already
+    scaled); `mask` is `(batch, Tq, Tv)` or None."""
+    if mask is not None:
+        mask = ops.cast(ops.expand_dims(mask, 1), "bool")
+    return ops.dot_product_attention(q, k, v, mask=mask, scale=1.0,
+                                     flash_attention=flash_attention)
 
 
 class _Projection(Layer):
@@ -128,6 +155,9 @@ class MultiHeadAttention(Layer):
             more projection, `gate`) before the output projection.
         sliding_window: Optional positive int: position `i` attends only to positions `j`
             with `|i - j| < sliding_window` (with `use_causal_mask`, the causal band).
+        flash_attention: True to use the fused flash-attention kernel (an NVIDIA GPU with
+            cuDNN; elsewhere the call raises), False never to, None (default) to follow
+            `keras.config.is_flash_attention_enabled()` (automatic where supported).
 
     Call arguments:
         query: `(batch, Tq, dim)`; value: `(batch, Tv, dim)`; key: optional, default `value`.
@@ -142,7 +172,8 @@ class MultiHeadAttention(Layer):
                  output_shape=None, attention_axes=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
-                 seed=None, use_gate=False, sliding_window=None, **kwargs):
+                 seed=None, use_gate=False, sliding_window=None, flash_attention=None,
+                 **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         for arg, value in (("num_heads", num_heads), ("key_dim", key_dim)):
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
@@ -158,6 +189,8 @@ class MultiHeadAttention(Layer):
         self.key_dim = int(key_dim)
         self.value_dim = int(value_dim) if value_dim is not None else self.key_dim
         self.dropout = float(dropout)
+        self._flash_attention = flash_attention_setting(
+            f"MultiHeadAttention '{self.name}'", flash_attention, self.dropout)
         self.use_bias = bool(use_bias)
         if isinstance(output_shape, numbers.Integral):
             output_shape = (output_shape,)
@@ -264,6 +297,8 @@ class MultiHeadAttention(Layer):
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
              attention_mask=None, return_attention_scores=False, training=None,
              use_causal_mask=False):
+        check_scores_without_flash(f"MultiHeadAttention '{self.name}'", self._flash_attention,
+                                   return_attention_scores)
         key_input = value if key is None else key
         query_mask = get_keras_mask(query) if query_mask is None else query_mask
         value_mask = get_keras_mask(value) if value_mask is None else value_mask
@@ -272,9 +307,13 @@ class MultiHeadAttention(Layer):
         q = self._query_dense(query) * (1.0 / math.sqrt(float(self.key_dim)))
         k = self._key_dense(key_input)
         v = self._value_dense(value)
-        scores = ops.einsum(self._scores_equation, k, q)
         mask = combined_attention_mask(query, value, query_mask, value_mask, key_mask, attention_mask,
                                use_causal_mask, self.sliding_window)
+        if self._flash_attention and len(q.shape) == 4:
+            # Explicit flash attention takes the fused kernel (Keras does this for one
+            # attention axis); other choices compute the weights here.
+            return self._finish(query, fused_attention(q, k, v, mask, self._flash_attention))
+        scores = ops.einsum(self._scores_equation, k, q)
         if mask is not None:
             n_attention = len(self._attention_axes)
             while len(mask.shape) < len(scores.shape):
@@ -286,13 +325,15 @@ class MultiHeadAttention(Layer):
         dropped = weights
         if training and self.dropout > 0:
             dropped = random.dropout(weights, self.dropout, seed=self.seed_generator)
-        attended = ops.einsum(self._output_equation, dropped, v)
-        if self.use_gate:
-            attended = attended * self._gate_dense(query)
-        output = self._output_dense(attended)
+        output = self._finish(query, ops.einsum(self._output_equation, dropped, v))
         if return_attention_scores:
             return output, weights
         return output
+
+    def _finish(self, query, attended):
+        if self.use_gate:
+            attended = attended * self._gate_dense(query)
+        return self._output_dense(attended)
 
     def _softmax(self, scores):
         axes = tuple(range(-len(self._attention_axes), 0))
