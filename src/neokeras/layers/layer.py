@@ -234,7 +234,8 @@ class Layer(LayerNodesMixin):
         from neokeras.dtype_policies import DTypePolicyMap
 
         policy = _dtype_policy(value)
-        if isinstance(self._dtype_policy, DTypePolicyMap) and not isinstance(policy, DTypePolicyMap):
+        if isinstance(self._dtype_policy, DTypePolicyMap) \
+                and not isinstance(policy, DTypePolicyMap):
             if self.path in self._dtype_policy:
                 del self._dtype_policy[self.path]
             self._dtype_policy[self.path] = policy
@@ -275,7 +276,7 @@ class Layer(LayerNodesMixin):
 
     @property
     def quantization_mode(self):
-        """The quantization mode of this layer (`"int8"`, `"int4"`, ...), None if not quantized."""
+        """The layer's quantization mode (`"int8"`, `"int4"`, ...), None if not quantized."""
         return self._effective_dtype_policy.quantization_mode
 
     def quantize(self, mode=None, type_check=True, config=None):
@@ -285,7 +286,7 @@ class Layer(LayerNodesMixin):
             f"Layer {type(self).__name__} does not have a `quantize` method implemented.")
 
     def quantized_call(self, *args, **kwargs):
-        """The forward pass of a quantized layer; layers that support quantization override it."""
+        """The forward pass of a quantized layer (layers supporting quantization define it)."""
         raise NotImplementedError(
             f"Layer {type(self).__name__} does not have a `quantized_call` method implemented.")
 

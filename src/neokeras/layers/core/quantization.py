@@ -466,7 +466,8 @@ def _int4_matmul(layer, kind, inputs):
                 (None,) * len(group_vars)
 
         if grouped or not layer.inputs_quantizer:
-            return _contract(layer, kind, x, float_kernel(unpacked, kernel_scale, *group_vars)), grad
+            w = float_kernel(unpacked, kernel_scale, *group_vars)
+            return _contract(layer, kind, x, w), grad
         if kind == "dense":
             # Per channel with quantized inputs: an integer product, rescaled once.
             x, inputs_scale = layer.inputs_quantizer(x, axis=-1)
