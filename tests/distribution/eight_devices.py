@@ -127,8 +127,9 @@ def check_data_parallel_mlp():
     run = train(mlp, X, Y, dist.DataParallel(), batch_size=16)
     assert_same_run(run, baseline(mlp, X, Y, 16))
     model = run[0]
-    assert mesh_of(model.variables + model.optimizer.variables) == (("batch", 8),)
-    assert all(set(entries) <= {None} for entries in specs(model.variables).values())
+    state = model.variables + model.optimizer.variables + model.metrics_variables
+    assert mesh_of(state) == (("batch", 8),)
+    assert all(set(entries) <= {None} for entries in specs(state).values())
 
 
 def check_model_parallel_mlp():

@@ -42,6 +42,14 @@ def test_data_parallel_matches_keras():
             module.DataParallel(device_mesh="mesh")
 
 
+def test_data_parallel_on_a_2d_mesh_warns():
+    # Keras 3.15.1 means to warn too, but its warnings.warn call raises a TypeError.
+    grid = dist.DeviceMesh((1, 2), ["data", "model"])
+    with pytest.warns(UserWarning, match="1-D mesh"):
+        data_parallel = dist.DataParallel(device_mesh=grid)
+    assert data_parallel.batch_dim_name == "data"
+
+
 def test_model_parallel_matches_keras():
     keras3 = pytest.importorskip("keras")
     results = []
@@ -92,6 +100,14 @@ def test_fsdp_layout():
     assert layout("b", (8, 4)).axes == ("batch", None)
     assert layout("c", (3, 3)).axes == (None, None)  # nothing divides: replicated
     assert layout("d", (6,)).axes == (None,)  # below fsdp_min_size
+    # With a layout map on a 2-D mesh: mapped variables keep their layout, the others split
+    # over the batch axis.
+    mesh = dist.DeviceMesh((2, 1), ["batch", "model"])
+    layout_map = dist.LayoutMap(mesh)
+    layout_map[".*kernel"] = (None, "model")
+    combined = dist.ModelParallel(layout_map=layout_map, fsdp=True, fsdp_min_size=8)
+    assert combined._layout_for("d/kernel", (4, 6)).axes == (None, "model")
+    assert combined._layout_for("d/embeddings", (4, 6)).axes == (None, "batch")
     with pytest.raises(ValueError, match="fsdp_min_size"):
         dist.ModelParallel(fsdp=True, fsdp_min_size=-1)
 
