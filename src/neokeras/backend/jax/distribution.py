@@ -76,10 +76,6 @@ def distribute_tensor(x, sharding):
     when `x` already has an equivalent sharding)."""
     if isinstance(x, jax.core.Tracer):
         return jax.lax.with_sharding_constraint(x, sharding)
-    if isinstance(x, jax.Array):
-        if x.sharding.is_equivalent_to(sharding, x.ndim):
-            return x
-        return jax.device_put(x, sharding)
     return place(x, None, sharding)
 
 
