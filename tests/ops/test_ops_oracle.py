@@ -14,7 +14,6 @@ import jax
 import numpy as np
 import pytest
 
-import neokeras
 from neokeras.backend import KerasTensor
 from neokeras import ops as nops
 
@@ -22,16 +21,6 @@ keras = pytest.importorskip("keras")
 kops = keras.ops
 
 RNG = np.random.default_rng(0)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_session():
-    """The conftest's fresh session without its full garbage collection: the rows create no
-    layers or variables, and a `gc.collect()` per row (about 0.15 s of CPU each with Keras,
-    JAX and neokeras loaded) was most of this file's time."""
-    neokeras.backend.clear_session(free_memory=False)
-    neokeras.utils.set_random_seed(1234)
-    yield
 
 
 def f(*shape, lo=None, hi=None):
