@@ -59,6 +59,19 @@ def test_tensor_layout_validation():
         layout.check_shape((3, 4), "Variable 'v'")
 
 
+def test_layout_over_several_mesh_axes():
+    mesh = dist.DeviceMesh((1, 2), ["batch", "model"])
+    layout = dist.TensorLayout((("batch", "model"), None), mesh)
+    assert mesh.axis_size(("batch", "model")) == 2
+    layout.check_shape((4, 3), "Variable 'v'")
+    with pytest.raises(ValueError, match=r"dimension 0 \(size 3\).*2 devices"):
+        layout.check_shape((3, 3), "Variable 'v'")
+    placed = dist.distribute_tensor(np.ones((4, 3), "float32"), layout)
+    assert {s.data.shape for s in placed.addressable_shards} == {(2, 3)}
+    with pytest.raises(ValueError, match="2 dimensions, the layout 1"):
+        dist.TensorLayout(("batch",), mesh).check_shape((4, 3), "Variable 'v'")
+
+
 def test_tensor_layout_matches_keras():
     keras = pytest.importorskip("keras")
     for module in (dist, keras.distribution):
