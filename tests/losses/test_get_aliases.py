@@ -47,9 +47,6 @@ METRIC_NAMES = [
     "sparse_categorical_crossentropy", "sparse_top_k_categorical_accuracy",
     "specificity_at_sensitivity", "squared_hinge", "sum", "top_k_categorical_accuracy",
     "true_negatives", "true_positives"]
-# Classes neokeras has not built yet (listed in tests/api_reference/keras3/missing/).
-NOT_BUILT = {"CTC", "Circle", "BinaryIoU", "ConcordanceCorrelation", "OneHotIoU",
-             "OneHotMeanIoU", "PearsonCorrelation"}
 
 
 def _kind(obj):
@@ -74,20 +71,13 @@ def test_tables_are_keras_tables():
     assert sorted(metrics.ALL_OBJECTS_DICT) == METRIC_NAMES
 
 
-def _params(names):
-    snake = neokeras.backend.common.naming.to_snake_case
-    not_built = NOT_BUILT | {snake(name) for name in NOT_BUILT}
-    return [pytest.param(name, marks=pytest.mark.skip(reason="class not built in neokeras yet"))
-            if name in not_built else name for name in names]
-
-
-@pytest.mark.parametrize("name", _params(LOSS_NAMES))
+@pytest.mark.parametrize("name", LOSS_NAMES)
 def test_loss_get_matches_keras(name):
     keras = pytest.importorskip("keras")
     assert _resolve(neokeras.losses, name) == _resolve(keras.losses, name)
 
 
-@pytest.mark.parametrize("name", _params(METRIC_NAMES))
+@pytest.mark.parametrize("name", METRIC_NAMES)
 def test_metric_get_matches_keras(name):
     keras = pytest.importorskip("keras")
     assert _resolve(neokeras.metrics, name) == _resolve(keras.metrics, name)

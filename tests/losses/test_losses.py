@@ -38,6 +38,14 @@ def _data(kind):
         a, b = rng.random((N, C)) + 0.05, rng.random((N, C)) + 0.05
         return (a / a.sum(-1, keepdims=True)).astype("float32"), \
             (b / b.sum(-1, keepdims=True)).astype("float32")
+    if kind == "ctc":  # labels padded with 0 (the blank), logits over 6 timesteps
+        labels = np.array([[1, 2, 0], [3, 3, 1], [4, 0, 0], [2, 1, 4]], "int32")
+        return labels, rng.normal(size=(N, 6, C)).astype("float32")
+    if kind in ("circle", "circle_lonely"):  # "lonely": labels 2 and 3 have no positive pair
+        labels = [0, 1, 0, 1] if kind == "circle" else [0, 0, 2, 3]
+        emb = rng.normal(size=(N, 6))
+        return np.array(labels, "int32"), (emb / np.linalg.norm(emb, axis=1, keepdims=True)
+                                            ).astype("float32")
     raise ValueError(kind)
 
 
@@ -76,6 +84,12 @@ CASES = [
     ("Dice", {"axis": -1}, "binary"),
     ("Tversky", {"alpha": 0.3, "beta": 0.7}, "binary"),
     ("Tversky", {"alpha": 0.7, "beta": 0.3, "axis": -1}, "binary"),
+    ("CTC", {}, "ctc"),
+    ("Circle", {}, "circle"),
+    ("Circle", {"gamma": 16.0, "margin": 0.25, "remove_diagonal": False}, "circle"),
+    ("Circle", {}, "circle_lonely"),
+    ("CategoricalGeneralizedCrossEntropy", {"q": 0.5}, "sparse"),
+    ("CategoricalGeneralizedCrossEntropy", {"q": 0.8}, "sparse"),
 ]
 CASE_IDS = [f"{name}-{'-'.join(f'{k}={v}' for k, v in kw.items())}" for name, kw, _ in CASES]
 
@@ -95,7 +109,7 @@ def test_matches_keras(keras, name, kwargs, kind):
         for sw in (None, weights):
             if sw is not None and not weighted:
                 continue
-            ours = losses.get(name).__class__(**kwargs, reduction=reduction)
+            ours = getattr(losses, name)(**kwargs, reduction=reduction)
             theirs = getattr(keras.losses, name)(**kwargs, reduction=reduction)
             expected = np.asarray(theirs(y_true, y_pred, sample_weight=sw))
             got = np.asarray(ours(y_true, y_pred, sample_weight=sw))
@@ -105,7 +119,7 @@ def test_matches_keras(keras, name, kwargs, kind):
 
 @pytest.mark.parametrize("name, kwargs, kind", CASES, ids=CASE_IDS)
 def test_function_form_matches_keras(keras, name, kwargs, kind):
-    fn_name = losses.get(name).fn.__name__
+    fn_name = getattr(losses, name)().fn.__name__
     y_true, y_pred = _data(kind)
     theirs = getattr(keras.losses, fn_name)
     got = getattr(losses, fn_name)(y_true, y_pred, **kwargs)
@@ -117,7 +131,7 @@ def test_function_form_matches_keras(keras, name, kwargs, kind):
 def test_gradient_matches_central_differences(name, kwargs, kind):
     jax = pytest.importorskip("jax")
     y_true, y_pred = _data(kind)
-    loss = losses.get(name).__class__(**kwargs)
+    loss = getattr(losses, name)(**kwargs)
 
     def f(p):
         return loss(y_true, p)
@@ -128,7 +142,10 @@ def test_gradient_matches_central_differences(name, kwargs, kind):
     # All perturbed points in one vectorized call: one compilation instead of 2 * size calls.
     values = np.asarray(jax.vmap(f)(np.concatenate([y_pred + steps, y_pred - steps])))
     numeric = ((values[:y_pred.size] - values[y_pred.size:]) / (2 * eps)).reshape(y_pred.shape)
-    np.testing.assert_allclose(grad, numeric, rtol=3e-2, atol=3e-3)
+    # float32 differences lose precision in proportion to the size of the gradients (Circle's
+    # gamma=80 scales them to the hundreds).
+    np.testing.assert_allclose(grad, numeric, rtol=3e-2,
+                               atol=3e-3 * max(1.0, np.abs(numeric).max() / 10))
 
 
 def test_hand_computed_core_values():
@@ -196,7 +213,7 @@ def test_get_names_aliases_and_classes():
 @pytest.mark.parametrize("name, kwargs, kind", CASES[::3], ids=CASE_IDS[::3])
 def test_serialization_round_trip(name, kwargs, kind):
     y_true, y_pred = _data(kind)
-    loss = losses.get(name).__class__(**kwargs, reduction="sum", name="custom")
+    loss = getattr(losses, name)(**kwargs, reduction="sum", name="custom")
     config = losses.serialize(loss)
     assert config["module"] == "keras.losses" and config["class_name"] == name
     restored = losses.deserialize(config)
@@ -206,7 +223,7 @@ def test_serialization_round_trip(name, kwargs, kind):
 
 def test_config_matches_keras(keras):
     for name, kwargs, _ in CASES:
-        ours = losses.get(name).__class__(**kwargs).get_config()
+        ours = getattr(losses, name)(**kwargs).get_config()
         theirs = getattr(keras.losses, name)(**kwargs).get_config()
         theirs.pop("dtype", None)
         ours.pop("dtype", None)

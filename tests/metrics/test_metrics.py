@@ -37,6 +37,11 @@ def _batches(kind, seed=0):
         elif kind == "exact":
             yt = rng.integers(0, 3, (B, D))
             yp = np.where(rng.random((B, D)) > 0.5, yt, rng.integers(0, 3, (B, D)))
+        elif kind == "shifted":  # correlated, with a shift and a scale
+            yt = rng.normal(size=(B, D))
+            yp = 1.5 * yt + 0.3 + rng.normal(size=(B, D)) * 0.5
+        elif kind == "one_hot_labels":
+            yt, yp = np.eye(C)[rng.integers(0, C, B)], rng.integers(0, C, B)
         elif kind == "distribution":
             a, b = rng.random((B, C)) + 0.05, rng.random((B, C)) + 0.05
             yt, yp = a / a.sum(-1, keepdims=True), b / b.sum(-1, keepdims=True)
@@ -100,6 +105,17 @@ CASES = [
     ("IoU", {"num_classes": C, "target_class_ids": [0, 2]}, "labels"),
     ("MeanIoU", {"num_classes": C, "sparse_y_true": False, "sparse_y_pred": False},
      "categorical"),
+    ("BinaryIoU", {}, "binary"),
+    ("BinaryIoU", {"target_class_ids": [1], "threshold": 0.3}, "binary"),
+    ("OneHotIoU", {"num_classes": C, "target_class_ids": [1, 3]}, "categorical"),
+    ("OneHotIoU", {"num_classes": C, "target_class_ids": [0, 2], "ignore_class": 1},
+     "categorical"),
+    ("OneHotMeanIoU", {"num_classes": C}, "categorical"),
+    ("OneHotMeanIoU", {"num_classes": C, "sparse_y_pred": True}, "one_hot_labels"),
+    ("PearsonCorrelation", {}, "real"),
+    ("PearsonCorrelation", {"axis": 0}, "real"),
+    ("ConcordanceCorrelation", {}, "real"),
+    ("ConcordanceCorrelation", {"axis": 0}, "shifted"),
     ("BinaryCrossentropy", {}, "binary"),
     ("BinaryCrossentropy", {"from_logits": True, "label_smoothing": 0.1}, "binary_logits"),
     ("CategoricalCrossentropy", {}, "categorical"),
@@ -129,6 +145,10 @@ def test_accumulates_like_keras(keras, name, kwargs, kind, weighted):
         if sw is not None and "IoU" in name:
             # Keras keeps IoU counts in int32 and truncates float weights; ours keeps floats.
             sw = np.ceil(sw)
+        if sw is not None and name == "BinaryIoU":  # one weight per entry
+            sw = np.broadcast_to(sw[:, None], y_true.shape)
+        if sw is not None and kwargs.get("axis") == 0:  # one value (and weight) per feature
+            sw = sw[:y_true.shape[1]]
         ours.update_state(y_true, y_pred, sample_weight=sw)
         theirs.update_state(y_true, y_pred, sample_weight=sw)
     np.testing.assert_allclose(np.asarray(ours.result()), np.asarray(theirs.result()),

@@ -7,12 +7,14 @@ from neokeras.losses.loss import reduce_values
 from neokeras.losses.loss import reduce_weighted_values
 from neokeras.losses.loss import squeeze_or_expand_to_same_rank
 from neokeras.losses.losses import (
-    BinaryCrossentropy, BinaryFocalCrossentropy, CategoricalCrossentropy,
-    CategoricalFocalCrossentropy, CategoricalHinge, CosineSimilarity, Dice, Hinge, Huber,
+    CTC, BinaryCrossentropy, BinaryFocalCrossentropy, CategoricalCrossentropy,
+    CategoricalFocalCrossentropy, CategoricalGeneralizedCrossEntropy, CategoricalHinge, Circle,
+    CosineSimilarity, Dice, Hinge, Huber,
     KLDivergence, LogCosh, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
     MeanSquaredLogarithmicError, Poisson, SparseCategoricalCrossentropy, SquaredHinge, Tversky,
     binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
-    categorical_focal_crossentropy, categorical_hinge, cosine_similarity, dice, hinge, huber,
+    categorical_focal_crossentropy, categorical_generalized_cross_entropy, categorical_hinge,
+    circle, cosine_similarity, ctc, dice, hinge, huber,
     kl_divergence, log_cosh, mean_absolute_error, mean_absolute_percentage_error,
     mean_squared_error, mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy,
     squared_hinge, tversky)
@@ -31,7 +33,7 @@ ALL_FUNCTIONS = {
         mean_squared_logarithmic_error, cosine_similarity, huber, log_cosh, hinge, squared_hinge,
         categorical_hinge, kl_divergence, poisson, binary_crossentropy, binary_focal_crossentropy,
         categorical_crossentropy, categorical_focal_crossentropy,
-        sparse_categorical_crossentropy, dice, tversky)
+        sparse_categorical_crossentropy, dice, tversky, ctc, circle)
 }
 ALL_FUNCTIONS.update({
     "mse": mse, "MSE": mse, "mae": mae, "MAE": mae, "mape": mape, "MAPE": mape, "msle": msle,
@@ -45,8 +47,10 @@ ALL_CLASSES = {
         MeanAbsolutePercentageError, MeanSquaredLogarithmicError, CosineSimilarity, Huber,
         LogCosh, Hinge, SquaredHinge, CategoricalHinge, KLDivergence, Poisson,
         BinaryCrossentropy, BinaryFocalCrossentropy, CategoricalCrossentropy,
-        CategoricalFocalCrossentropy, SparseCategoricalCrossentropy, Dice, Tversky)
+        CategoricalFocalCrossentropy, SparseCategoricalCrossentropy, Dice, Tversky, CTC, Circle)
 }
+# As in Keras 3.15.1, `get` does not know the generalized crossentropy by name (it still
+# deserializes through its registered Keras name).
 
 
 def get(identifier):

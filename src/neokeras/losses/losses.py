@@ -329,6 +329,76 @@ def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
     return 1.0 - score
 
 
+@keras_name("keras.losses.categorical_generalized_cross_entropy")
+def categorical_generalized_cross_entropy(y_true, y_pred, q):
+    """Generalized crossentropy `(1 - p ** q) / q` of the probability `p` given to the integer
+    target class (robust to noisy labels: `q -> 0` is crossentropy, `q = 1` is MAE)."""
+    y_pred = ops.convert_to_tensor(y_pred)
+    target = ops.one_hot(ops.cast(ops.convert_to_tensor(y_true), "int32"), y_pred.shape[-1],
+                         dtype=y_pred.dtype)
+    p = ops.sum(y_pred * target, axis=-1)
+    return (1.0 - ops.power(p, q)) / q
+
+
+@keras_name("keras.losses.ctc")
+def ctc(y_true, y_pred):
+    """Connectionist temporal classification loss per sample.
+
+    Args:
+        y_true: Integer labels `(batch, max_label_length)`, padded with 0 (which is also the
+            blank class).
+        y_pred: Logits `(batch, timesteps, num_classes)`.
+    """
+    if len(y_true.shape) != 2:
+        raise ValueError("ctc: y_true must be integer labels of shape (batch_size, max_length). "
+                         f"Received: y_true.shape={tuple(y_true.shape)}")
+    if len(y_pred.shape) != 3:
+        raise ValueError("ctc: y_pred must be logits of shape (batch_size, max_length, "
+                         f"num_classes). Received: y_pred.shape={tuple(y_pred.shape)}")
+    batch, timesteps = y_pred.shape[0], y_pred.shape[1]
+    label_length = ops.cast(ops.sum(ops.cast(ops.not_equal(y_true, 0), "int32"), axis=-1),
+                            "int32")
+    logit_length = ops.full((batch,), timesteps, dtype="int32")
+    return ops.ctc_loss(y_true, y_pred, label_length, logit_length, mask_index=0)
+
+
+@keras_name("keras.losses.circle")
+def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal=True, gamma=80,
+           margin=0.4):
+    """Circle loss of L2-normalized embeddings `y_pred` with integer labels `y_true`.
+
+    Each embedding is compared (cosine distance) with the reference embeddings (the batch
+    itself by default): pairs of one label are pulled together and pairs of different labels
+    pushed apart, each pair weighted by how far it is from its optimum.
+
+    Args:
+        ref_labels: Labels of the reference embeddings (default `y_true`).
+        ref_embeddings: Reference embeddings (default `y_pred`).
+        remove_diagonal: Leave out each embedding's pair with itself.
+        gamma: Scale of the pair terms.
+        margin: Relaxation margin of the optima.
+    """
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.cast(ops.convert_to_tensor(y_true), "int32")
+    refs = y_pred if ref_embeddings is None else ops.convert_to_tensor(ref_embeddings)
+    ref_labels = y_true if ref_labels is None else ops.cast(
+        ops.convert_to_tensor(ref_labels), "int32")
+    distances = ops.maximum(1.0 - ops.matmul(y_pred, ops.transpose(refs)), 0.0)
+    same = ops.equal(ops.reshape(y_true, (-1, 1)), ops.reshape(ref_labels, (1, -1)))
+    positive, negative = same, ops.logical_not(same)
+    if remove_diagonal:
+        positive = ops.logical_and(positive, ops.logical_not(
+            ops.eye(positive.shape[0], positive.shape[1], dtype="bool")))
+    pos_weights = ops.maximum((margin + distances) * ops.cast(positive, distances.dtype), 0.0)
+    neg_weights = ops.maximum((1.0 + margin - distances) * ops.cast(negative, distances.dtype),
+                              0.0)
+    pos_terms = -gamma * pos_weights * (margin - distances)
+    neg_terms = gamma * neg_weights * (1.0 - margin - distances)
+    pos_loss = ops.logsumexp(ops.where(positive, pos_terms, float("-inf")), axis=1)
+    neg_loss = ops.logsumexp(ops.where(negative, neg_terms, float("-inf")), axis=1)
+    return ops.softplus(pos_loss + neg_loss)
+
+
 # ---------------------------------------------------------------------------- classes
 
 
@@ -574,3 +644,56 @@ class Tversky(LossFunctionWrapper):
                  axis=None, dtype=None):
         super().__init__(tversky, reduction=reduction, name=name, dtype=dtype, alpha=alpha,
                          beta=beta, axis=axis)
+
+
+@keras_name("keras.losses.CategoricalGeneralizedCrossEntropy")
+class CategoricalGeneralizedCrossEntropy(LossFunctionWrapper):
+    """Generalized crossentropy for integer targets, robust to noisy labels.
+
+    Args:
+        q: In (0, 1): towards 0 it behaves as crossentropy, towards 1 as MAE.
+    """
+
+    def __init__(self, q=0.5, reduction="sum_over_batch_size",
+                 name="categorical_generalized_cross_entropy", dtype=None):
+        if not 0 < q < 1:
+            raise ValueError(
+                f"CategoricalGeneralizedCrossEntropy: q must be in (0, 1). Received: q={q!r}")
+        super().__init__(categorical_generalized_cross_entropy, reduction=reduction, name=name,
+                         dtype=dtype, q=q)
+        self.q = q
+
+
+@keras_name("keras.losses.CTC")
+class CTC(LossFunctionWrapper):
+    """Connectionist temporal classification loss (see `ctc`): 0-padded integer labels
+    `(batch, max_label_length)` against logits `(batch, timesteps, num_classes)`."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="ctc", dtype=None):
+        super().__init__(ctc, reduction=reduction, name=name, dtype=dtype)
+
+
+@keras_name("keras.losses.Circle")
+class Circle(LossFunctionWrapper):
+    """Circle loss for metric learning on L2-normalized embeddings with integer labels.
+
+    Samples whose loss is 0 (no pair to learn from) are left out of averaging reductions, as
+    Keras does.
+
+    Args:
+        gamma: Scale of the pair terms.
+        margin: Relaxation margin of the optima.
+        remove_diagonal: Leave out each embedding's pair with itself.
+    """
+
+    def __init__(self, gamma=80.0, margin=0.4, remove_diagonal=True,
+                 reduction="sum_over_batch_size", name="circle", dtype=None):
+        super().__init__(circle, reduction=reduction, name=name, dtype=dtype, gamma=gamma,
+                         margin=margin, remove_diagonal=remove_diagonal)
+        self.gamma = gamma
+        self.margin = margin
+        self.remove_diagonal = remove_diagonal
+
+    def call(self, y_true, y_pred):
+        values = super().call(y_true, y_pred)
+        return values, values > 0

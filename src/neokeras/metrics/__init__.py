@@ -15,8 +15,11 @@ from neokeras.metrics.accuracy_metrics import (  # noqa: F401
 from neokeras.metrics.confusion_metrics import (  # noqa: F401
     AUC, FalseNegatives, FalsePositives, Precision, PrecisionAtRecall, Recall, RecallAtPrecision,
     SensitivityAtSpecificity, SpecificityAtSensitivity, TrueNegatives, TruePositives)
+from neokeras.metrics.correlation_metrics import (  # noqa: F401
+    ConcordanceCorrelation, PearsonCorrelation, concordance_correlation, pearson_correlation)
 from neokeras.metrics.f_score_metrics import F1Score, FBetaScore  # noqa: F401
-from neokeras.metrics.iou_metrics import IoU, MeanIoU  # noqa: F401
+from neokeras.metrics.iou_metrics import (  # noqa: F401
+    BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU)
 from neokeras.metrics.metric import Metric  # noqa: F401
 from neokeras.metrics.probabilistic_metrics import (  # noqa: F401
     BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, Hinge, KLDivergence, Poisson,
@@ -42,7 +45,8 @@ ALL_FUNCTIONS = {
         mean_absolute_error, mean_absolute_percentage_error, mean_squared_logarithmic_error,
         binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
         categorical_focal_crossentropy, sparse_categorical_crossentropy, kl_divergence,
-        poisson, hinge, squared_hinge, categorical_hinge, log_cosh, huber, cosine_similarity)
+        poisson, hinge, squared_hinge, categorical_hinge, log_cosh, huber, cosine_similarity,
+        pearson_correlation, concordance_correlation)
 }
 ALL_FUNCTIONS.update({
     "mse": mse, "MSE": mse, "mae": mae, "MAE": mae, "mape": mape, "MAPE": mape, "msle": msle,
@@ -59,7 +63,8 @@ ALL_CLASSES = {
         MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError,
         CosineSimilarity, LogCoshError, R2Score, MeanIoU, IoU, BinaryCrossentropy,
         CategoricalCrossentropy, SparseCategoricalCrossentropy, KLDivergence, Poisson, Hinge,
-        SquaredHinge, CategoricalHinge)
+        SquaredHinge, CategoricalHinge, BinaryIoU, OneHotIoU, OneHotMeanIoU, PearsonCorrelation,
+        ConcordanceCorrelation)
 }
 # What `get` makes of a name, as Keras 3: every class by its name or snake_case name, and the
 # short aliases, give an instance with default arguments (`"mse"` -> `MeanSquaredError()`).

@@ -96,3 +96,60 @@ class MeanIoU(IoU):
         config_ = super().get_config()
         del config_["target_class_ids"]
         return config_
+
+
+@keras_name("keras.metrics.BinaryIoU")
+class BinaryIoU(IoU):
+    """IoU of binary targets and probabilities, the predictions thresholded at `threshold`.
+
+    Args:
+        target_class_ids: Which of the classes 0 and 1 are averaged.
+        threshold: Predictions `>= threshold` count as class 1.
+        name: Name in logs.
+        dtype: Dtype of the state.
+    """
+
+    def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):
+        super().__init__(2, target_class_ids, name=name, dtype=dtype)
+        self.threshold = threshold
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_pred = ops.convert_to_tensor(y_pred, dtype="float32")
+        super().update_state(y_true, ops.cast(y_pred >= self.threshold, "int32"), sample_weight)
+
+    def get_config(self):
+        return {"target_class_ids": self.target_class_ids, "threshold": self.threshold,
+                "name": self.name, "dtype": self._dtype}
+
+
+@keras_name("keras.metrics.OneHotIoU")
+class OneHotIoU(IoU):
+    """IoU of one-hot targets and class scores (the arg max is the predicted class); args as
+    `IoU` less `sparse_y_true`."""
+
+    def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None,
+                 sparse_y_pred=False, axis=-1):
+        super().__init__(num_classes, target_class_ids, name=name, dtype=dtype,
+                         ignore_class=ignore_class, sparse_y_true=False,
+                         sparse_y_pred=sparse_y_pred, axis=axis)
+
+    def get_config(self):
+        config_ = super().get_config()
+        del config_["sparse_y_true"]
+        return config_
+
+
+@keras_name("keras.metrics.OneHotMeanIoU")
+class OneHotMeanIoU(MeanIoU):
+    """Mean IoU over all classes of one-hot targets and class scores; args as `MeanIoU` less
+    `sparse_y_true`."""
+
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None,
+                 sparse_y_pred=False, axis=-1):
+        super().__init__(num_classes, name=name, dtype=dtype, ignore_class=ignore_class,
+                         sparse_y_true=False, sparse_y_pred=sparse_y_pred, axis=axis)
+
+    def get_config(self):
+        config_ = super().get_config()
+        del config_["sparse_y_true"]
+        return config_
