@@ -105,20 +105,186 @@ def test_run_eagerly_custom_train_step_sees_concrete_state_and_data():
     assert np.isfinite(history.history["loss"][0])
 
 
-def test_run_eagerly_trains_like_the_compiled_step():
-    x = RNG.standard_normal((10, 4)).astype("float32")
-    y = RNG.standard_normal((10, 1)).astype("float32")
+class _Debugged(keras.Model):
+    """A model debugged the way eager mode allows: inside `call`, during `fit`, it prints,
+    converts to numpy, branches in Python and stops at a breakpoint."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden = layers.Dense(3)
+        self.rnn = layers.RNN(_NumpyCell())
+        self.out = layers.Dense(1)
+        self.seen = []
+
+    def call(self, x):
+        h = self.hidden(x)
+        print("hidden:", h)
+        as_numpy = np.asarray(h)
+        self.seen.append((as_numpy, keras.ops.convert_to_numpy(h), float(h.sum()),
+                          h.tolist(), f"{h.sum():.4f}"))
+        if h.sum() > 1e9:  # a Python branch on a value
+            h = h * 0.0
+        breakpoint()
+        return self.out(h) + self.rnn(h[:, :, None])
+
+
+class _NumpyCell(layers.Layer):
+    """An RNN cell that converts its step input to numpy: the time loop must run in Python."""
+
+    state_size = 1
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.steps = []
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(1, 1), initializer="ones", name="kernel")
+
+    def call(self, inputs, states):
+        self.steps.append(np.asarray(inputs).copy())
+        output = keras.ops.matmul(inputs, self.kernel) + states[0]
+        return output, [output]
+
+
+def _breakpoints(monkeypatch):
+    """Replaces the debugger: each `breakpoint()` records `h` as numpy from the caller's frame."""
+    import sys
+
+    stops = []
+    monkeypatch.setattr(sys, "breakpointhook",
+                        lambda: stops.append(np.asarray(sys._getframe(1).f_locals["h"])))
+    return stops
+
+
+def test_run_eagerly_fit_runs_call_losses_and_cells_on_concrete_values(capsys, monkeypatch):
+    stops = _breakpoints(monkeypatch)
+    losses_seen = []
+
+    def loss(y_true, y_pred):
+        losses_seen.append(np.asarray(y_pred))
+        return keras.ops.mean((y_true - y_pred) ** 2)
+
+    model = _Debugged()
+    model.compile(keras.optimizers.SGD(0.0), loss, run_eagerly=True)
+    x = RNG.standard_normal((6, 4)).astype("float32")
+    y = np.ones((6, 1), "float32")
+    model.fit(x, y, batch_size=3, epochs=1, shuffle=False, verbose=0)
+    # With a zero learning rate the weights stay put: the values seen during training are
+    # those of the layers applied to each batch.
+    expected = [np.asarray(model.hidden(x[:3])), np.asarray(model.hidden(x[3:]))]
+    training = model.seen[-2:]
+    for (as_numpy, converted, total, as_list, formatted), want in zip(training, expected):
+        np.testing.assert_allclose(as_numpy, want, rtol=1e-6)
+        np.testing.assert_allclose(converted, want, rtol=1e-6)
+        np.testing.assert_allclose(as_list, want, rtol=1e-6)
+        assert total == pytest.approx(float(want.sum()), rel=1e-5)
+        assert formatted == f"{want.sum():.4f}"
+    for stop, want in zip(stops[-2:], expected):
+        np.testing.assert_allclose(stop, want, rtol=1e-6)
+    np.testing.assert_allclose(losses_seen[-1], np.asarray(model(x[3:])), rtol=1e-5)
+    steps = model.rnn.cell.steps[-3:]  # the last batch's three time steps, one by one
+    np.testing.assert_allclose(np.stack(steps), expected[1].T[:, :, None], rtol=1e-6)
+    printed = capsys.readouterr().out
+    assert f"{expected[1][0, 0]:.4f}"[:6] in printed and "Traced<" not in printed
+
+
+def test_run_eagerly_custom_jax_train_step_differentiates_concrete_values():
+    # Keras's guide "Customizing what happens in fit() with JAX": the step differentiates
+    # `compute_loss_and_updates` itself; in eager mode `call` still gets convertible values.
+    seen = []
+
+    class Probe(layers.Layer):
+        def call(self, inputs):
+            seen.append(np.asarray(inputs).sum())
+            return inputs
+
+        def compute_output_spec(self, inputs):
+            return keras.KerasTensor(inputs.shape, dtype=inputs.dtype)
+
+    class Model(keras.Model):
+        def train_step(self, state, data):
+            trainable, non_trainable, optimizer_values, metric_values = state
+            x, y = data
+            (loss, (_, non_trainable, metric_values)), grads = jax.value_and_grad(
+                self.compute_loss_and_updates, has_aux=True)(
+                trainable, non_trainable, metric_values, x, y, None, training=True)
+            trainable, optimizer_values = self.optimizer.stateless_apply(
+                optimizer_values, grads, trainable)
+            return {"loss": loss}, (trainable, non_trainable, optimizer_values, metric_values)
+
+    inputs = layers.Input((4,))
+    model = Model(inputs, layers.Dense(1)(Probe()(layers.Dense(2)(inputs))))
+    model.compile("sgd", "mse", run_eagerly=True)
+    x = RNG.standard_normal((4, 4)).astype("float32")
+    model.fit(x, np.ones((4, 1), "float32"), batch_size=4, epochs=2, verbose=0)
+    assert len(seen) >= 2 and all(np.isfinite(v) for v in seen)
+
+
+def test_compiled_fit_still_refuses_numpy_conversion_inside_call():
+    class Model(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(1)
+
+        def call(self, x):
+            return self.dense(x) + float(np.asarray(x).sum())
+
+    model = Model()
+    model.compile("sgd", "mse")
+    with pytest.raises(jax.errors.TracerArrayConversionError):
+        model.fit(np.ones((4, 2), "float32"), np.ones((4, 1), "float32"), verbose=0)
+
+
+def _custom_loss(y_true, y_pred):
+    return keras.ops.mean(keras.ops.abs(y_true - y_pred) ** 1.5, axis=-1)
+
+
+def _eager_cases():
+    rng = np.random.default_rng(3)
+    images = rng.standard_normal((10, 6, 6, 2)).astype("float32")
+    sequences = rng.standard_normal((10, 5, 3)).astype("float32")
+    features = rng.standard_normal((10, 4)).astype("float32")
+    labels = rng.integers(0, 3, 10)
+    targets = rng.standard_normal((10, 2)).astype("float32")
+    return {
+        "mlp": (lambda: keras.Sequential([
+            layers.Input((4,)), layers.Dense(8, activation="relu"),
+            layers.Dense(3, activation="softmax")]),
+            "sparse_categorical_crossentropy", ["accuracy"], features, labels),
+        "conv": (lambda: keras.Sequential([
+            layers.Input((6, 6, 2)), layers.Conv2D(3, 3, activation="relu"),
+            layers.MaxPooling2D(), layers.Flatten(), layers.Dense(3, activation="softmax")]),
+            "sparse_categorical_crossentropy", ["accuracy"], images, labels),
+        "rnn": (lambda: keras.Sequential([
+            layers.Input((5, 3)), layers.LSTM(4, return_sequences=True), layers.GRU(3),
+            layers.Dense(2)]), "mse", ["mae"], sequences, targets),
+        "dropout_batchnorm": (lambda: keras.Sequential([
+            # No bias before BatchNormalization: its true gradient is zero, and Adam would
+            # scale the rounding noise of either path up to whole steps.
+            layers.Input((4,)), layers.Dense(6, use_bias=False), layers.BatchNormalization(),
+            layers.Dropout(0.3), layers.Dense(2)]), "mse", ["mae"], features, targets),
+        "custom_loss": (lambda: keras.Sequential([
+            layers.Input((4,)), layers.Dense(5, activation="tanh"), layers.Dense(2)]),
+            _custom_loss, [_custom_loss], features, targets),
+    }
+
+
+@pytest.mark.parametrize("case", list(_eager_cases()))
+def test_run_eagerly_trains_like_the_compiled_step(case):
+    build, loss, metrics, x, y = _eager_cases()[case]
     results = []
     for eager in (False, True):
         keras.utils.set_random_seed(7)
-        model = keras.Sequential([layers.Input((4,)), layers.Dense(1)])
-        model.compile(keras.optimizers.SGD(0.1), "mse", metrics=["mae"], run_eagerly=eager)
-        results.append((model.fit(x, y, batch_size=4, epochs=2, shuffle=False,
-                                  verbose=0).history, model.get_weights()))
-    for key in results[0][0]:
-        np.testing.assert_allclose(results[0][0][key], results[1][0][key], rtol=1e-5)
-    for a, b in zip(results[0][1], results[1][1]):
-        np.testing.assert_allclose(a, b, rtol=1e-5)
+        model = build()
+        model.compile(keras.optimizers.Adam(0.01), loss, metrics=metrics, run_eagerly=eager)
+        history = model.fit(x, y, batch_size=4, epochs=2, validation_split=0.2, verbose=0)
+        results.append((history.history, model.get_weights()))
+    (compiled, compiled_weights), (eager, eager_weights) = results
+    assert compiled.keys() == eager.keys()
+    for key in compiled:
+        np.testing.assert_allclose(eager[key], compiled[key], rtol=1e-5, atol=1e-6)
+    for a, b in zip(eager_weights, compiled_weights):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
 # ---------------------------------------------------------------- randomness inside layers

@@ -152,6 +152,11 @@ class Model(Trainer, Layer):
                                 for x in tree.flatten(inputs)))):
             training = kwargs.get("training")
             return self._compiled_call(inputs, None if training is None else bool(training))
+        if self._eager and not any(isinstance(x, KerasTensor) or backend.is_tracer(x)
+                                   for x in tree.flatten(inputs)):
+            # run_eagerly: loops in `call` (an RNN's time loop) run in Python too.
+            with backend.impl.eager_step():
+                return super().__call__(*args, **kwargs)
         return super().__call__(*args, **kwargs)
 
     def _compiled_call(self, inputs, training):

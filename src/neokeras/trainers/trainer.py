@@ -89,8 +89,9 @@ class Trainer:
             metrics: List of metric names (`"accuracy"`, `"mae"`), functions or `Metric`s; or a
                 list/dict of lists for several outputs.
             weighted_metrics: Metrics that are updated with `sample_weight`.
-            run_eagerly: Run every step op by op on concrete arrays (for debugging: `print`
-                and pdb work inside `call`, `train_step` and losses) instead of compiled.
+            run_eagerly: Run every step op by op on concrete values instead of compiled, for
+                debugging: `print`, numpy conversions (detached from the gradient), Python
+                `if`s on values and pdb work inside `call`, `train_step` and losses.
             steps_per_execution: Steps fused per compiled call; 1 lets `fit` choose when no
                 callback needs every batch.
             jit_compile: `False` runs eagerly as `run_eagerly=True` does (as on Keras's JAX
@@ -320,8 +321,8 @@ class Trainer:
         """Whether several steps per compiled call run as fast as one (see
         `backend.trainer.probe_forward`). A custom step may not call the model on the batch at
         all (a GAN's `call` takes noise), so the probe of `call` is skipped there and steps
-        stay fused."""
-        if self._overrides(f"{mode}_step"):
+        stay fused; so it is in eager mode, whose steps run one by one anyway."""
+        if self._overrides(f"{mode}_step") or self._eager:
             return True
         return self._probe(mode, data)[3]
 
@@ -356,17 +357,21 @@ class Trainer:
 
     def _prepare(self, x, y, training):
         """Builds the model, the compiled losses and metrics, and the optimizer from one batch."""
-        if not self.built:
-            self._build_from_arrays(x)
         output_spec = None
+        if not self.built:
+            output_spec = self._build_from_arrays(x)
         needs_loss = self._compile_loss is not None and not self._compile_loss.built
         needs_metrics = self._compile_metrics is not None and not self._compile_metrics.built \
             and y is not None
         if needs_loss or needs_metrics:
-            specs = tree.map_structure(
-                lambda a: None if a is None else KerasTensor(a.shape, dtype=str(a.dtype)), x)
-            output_spec = backend.compute_output_spec(lambda inputs: self(inputs, training=False),
-                                                      specs)
+            if self._eager:
+                if output_spec is None:
+                    output_spec = self._eager_output_spec(x)
+            else:
+                specs = tree.map_structure(
+                    lambda a: None if a is None else KerasTensor(a.shape, dtype=str(a.dtype)), x)
+                output_spec = backend.compute_output_spec(
+                    lambda inputs: self(inputs, training=False), specs)
             names = self._output_names_for(output_spec)
             if needs_loss:
                 self._compile_loss.build(names)
@@ -384,6 +389,16 @@ class Trainer:
         if training and not self.optimizer.built:
             self.optimizer.build(self.trainable_variables)
 
+    def _eager_output_spec(self, x):
+        """The outputs of `call` on the batch `x` as `KerasTensor`s, found by running it (this
+        builds the model). Eager mode does not trace `call` for shapes: the numpy conversions
+        and prints it exists for fail on traced values. Variable updates are discarded."""
+        with backend.impl.eager_step(), StatelessScope():
+            outputs = self(x, training=False)
+        self._clear_losses()
+        return tree.map_structure(
+            lambda a: KerasTensor(a.shape, dtype=backend.standardize_dtype(a.dtype)), outputs)
+
     def _output_names_for(self, output_spec):
         names = getattr(self, "output_names", None)
         flat = tree.flatten(output_spec)
@@ -398,17 +413,29 @@ class Trainer:
         return [f"output_{i + 1}" for i in range(len(flat))]
 
     def _build_from_arrays(self, x):
+        """Builds the model for the batch `x`; returns the output specs when that ran `call`
+        (eager mode), else None."""
         sublayers = self._flatten_layers(include_self=False)
         if self._overrides("train_step") and sublayers and all(layer.built for layer in sublayers):
             # As in Keras: a custom-step model whose layers are all built (e.g. a GAN, whose
             # `call` does not take the training data) is not traced on the data.
             self.built = True
-            return
+            return None
         # A stateful layer sizes its carried states by the batch: build with the real one.
         stateful = any(getattr(layer, "stateful", False) for layer in sublayers)
         shapes = tree.map_structure(
             lambda a: tuple(a.shape) if stateful else (None,) + tuple(a.shape[1:]), x)
+        if self._eager and _builds_by_tracing(self):
+            # Eager mode builds a subclassed model as Keras does, by running `call`, which
+            # builds each layer as it reaches it: tracing it would fail on numpy conversions.
+            self._build_shapes, self.built = shapes, True
+            try:
+                return self._eager_output_spec(x)
+            except BaseException:
+                self.built = False
+                raise
         self.build(shapes)
+        return None
 
     # ------------------------------------------------------------------ fit
     @filter_traceback
@@ -756,6 +783,13 @@ def _unpack(data):
     from neokeras.trainers.data_adapters.batch_data_adapter import unpack_batch
 
     return unpack_batch(data)
+
+
+def _builds_by_tracing(model):
+    """Whether `model.build` is the generic one of subclassed models (a symbolic call)."""
+    from neokeras.models.model import Model
+
+    return type(model).build is Model.build
 
 
 def _validates_after(epoch, validation_freq):

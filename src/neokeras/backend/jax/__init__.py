@@ -13,6 +13,7 @@ from neokeras.backend.jax import random  # noqa: F401
 from neokeras.backend.jax import sharded_io  # noqa: F401
 from neokeras.backend.jax import trainer  # noqa: F401
 from neokeras.backend.jax import distribution  # noqa: F401
+from neokeras.backend.jax.eager import eager_step  # noqa: F401
 from neokeras.backend.jax import compilation_cache
 
 compilation_cache.enable()

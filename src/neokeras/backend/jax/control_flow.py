@@ -1,8 +1,10 @@
-"""Control flow and function transforms of `keras.ops.core` (traceable under `jit`)."""
+"""Control flow and function transforms of `keras.ops.core` (traceable under `jit`; in an eager
+step, loops and branches run in Python on concrete values, see `eager`)."""
 
 import jax
 
 from neokeras.backend.common.variables import KerasVariable
+from neokeras.backend.jax.eager import python_control_flow
 
 __all__ = [
     "cond", "switch", "scan", "associative_scan", "map", "fori_loop", "while_loop",
@@ -11,13 +13,15 @@ __all__ = [
 
 
 def cond(pred, true_fn, false_fn):
-    return jax.lax.cond(pred, true_fn, false_fn)
+    with python_control_flow():
+        return jax.lax.cond(pred, true_fn, false_fn)
 
 
 def switch(index, branches, *operands):
     if not branches:
         raise ValueError("ops.switch needs at least one branch. Received: branches=[]")
-    return jax.lax.switch(index, branches, *operands)
+    with python_control_flow():
+        return jax.lax.switch(index, branches, *operands)
 
 
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
@@ -26,7 +30,8 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
                          f"Received: unroll={unroll!r}")
     if xs is None and length is None:
         raise ValueError("ops.scan: give `xs` or `length` (the number of steps).")
-    return jax.lax.scan(f, init, xs=xs, length=length, reverse=reverse, unroll=unroll)
+    with python_control_flow():
+        return jax.lax.scan(f, init, xs=xs, length=length, reverse=reverse, unroll=unroll)
 
 
 def associative_scan(f, elems, reverse=False, axis=0):
@@ -34,11 +39,13 @@ def associative_scan(f, elems, reverse=False, axis=0):
 
 
 def map(f, xs):
-    return jax.lax.map(f, xs)
+    with python_control_flow():
+        return jax.lax.map(f, xs)
 
 
 def fori_loop(lower, upper, body_fun, init_val):
-    return jax.lax.fori_loop(lower, upper, body_fun, init_val)
+    with python_control_flow():
+        return jax.lax.fori_loop(lower, upper, body_fun, init_val)
 
 
 def while_loop(cond, body, loop_vars, maximum_iterations=None):
@@ -49,16 +56,17 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     def as_tuple(outputs):
         return tuple(outputs) if is_sequence else (outputs,)
 
-    if maximum_iterations is None:
-        result = jax.lax.while_loop(lambda s: cond(*s), lambda s: as_tuple(body(*s)), state)
-    else:
-        def bounded_cond(s):
-            return jax.numpy.logical_and(cond(*s[:-1]), s[-1] < maximum_iterations)
+    with python_control_flow():
+        if maximum_iterations is None:
+            result = jax.lax.while_loop(lambda s: cond(*s), lambda s: as_tuple(body(*s)), state)
+        else:
+            def bounded_cond(s):
+                return jax.numpy.logical_and(cond(*s[:-1]), s[-1] < maximum_iterations)
 
-        def bounded_body(s):
-            return as_tuple(body(*s[:-1])) + (s[-1] + 1,)
+            def bounded_body(s):
+                return as_tuple(body(*s[:-1])) + (s[-1] + 1,)
 
-        result = jax.lax.while_loop(bounded_cond, bounded_body, state + (0,))[:-1]
+            result = jax.lax.while_loop(bounded_cond, bounded_body, state + (0,))[:-1]
     return type(loop_vars)(result) if is_sequence else result[0]
 
 

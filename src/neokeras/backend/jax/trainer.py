@@ -8,13 +8,14 @@ The default steps are built from the model's pure pieces (`compute_loss_and_upda
 
 `make_chunk_function` runs several steps in one `lax.scan` over batches gathered from a data
 source; `make_forward_function` is the forward of inference. With `eager=True` both run op by
-op on concrete arrays (`run_eagerly=True`).
+op on concrete values (`run_eagerly=True`), gradients included (see `eager`).
 """
 
 import jax
 import jax.numpy as jnp
 
 from neokeras.backend.common.stateless_scope import StatelessScope
+from neokeras.backend.jax.eager import eager_step
 
 
 def _donates():
@@ -145,8 +146,9 @@ def make_chunk_function(model, step, kind, donate_state, eager=False):
         def run_eagerly(state, data, indices, weights, num_steps, plan=None):
             logs = None
             for i in range(int(num_steps)):
-                state, logs = one(state, data, indices[i],
-                                  None if weights is None else weights[i], None)
+                with eager_step():
+                    state, logs = one(state, data, indices[i],
+                                      None if weights is None else weights[i], None)
             return state, logs
 
         return run_eagerly
@@ -250,7 +252,11 @@ def make_forward_function(model, variables, eager=False):
         return _forward(model, variables, trainable, non_trainable, x, training)
 
     if eager:
-        return forward
+        def run_eagerly(trainable, non_trainable, x, training):
+            with eager_step():
+                return forward(trainable, non_trainable, x, training)
+
+        return run_eagerly
 
     def counted(trainable, non_trainable, x, training):
         kind = "forward" if training else "predict"
