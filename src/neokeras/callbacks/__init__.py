@@ -11,5 +11,7 @@ from neokeras.callbacks.learning_rate_scheduler import LearningRateScheduler  # 
 from neokeras.callbacks.model_checkpoint import ModelCheckpoint  # noqa: F401
 from neokeras.callbacks.progbar_logger import ProgbarLogger  # noqa: F401
 from neokeras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau  # noqa: F401
+from neokeras.callbacks.remote_monitor import RemoteMonitor  # noqa: F401
+from neokeras.callbacks.swap_ema_weights import SwapEMAWeights  # noqa: F401
 from neokeras.callbacks.tensorboard import TensorBoard  # noqa: F401
 from neokeras.callbacks.terminate_on_nan import TerminateOnNaN  # noqa: F401

@@ -46,19 +46,33 @@ class TrainingState:
     Args:
         variables: A tuple of variable lists: `(trainable, non_trainable, optimizer, metrics)`
             for training, `(trainable, non_trainable, metrics)` for evaluation.
+
+    `written` tells whether the variables hold the values (nothing ran since the last `read`
+    or `write`).
     """
 
     def __init__(self, variables):
         self.variables = tuple(list(group) for group in variables)
-        self.values = None
+        self._values = None
         self.read()
+
+    @property
+    def values(self):
+        return self._values
+
+    @values.setter
+    def values(self, values):
+        self._values = values
+        self.written = False
 
     def read(self):
         """Takes the current values from the variables."""
         self.values = tuple(read_values(group) for group in self.variables)
+        self.written = True
         return self.values
 
     def write(self):
         """Puts the values into the variables."""
         for group, values in zip(self.variables, self.values):
             write_values(group, values)
+        self.written = True

@@ -563,7 +563,8 @@ class Trainer:
                 if self.stop_training:
                     break
         finally:
-            state.write()
+            if not state.written:  # an epoch was interrupted; else callbacks may have changed
+                state.write()      # the weights since, which must stay
             self._in_fit = False
         # With use_ema, the trained weights become their moving averages, as in Keras.
         self.optimizer.finalize_variable_values(self.trainable_variables)
@@ -624,9 +625,9 @@ class Trainer:
         size = epoch_loop.chunk_size(self, data.fusable_steps(pad), per_batch,
                                      self._fuses_steps("test", data))
         self.reset_metrics()
-        state = self._new_state("test")
         if callback_list is not None:
-            callback_list.on_test_begin()
+            callback_list.on_test_begin()  # before the state is read: it may swap weights
+        state = self._new_state("test")
         chunks, function = self._distribute(data, pad, data.chunks(size, pad),
                                             self._chunk_function("test"), state,
                                             getattr(data, "caller", "evaluate"))
