@@ -21,6 +21,7 @@ from neokeras import metrics  # noqa: F401
 from neokeras import optimizers  # noqa: F401
 from neokeras import layers  # noqa: F401
 from neokeras import callbacks  # noqa: F401
+from neokeras import distillation  # noqa: F401
 from neokeras import models  # noqa: F401
 from neokeras import saving  # noqa: F401
 from neokeras import utils  # noqa: F401

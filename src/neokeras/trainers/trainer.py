@@ -19,6 +19,7 @@ from neokeras import optimizers as optimizers_module
 from neokeras.backend.common.keras_tensor import KerasTensor
 from neokeras.backend.common.stateless_scope import StatelessScope
 from neokeras.callbacks.callback_list import CallbackList
+from neokeras.metrics.metric import Metric
 from neokeras.trainers import compile_utils
 from neokeras.trainers import distributed
 from neokeras.trainers import epoch_loop
@@ -142,13 +143,20 @@ class Trainer:
     # ------------------------------------------------------------------ metrics
     @property
     def metrics(self):
-        """The loss tracker followed by the compiled metrics (built on the first batch)."""
+        """The loss tracker, the compiled metrics (built on the first batch), then the metrics
+        the model and its layers hold as attributes (a custom `compute_loss`'s trackers), as
+        in Keras 3; the metrics of nested models are their own."""
         result = []
         if self._loss_tracker is not None:
             result.append(self._loss_tracker)
         result.extend(self._output_loss_trackers.values())
         if self._compile_metrics is not None and self._compile_metrics.built:
             result.extend(self._compile_metrics.metric_objects)
+        for layer in self._flatten_layers():
+            if layer is self or not isinstance(layer, Trainer):
+                for metric in _held_metrics(layer):
+                    if all(metric is not m for m in result):
+                        result.append(metric)
         return result
 
     @property
@@ -784,6 +792,17 @@ def _unpack(data):
     from neokeras.trainers.data_adapters.batch_data_adapter import unpack_batch
 
     return unpack_batch(data)
+
+
+def _held_metrics(layer):
+    """The `Metric`s held by `layer`'s attributes (directly or in a list, tuple or dict)."""
+    for value in vars(layer).values():
+        if isinstance(value, Metric):
+            yield value
+        elif isinstance(value, (list, tuple, dict)):
+            for item in value.values() if isinstance(value, dict) else value:
+                if isinstance(item, Metric):
+                    yield item
 
 
 def _builds_by_tracing(model):
