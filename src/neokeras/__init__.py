@@ -58,11 +58,11 @@ from neokeras.regularizers import Regularizer  # noqa: F401
 
 def __getattr__(name):
     # `keras.applications` (dozens of model builders) loads on first use, keeping
-    # `import neokeras` fast.
-    if name == "applications":
+    # `import neokeras` fast; `wrappers` imports scikit-learn, so it too waits until asked for.
+    if name in ("applications", "wrappers"):
         import importlib
 
-        return importlib.import_module("neokeras.applications")
+        return importlib.import_module(f"neokeras.{name}")
     raise AttributeError(f"module 'neokeras' has no attribute {name!r}")
 
 
