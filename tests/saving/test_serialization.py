@@ -66,11 +66,25 @@ def test_model_from_keras2_json():
 def test_clone_model_same_architecture_new_weights():
     model = make_mlp()
     clone = nk.models.clone_model(model)
-    assert clone is not model and not clone.compiled
+    assert clone is not model
     assert [type(l) for l in clone.layers] == [type(l) for l in model.layers]
     assert [w.shape for w in clone.weights] == [w.shape for w in model.weights]
     assert all(a is not b for a, b in zip(clone.weights, model.weights))
     assert not np.allclose(clone.layers[0].kernel.numpy(), model.layers[0].kernel.numpy())
+
+
+def test_clone_model_of_a_compiled_model_is_compiled_alike():
+    keras = pytest.importorskip("keras")
+    for lib in (nk, keras):
+        model = lib.Sequential([lib.Input((4,)), lib.layers.Dense(3, activation="softmax")])
+        model.compile(optimizer=lib.optimizers.Adam(0.01), loss="categorical_crossentropy",
+                      metrics=["accuracy"])
+        clone = lib.models.clone_model(model)
+        assert clone.compiled and clone.optimizer is not model.optimizer
+        assert clone.optimizer.get_config()["learning_rate"] == pytest.approx(0.01)
+        assert clone.get_compile_config()["loss"] == "categorical_crossentropy"
+        x, y = np.ones((8, 4), "float32"), np.eye(3)[np.arange(8) % 3]
+        assert np.isfinite(clone.fit(x, y, epochs=1, verbose=0).history["loss"][0])
 
 
 def test_unregistered_custom_layer_error_names_it_and_shows_the_fix(tmp_path):

@@ -172,9 +172,13 @@ def model_from_json(json_string, custom_objects=None, safe_mode=True):
 
 
 def clone_model(model, custom_objects=None):
-    """A new model with the same architecture and freshly initialized weights (not compiled)."""
+    """A new model with the same architecture and freshly initialized weights.
+
+    A compiled model's clone is compiled the same way (a fresh optimizer), as in Keras 3.
+    """
     from neokeras.saving.serialization import deserialize_keras_object, serialize_keras_object
 
     config = serialize_keras_object(model)
-    config.pop("compile_config", None)
+    # The model's own class resolves even when it is not registered, as in Keras.
+    custom_objects = {type(model).__name__: type(model), **(custom_objects or {})}
     return deserialize_keras_object(config, custom_objects=custom_objects)
