@@ -51,6 +51,10 @@ def test_install_as_keras_maps_every_keras_module_to_neokeras():
         assert src_ops.matmul is neokeras.ops.matmul
         assert keras.__version__ == keras.version() == "3.15.1"
         assert neokeras.__version__ != keras.__version__
+        star = {}
+        exec("from keras import *", star)  # keras-tuner's backend module does this
+        assert star["layers"] is neokeras.layers and star["Model"] is neokeras.Model
+        assert star["version"]() == "3.15.1" and "__version__" not in star
         try:
             import keras.no_such_module
         except ModuleNotFoundError:

@@ -30,6 +30,8 @@ class _KerasModule(types.ModuleType):
     def __getattr__(self, name):
         import neokeras
 
+        if name == "__all__":  # `from keras import *`: every public name, submodules included
+            return sorted(n for n in self.__dir__() if not n.startswith("_"))
         try:
             return getattr(neokeras, name)
         except AttributeError:
