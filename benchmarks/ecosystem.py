@@ -343,6 +343,9 @@ def main():
     parser.add_argument("--file-timeout", type=int, default=5400, help="seconds per test file")
     parser.add_argument("--rerun", action="store_true",
                         help="run the selected files again even if results.json has them")
+    parser.add_argument("--rerun-broken", action="store_true",
+                        help="run again the files whose pytest did not finish with exit 0 or 1 "
+                             "(collection or import errors, timeouts)")
     parser.add_argument("--report", action="store_true", help="only print the recorded results")
     parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     args = parser.parse_args()
@@ -365,7 +368,9 @@ def main():
             if args.file and test_file not in args.file:
                 continue
             for mode in modes:  # both modes of a file next to each other: comparable early
-                if args.rerun or test_file not in results.get(name, {}).get(mode, {}):
+                record = results.get(name, {}).get(mode, {}).get(test_file)
+                broken = record is not None and record["status"] not in ("exit 0", "exit 1")
+                if args.rerun or record is None or (args.rerun_broken and broken):
                     per_suite[-1].append((name, tests_dir, test_file, mode))
     # The suites take turns, so that each has results early.
     jobs = [job for group in itertools.zip_longest(*per_suite) for job in group if job]

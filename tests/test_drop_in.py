@@ -54,6 +54,7 @@ def test_install_as_keras_maps_every_keras_module_to_neokeras():
         star = {}
         exec("from keras import *", star)  # keras-tuner's backend module does this
         assert star["layers"] is neokeras.layers and star["Model"] is neokeras.Model
+        assert star["applications"] is neokeras.applications  # loaded on first use
         assert star["version"]() == "3.15.1" and "__version__" not in star
         try:
             import keras.no_such_module

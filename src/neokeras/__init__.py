@@ -56,14 +56,21 @@ from neokeras.quantizers import Quantizer  # noqa: F401
 from neokeras.regularizers import Regularizer  # noqa: F401
 
 
+# `keras.applications` (dozens of model builders) loads on first use, keeping `import neokeras`
+# fast; `wrappers` imports scikit-learn, so it too waits until asked for.
+_LAZY_SUBMODULES = ("applications", "wrappers")
+
+
 def __getattr__(name):
-    # `keras.applications` (dozens of model builders) loads on first use, keeping
-    # `import neokeras` fast; `wrappers` imports scikit-learn, so it too waits until asked for.
-    if name in ("applications", "wrappers"):
+    if name in _LAZY_SUBMODULES:
         import importlib
 
         return importlib.import_module(f"neokeras.{name}")
     raise AttributeError(f"module 'neokeras' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES))
 
 
 def version():

@@ -421,3 +421,22 @@ def test_keras2_symbolic_add_loss_trains_and_is_listed():
     np.testing.assert_allclose(model.evaluate(x, verbose=0), objective(), rtol=1e-5)
     model(x)
     np.testing.assert_allclose(float(model.losses[0]), objective(), rtol=1e-5)
+
+
+# ---------------------------------------------------------------- compile(optimizer=None)
+def test_compile_without_optimizer_evaluates_as_keras_and_refuses_fit():
+    keras_ = pytest.importorskip("keras")
+    x, y = _data(8)
+    results = []
+    for lib in (keras, keras_):
+        assert lib.optimizers.get(None) is None
+        model = lib.Sequential([lib.Input((4,)), lib.layers.Dense(3, activation="softmax")])
+        model.set_weights([np.full((4, 3), 0.1, "float32"), np.zeros(3, "float32")])
+        model.compile(optimizer=None, loss="sparse_categorical_crossentropy")
+        assert model.compiled and model.optimizer is None
+        results.append(model.evaluate(x, y, verbose=0))
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-6)
+    with pytest.raises(ValueError, match=r"fit\(\) needs an optimizer.*optimizer=None"):
+        model_ = _classifier()
+        model_.compile(optimizer=None, loss="sparse_categorical_crossentropy")
+        model_.fit(x, y, verbose=0)

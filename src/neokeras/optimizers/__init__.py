@@ -20,11 +20,14 @@ ALL_OPTIMIZERS = {cls.__name__.lower(): cls for cls in (
 
 
 def get(identifier):
-    """Resolves an optimizer from a name (`"adam"`), an instance or a serialized dict.
+    """Resolves an optimizer from a name (`"adam"`), an instance or a serialized dict; None
+    stays None.
 
     Raises:
         ValueError: for an unknown name, listing the valid ones.
     """
+    if identifier is None:
+        return None
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, str):

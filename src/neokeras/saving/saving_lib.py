@@ -670,7 +670,8 @@ def compile_from_config(model, config):
         if config.get(key) is not None:  # tf-keras writes null for these
             kwargs[key] = config[key]
     model.compile(optimizer=optimizer, **kwargs)
-    if getattr(model, "built", False) and not model.optimizer.built:
+    if getattr(model, "built", False) and model.optimizer is not None \
+            and not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)
 
 

@@ -108,8 +108,9 @@ class Trainer:
                 or steps_per_execution < 1:
             raise ValueError(
                 f"steps_per_execution must be a positive int. Received: {steps_per_execution!r}")
-        self.optimizer = optimizers_module.get(optimizer)
-        if auto_scale_loss and self.dtype_policy.compute_dtype == "float16" and not isinstance(
+        self.optimizer = optimizers_module.get(optimizer)  # None: evaluate/predict only
+        if auto_scale_loss and self.optimizer is not None \
+                and self.dtype_policy.compute_dtype == "float16" and not isinstance(
                 self.optimizer, optimizers_module.LossScaleOptimizer):
             # float16 gradients underflow without loss scaling (Keras wraps the same way).
             self.optimizer = optimizers_module.LossScaleOptimizer(self.optimizer)
@@ -134,6 +135,10 @@ class Trainer:
             raise RuntimeError(
                 f"You must call compile() before {caller}(). For example: "
                 "model.compile(optimizer='adam', loss='mse').")
+        if caller in ("fit", "train_on_batch") and self.optimizer is None:
+            raise ValueError(
+                f"{caller}() needs an optimizer, but the model was compiled with optimizer=None. "
+                "Pass one to compile(), e.g. model.compile(optimizer='adam', ...).")
 
     def _overrides(self, method):
         """Whether the model's class defines its own `method` (a custom step)."""
@@ -262,7 +267,7 @@ class Trainer:
     def _state_optimizer_variables(self):
         """`optimizer.variables`, then those of other optimizers held as attributes (a GAN's
         second optimizer, used by a custom `train_step`), in assignment order."""
-        optimizers = [self.optimizer]
+        optimizers = [self.optimizer] if self.optimizer is not None else []
         for value in vars(self).values():
             if isinstance(value, optimizers_module.Optimizer) and all(
                     value is not o for o in optimizers):
