@@ -48,6 +48,12 @@ CASES = [
     ("Lion", {"learning_rate": 0.01, "beta_1": 0.5, "weight_decay": 0.2}),
     ("Adafactor", {"learning_rate": 0.1}),
     ("Adafactor", {"learning_rate": 0.5, "clip_threshold": 0.5, "beta_2_decay": -0.5}),
+    ("Lamb", {"learning_rate": 0.01}),
+    ("Lamb", {"learning_rate": 0.05, "beta_1": 0.5, "weight_decay": 0.1, "clipnorm": 1.0}),
+    ("ScheduleFreeAdamW", {}),
+    ("ScheduleFreeAdamW", {"learning_rate": 0.05, "beta_1": 0.8, "warmup_steps": 3,
+                           "weight_decay": 0.05}),
+    ("ScheduleFreeAdamW", {"learning_rate": 0.05, "gradient_accumulation_steps": 2}),
 ]
 
 
@@ -64,7 +70,8 @@ def test_trajectory_matches_keras(case):
     assert_trajectories_close(ours, expected)
 
 
-@pytest.mark.parametrize("name", ["SGD", "Adam", "Nadam", "Adafactor"])
+@pytest.mark.parametrize("name", ["SGD", "Adam", "Nadam", "Adafactor", "Lamb",
+                                  "ScheduleFreeAdamW"])
 def test_stateless_apply_matches_keras(name):
     kwargs = {"learning_rate": 0.05, "use_ema": True, "ema_overwrite_frequency": 3}
     expected = run_keras(lambda keras: getattr(keras.optimizers, name)(**kwargs))
@@ -148,3 +155,32 @@ def test_variables_and_config_match_keras(case):
         np.testing.assert_array_equal(v_ours.numpy(), np.asarray(v_theirs.numpy()))
     assert ours.name == theirs.name
     assert ours.get_config() == theirs.get_config()
+
+
+@pytest.mark.parametrize("name", ["Lamb", "ScheduleFreeAdamW"])
+def test_new_optimizers_round_trip_and_resolve_as_keras(name):
+    keras = keras_module()
+    optimizer = getattr(optimizers, name)(learning_rate=0.02, beta_1=0.7)
+    config = optimizers.serialize(optimizer)
+    assert config == {**keras.optimizers.serialize(
+        getattr(keras.optimizers, name)(learning_rate=0.02, beta_1=0.7)), "config": {
+        **config["config"], "name": config["config"]["name"]}}
+    restored = optimizers.deserialize(config)
+    assert type(restored) is type(optimizer) and restored.get_config() == optimizer.get_config()
+    for alias in (name, name.lower()):  # Keras 3.15.1 knows "schedulefreeadamw", not "lamb"
+        try:
+            keras.optimizers.get(alias)
+        except ValueError:
+            with pytest.raises(ValueError):
+                optimizers.get(alias)
+        else:
+            assert type(optimizers.get(alias)).__name__ == name
+
+
+@pytest.mark.parametrize("name", ["Adagrad", "Adam", "Ftrl", "RMSprop", "SGD", "Optimizer"])
+def test_legacy_namespace_raises_as_keras(name):
+    keras = keras_module()
+    with pytest.raises(ImportError):
+        getattr(keras.optimizers.legacy, name)(learning_rate=0.1)
+    with pytest.raises(ImportError, match="not supported in Keras 3.*keras.optimizers.Adam"):
+        getattr(optimizers.legacy, name)(learning_rate=0.1)

@@ -1,5 +1,6 @@
 """`neokeras.optimizers`: by object (`SGD(...)`) or by name (`"sgd"`)."""
 
+from neokeras.optimizers import legacy  # noqa: F401
 from neokeras.optimizers import schedules  # noqa: F401
 from neokeras.optimizers.adadelta import Adadelta
 from neokeras.optimizers.adafactor import Adafactor
@@ -8,15 +9,19 @@ from neokeras.optimizers.adam import Adam
 from neokeras.optimizers.adamax import Adamax
 from neokeras.optimizers.adamw import AdamW
 from neokeras.optimizers.ftrl import Ftrl
+from neokeras.optimizers.lamb import Lamb
 from neokeras.optimizers.lion import Lion
 from neokeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from neokeras.optimizers.nadam import Nadam
 from neokeras.optimizers.optimizer import Optimizer
 from neokeras.optimizers.rmsprop import RMSprop
+from neokeras.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from neokeras.optimizers.sgd import SGD
 
 ALL_OPTIMIZERS = {cls.__name__.lower(): cls for cls in (
-    SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Adafactor)}
+    SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Adafactor,
+    ScheduleFreeAdamW)}
+# As in Keras 3.15.1, `get("lamb")` is unknown; Lamb still deserializes by its registered name.
 
 
 def get(identifier):
