@@ -6,6 +6,9 @@ import sys
 
 os.environ.setdefault("XLA_FLAGS", "--xla_force_host_platform_device_count=2")
 os.environ.setdefault("KERAS_BACKEND", "jax")
+# Convolutions use XLA's native lowering unless a test asks otherwise: choosing one by timing
+# both (benchmarks) would make the suite slower and its programs depend on the machine's load.
+os.environ.setdefault("NEOKERAS_CONV_LOWERING", "native")
 
 import jax  # noqa: E402
 import pytest  # noqa: E402

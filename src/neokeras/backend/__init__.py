@@ -28,6 +28,7 @@ in_tracing_scope = impl.core.in_tracing_scope
 standardize_dtype = impl.standardize_dtype
 compute_output_spec = impl.compute_output_spec
 compile_seconds = impl.compilation_cache.compile_seconds
+hoists_rnn_input_projection = impl.core.hoists_rnn_input_projection
 
 
 

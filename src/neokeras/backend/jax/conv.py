@@ -12,6 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+from neokeras.backend.jax import conv_lowering
 from neokeras.backend.jax.core import convert_to_tensor as _t
 
 __all__ = ["conv", "depthwise_conv", "separable_conv", "conv_transpose", "max_pool",
@@ -86,13 +87,19 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
             f"conv: the input channels ({channels}) must be a multiple of the kernel's input "
             f"channels ({kernel.shape[-2]}). Received inputs.shape={inputs.shape}, "
             f"kernel.shape={kernel.shape}")
+    kernel = kernel.astype(inputs.dtype)
+    strides = _tuple(strides, rank, "strides")
+    dilation = _tuple(dilation_rate, rank, "dilation_rate")
+    dimension_numbers = _dimension_numbers(rank, data_format)
+    spatial = inputs.shape[1:-1] if data_format == "channels_last" else inputs.shape[2:]
+    window = [(k - 1) * d + 1 for k, d in zip(kernel.shape[:rank], dilation)]
+    pads = lax.padtype_to_pads(spatial, window, strides, _padding(padding))
+    if conv_lowering.choose(inputs, kernel, strides, pads, dilation,
+                            dimension_numbers) == "patches":
+        return conv_lowering.patches_conv(inputs, kernel, strides, pads, dilation)
     return lax.conv_general_dilated(
-        inputs, kernel.astype(inputs.dtype),
-        window_strides=_tuple(strides, rank, "strides"),
-        padding=_padding(padding),
-        rhs_dilation=_tuple(dilation_rate, rank, "dilation_rate"),
-        dimension_numbers=_dimension_numbers(rank, data_format),
-        feature_group_count=channels // kernel.shape[-2])
+        inputs, kernel, window_strides=strides, padding=pads, rhs_dilation=dilation,
+        dimension_numbers=dimension_numbers, feature_group_count=channels // kernel.shape[-2])
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,

@@ -15,6 +15,7 @@ import jax
 import jax.numpy as jnp
 
 from neokeras.backend.common.stateless_scope import StatelessScope
+from neokeras.backend.jax import conv_lowering
 from neokeras.backend.jax.eager import eager_step
 
 
@@ -83,8 +84,9 @@ def default_train_step(model, state, batch, weights=None):
             scaled = model.optimizer.scale_loss(loss)
         return scaled, (loss,) + tuple(aux)
 
-    (_, (loss, y_pred, non_trainable, metric_values)), grads = jax.value_and_grad(
-        scaled_loss, has_aux=True)(trainable)
+    with conv_lowering.differentiated():
+        (_, (loss, y_pred, non_trainable, metric_values)), grads = jax.value_and_grad(
+            scaled_loss, has_aux=True)(trainable)
     trainable, own_values = model.optimizer.stateless_apply(
         optimizer_values[:own], grads, trainable)
     optimizer_values = list(own_values) + list(optimizer_values[own:])

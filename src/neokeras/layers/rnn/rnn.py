@@ -174,10 +174,11 @@ class RNN(Layer):
         prepare = getattr(self.cell, "_prepare_dropout_masks", None)
         if prepare is not None:
             prepare(steps[0], states[0], training)
-        # A built-in cell's input projection runs for all timesteps in one matrix product; the
-        # loop keeps only the recurrent product and the gate math.
+        # A built-in cell's input projection can run for all timesteps in one matrix product,
+        # the loop keeping only the recurrent product and the gate math (where the backend
+        # runs that faster).
         split = getattr(self.cell, "_splits_steps", None)
-        split = split is not None and split()
+        split = split is not None and split() and backend.hoists_rnn_input_projection()
         if split:
             steps = self.cell._project_sequence(steps)
 

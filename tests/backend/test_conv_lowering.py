@@ -1,0 +1,115 @@
+"""The patches + matrix-product lowering of convolutions: values and gradients equal the native
+convolution's; the choice is made once per shape, kept on disk, and can be forced."""
+
+import numpy as np
+import pytest
+
+import jax
+import jax.numpy as jnp
+
+from neokeras import ops
+from neokeras.backend.jax import conv_lowering
+
+RNG = np.random.default_rng(0)
+
+# (input shape channels-last, kernel shape, strides, padding, dilation)
+CASES = [
+    ((2, 9, 3), (3, 3, 4), 1, "valid", 1),
+    ((2, 10, 2), (4, 2, 3), 2, "same", 1),
+    ((2, 11, 2), (3, 2, 2), 1, "same", 2),
+    ((2, 8, 8, 1), (3, 3, 1, 4), 1, "valid", 1),
+    ((2, 9, 7, 3), (3, 2, 3, 5), (2, 1), "same", 1),
+    ((1, 9, 9, 2), (3, 3, 2, 2), 1, "valid", (2, 1)),
+    ((2, 8, 7, 2), (2, 3, 2, 3), 3, "same", 1),
+    ((1, 5, 6, 4, 2), (2, 3, 2, 2, 3), (1, 2, 1), "same", 1),
+]
+
+
+def _conv(lowering, monkeypatch, x, k, strides, padding, dilation):
+    monkeypatch.setenv("NEOKERAS_CONV_LOWERING", lowering)
+    return ops.conv(x, k, strides=strides, padding=padding, dilation_rate=dilation,
+                    data_format="channels_last")
+
+
+@pytest.mark.parametrize("shape, kernel_shape, strides, padding, dilation", CASES)
+def test_patches_lowering_matches_native_values_and_gradients(
+        monkeypatch, shape, kernel_shape, strides, padding, dilation):
+    x = RNG.standard_normal(shape).astype("float32")
+    k = RNG.standard_normal(kernel_shape).astype("float32")
+    results = {}
+    for lowering in ("native", "patches"):
+        def loss(x, k, lowering=lowering):
+            out = _conv(lowering, monkeypatch, x, k, strides, padding, dilation)
+            weights = jnp.linspace(-1.0, 1.0, out.size).reshape(out.shape)
+            return jnp.sum(out * weights), out
+
+        (_, out), grads = jax.value_and_grad(loss, argnums=(0, 1), has_aux=True)(x, k)
+        results[lowering] = (out,) + grads
+    for a, b in zip(results["native"], results["patches"]):
+        assert a.shape == b.shape
+        np.testing.assert_allclose(np.asarray(b), np.asarray(a), rtol=1e-5, atol=1e-5)
+
+
+def test_patches_gradient_matches_finite_differences(monkeypatch):
+    # The loss is quadratic in the kernel, so central differences are exact up to rounding.
+    monkeypatch.setenv("NEOKERAS_CONV_LOWERING", "patches")
+    x = RNG.standard_normal((1, 5, 5, 2)).astype("float32")
+    k = RNG.standard_normal((3, 3, 2, 2)).astype("float32")
+
+    def loss(k):
+        return jnp.sum(ops.conv(x, k, strides=2, padding="same") ** 2)
+
+    analytic = np.asarray(jax.grad(loss)(k))
+    eps = 0.5
+    numeric = np.zeros_like(k)
+    for index in np.ndindex(*k.shape):
+        plus, minus = k.copy(), k.copy()
+        plus[index] += eps
+        minus[index] -= eps
+        numeric[index] = (float(loss(plus)) - float(loss(minus))) / (2 * eps)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-4, atol=1e-4)
+
+
+def test_the_choice_is_measured_once_per_shape_and_kept_on_disk(monkeypatch, tmp_path):
+    monkeypatch.delenv("NEOKERAS_CONV_LOWERING", raising=False)
+    monkeypatch.setenv("NEOKERAS_JAX_CACHE", str(tmp_path))
+    monkeypatch.setattr(jax, "default_backend", lambda: "cpu")
+    monkeypatch.setattr(conv_lowering, "_decisions", {})
+    monkeypatch.setattr(conv_lowering, "_loaded", [False])
+    measured = []
+
+    def measure(*args):
+        measured.append(args[-1])  # whether gradients were timed too
+        return "patches"
+
+    monkeypatch.setattr(conv_lowering, "_measure", measure)
+    x = np.ones((2, 6, 6, 3), "float32")
+    k = np.ones((3, 3, 3, 4), "float32")
+    first = ops.conv(x, k)
+    ops.conv(x, k)
+    jax.jit(lambda x, k: ops.conv(x, k))(x, k)
+    with conv_lowering.differentiated():
+        jax.grad(lambda k: jnp.sum(ops.conv(x, k)))(k)
+    ops.conv(x[:1], k)  # a new shape
+    assert measured == [False, True, False]
+    np.testing.assert_allclose(np.asarray(first), 27.0)
+    # A new process (decisions read back from the file) measures nothing.
+    monkeypatch.setattr(conv_lowering, "_decisions", {})
+    monkeypatch.setattr(conv_lowering, "_loaded", [False])
+    ops.conv(x, k)
+    assert measured == [False, True, False]
+    assert (tmp_path / "conv-lowerings.json").exists()
+
+
+@pytest.mark.parametrize("case", ["channels_first", "grouped"])
+def test_channels_first_and_grouped_convolutions_stay_native(monkeypatch, case):
+    monkeypatch.delenv("NEOKERAS_CONV_LOWERING", raising=False)
+    monkeypatch.setattr(jax, "default_backend", lambda: "cpu")
+    monkeypatch.setattr(conv_lowering, "_measure", lambda *a: pytest.fail("measured"))
+    x = RNG.standard_normal((1, 4, 6, 6)).astype("float32")
+    if case == "channels_first":
+        ops.conv(x, RNG.standard_normal((3, 3, 4, 2)).astype("float32"),
+                 data_format="channels_first")
+    else:
+        ops.conv(x, RNG.standard_normal((3, 3, 3, 2)).astype("float32"),
+                 data_format="channels_last")
