@@ -1,0 +1,1 @@
+"""`keras.src.trainers.data_adapters` (compatibility mirror): `data_adapter_utils` only."""
