@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import neokeras
 from neokeras import optimizers
 from optimizer_oracle import assert_trajectories_close
 from optimizer_oracle import keras_module
@@ -177,10 +178,21 @@ def test_new_optimizers_round_trip_and_resolve_as_keras(name):
             assert type(optimizers.get(alias)).__name__ == name
 
 
-@pytest.mark.parametrize("name", ["Adagrad", "Adam", "Ftrl", "RMSprop", "SGD", "Optimizer"])
-def test_legacy_namespace_raises_as_keras(name):
-    keras = keras_module()
-    with pytest.raises(ImportError):
-        getattr(keras.optimizers.legacy, name)(learning_rate=0.1)
-    with pytest.raises(ImportError, match="not supported in Keras 3.*keras.optimizers.Adam"):
-        getattr(optimizers.legacy, name)(learning_rate=0.1)
+@pytest.mark.parametrize("namespace, name", [
+    *[("legacy", n) for n in ("Adadelta", "Adagrad", "Adam", "Adamax", "Ftrl", "Nadam",
+                              "Optimizer", "RMSprop", "SGD")],
+    *[("experimental", n) for n in ("Adadelta", "Adafactor", "Adagrad", "Adam", "Adamax",
+                                    "AdamW", "Ftrl", "Nadam", "Optimizer", "RMSprop", "SGD")]])
+def test_keras2_namespaces_are_the_optimizers(namespace, name):
+    # Keras 3 raises on creation; tf-keras programs used these names, so they stay working.
+    assert getattr(getattr(optimizers, namespace), name) is getattr(optimizers, name)
+
+
+def test_keras2_legacy_sgd_with_lr_and_decay_steps_by_hand():
+    opt = optimizers.legacy.SGD(lr=0.5, decay=1.0)
+    w = [neokeras.backend.Variable(np.array([1.0, 2.0], "float32"), name="w")]
+    for _ in range(2):
+        opt.apply_gradients([(np.array([1.0, -1.0], "float32"), w[0])])
+    # Keras 2 decay: lr_t = lr / (1 + decay * iterations), iterations 0 then 1.
+    np.testing.assert_allclose(np.asarray(w[0].value), [1.0 - 0.5 - 0.25, 2.0 + 0.5 + 0.25],
+                               rtol=1e-6)

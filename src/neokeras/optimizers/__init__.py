@@ -1,6 +1,6 @@
 """`neokeras.optimizers`: by object (`SGD(...)`) or by name (`"sgd"`)."""
 
-from neokeras.optimizers import legacy  # noqa: F401
+from neokeras.optimizers import experimental, legacy  # noqa: F401
 from neokeras.optimizers import schedules  # noqa: F401
 from neokeras.optimizers.adadelta import Adadelta
 from neokeras.optimizers.adafactor import Adafactor

@@ -1,19 +1,20 @@
-"""`keras.optimizers.legacy`: the names exist, as in Keras 3.15.1, but creating one raises.
+"""`keras.optimizers.legacy`: tf-keras 2's name for its optimizers, kept working.
 
-Keras 3 dropped the TensorFlow-era optimizers this namespace held; its optimizers take their
-place. neokeras's optimizers also accept the Keras 2 arguments (`lr`, `decay`), so a Keras 2
-program changes `keras.optimizers.legacy.Adam` to `keras.optimizers.Adam` and nothing else.
+Keras 3 keeps these names but raises when one is created; Keras 2 programs (tf-keras 2.11+
+wrote `keras.optimizers.legacy.Adam(lr=1e-3)` for speed on Apple silicon and for older
+checkpoints) then stop. neokeras's optimizers accept the Keras 2 arguments (`lr`, `decay`), so
+each legacy name is the optimizer of the same name.
 """
 
+from neokeras.optimizers.adadelta import Adadelta
+from neokeras.optimizers.adagrad import Adagrad
+from neokeras.optimizers.adam import Adam
+from neokeras.optimizers.adamax import Adamax
+from neokeras.optimizers.ftrl import Ftrl
+from neokeras.optimizers.nadam import Nadam
+from neokeras.optimizers.optimizer import Optimizer
+from neokeras.optimizers.rmsprop import RMSprop
+from neokeras.optimizers.sgd import SGD
 
-class _LegacyOptimizer:
-    """Stands for a removed Keras 2 optimizer; raises `ImportError` when created, as Keras 3."""
-
-    def __init__(self, *args, **kwargs):
-        raise ImportError(
-            "`keras.optimizers.legacy` is not supported in Keras 3 (nor in neokeras, which "
-            "follows it). Use the optimizer of the same name in `keras.optimizers` (e.g. "
-            "`keras.optimizers.Adam`); it also accepts the Keras 2 arguments `lr` and `decay`.")
-
-
-Adagrad = Adam = Ftrl = RMSprop = SGD = Optimizer = _LegacyOptimizer
+__all__ = ["Adadelta", "Adagrad", "Adam", "Adamax", "Ftrl", "Nadam", "Optimizer", "RMSprop",
+           "SGD"]
