@@ -561,10 +561,13 @@ class Layer(LayerNodesMixin):
 
     @filter_traceback
     def __call__(self, *args, **kwargs):
-        if not args:
-            if "inputs" not in kwargs:
+        if not args:  # the inputs given by name: `call`'s first argument (or `inputs`)
+            first = next((p.name for p in inspect.signature(self.call).parameters.values()
+                          if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)), "inputs")
+            name = first if first in kwargs else "inputs" if "inputs" in kwargs else None
+            if name is None:
                 raise TypeError(f"Layer '{self.name}' was called without inputs.")
-            args = (kwargs.pop("inputs"),)
+            args = (kwargs.pop(name),)
         inputs = args[0]
         if any(isinstance(x, KerasTensor) for x in tree.flatten((args, kwargs))):
             return self._symbolic_call(*args, **kwargs)
