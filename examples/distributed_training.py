@@ -71,9 +71,9 @@ def make_distribution(strategy):
     # Model parallel: a 2-D mesh; batches split over "batch", the hidden layers over "model".
     mesh = distribution.DeviceMesh((len(devices) // 2, 2), ["batch", "model"], devices)
     layout_map = distribution.LayoutMap(mesh)
-    layout_map["hidden_1/kernel"] = (None, "model")  # columns split: each device computes
-    layout_map["hidden_1/bias"] = ("model",)          # half of the hidden units
-    layout_map["hidden_2/kernel"] = ("model", None)  # rows split: partial sums are added
+    layout_map[".*hidden_1/kernel"] = (None, "model")  # columns split: each device computes
+    layout_map[".*hidden_1/bias"] = ("model",)          # half of the hidden units
+    layout_map[".*hidden_2/kernel"] = ("model", None)  # rows split: partial sums are added
     return distribution.ModelParallel(layout_map=layout_map, batch_dim_name="batch")
 
 

@@ -35,7 +35,7 @@ def mlp():
                               keras.layers.Dense(32, activation="relu", name="dense_a"),
                               keras.layers.BatchNormalization(name="bn"),
                               keras.layers.Dropout(0.1),
-                              keras.layers.Dense(8, name="dense_b")])
+                              keras.layers.Dense(8, name="dense_b")], name="mlp")
     model.compile(keras.optimizers.Adam(0.01), "mse", metrics=["mae"])
     return model
 
@@ -137,9 +137,9 @@ def check_model_parallel_mlp():
     layout_map = dist.LayoutMap(mesh)
     layout_map[".*dense.*kernel"] = (None, "model")
     layout_map[".*dense.*bias"] = ("model",)
-    # A layer's output laid out by its path "{layer name}/output" (an unusual layout, so that
+    # A layer's output laid out by its path "{layer path}/output" (an unusual layout, so that
     # it cannot come from sharding propagation alone).
-    layout_map["dense_b/output"] = ("model", "batch")
+    layout_map["mlp/dense_b/output"] = ("model", "batch")
     distribution = dist.ModelParallel(layout_map=layout_map)
     run = train(mlp, X, Y, distribution, batch_size=16)
     assert_same_run(run, baseline(mlp, X, Y, 16))
@@ -147,11 +147,12 @@ def check_model_parallel_mlp():
     with distribution.scope():
         assert spec(model(X[:16])) == ("model", "batch")
     assert specs(model.trainable_variables) == {
-        "dense_a/kernel": (None, "model"), "dense_a/bias": ("model",), "bn/gamma": (None,),
-        "bn/beta": (None,), "dense_b/kernel": (None, "model"), "dense_b/bias": ("model",)}
+        "mlp/dense_a/kernel": (None, "model"), "mlp/dense_a/bias": ("model",),
+        "mlp/bn/gamma": (None,), "mlp/bn/beta": (None,),
+        "mlp/dense_b/kernel": (None, "model"), "mlp/dense_b/bias": ("model",)}
     slots = slot_specs(model)
-    assert slots["dense_a/kernel"] == {(None, "model")}, slots
-    assert slots["dense_b/bias"] == {("model",)}, slots
+    assert slots["mlp/dense_a/kernel"] == {(None, "model")}, slots
+    assert slots["mlp/dense_b/bias"] == {("model",)}, slots
 
 
 def check_fsdp_mlp():
@@ -161,12 +162,13 @@ def check_fsdp_mlp():
     model = run[0]
     # The largest dimension that divides over 8 devices is split; small variables replicate.
     assert specs(model.trainable_variables) == {
-        "dense_a/kernel": (None, "batch"), "dense_a/bias": (None,), "bn/gamma": (None,),
-        "bn/beta": (None,), "dense_b/kernel": ("batch", None), "dense_b/bias": (None,)}, \
+        "mlp/dense_a/kernel": (None, "batch"), "mlp/dense_a/bias": (None,),
+        "mlp/bn/gamma": (None,), "mlp/bn/beta": (None,),
+        "mlp/dense_b/kernel": ("batch", None), "mlp/dense_b/bias": (None,)}, \
         specs(model.trainable_variables)
     slots = slot_specs(model)
-    assert slots["dense_a/kernel"] == {(None, "batch")}, slots
-    assert slots["dense_b/kernel"] == {("batch", None)}, slots
+    assert slots["mlp/dense_a/kernel"] == {(None, "batch")}, slots
+    assert slots["mlp/dense_b/kernel"] == {("batch", None)}, slots
     # Each device holds an eighth of a sharded kernel.
     kernel = model.trainable_variables[0].value
     assert {s.data.shape for s in kernel.addressable_shards} == {(16, 4)}
@@ -180,9 +182,8 @@ def check_data_parallel_transformer():
 def check_model_parallel_transformer():
     mesh = dist.DeviceMesh((2, 4), ["batch", "model"])
     layout_map = dist.LayoutMap(mesh)
-    # neokeras paths of a nested layer's variables lack the parent's name ("query/kernel",
-    # Keras: "mha/query/kernel"), so these keys match both.
-    layout_map[".*(query|key|value)/kernel"] = (None, "model", None)
+    # Keras paths: a nested layer's variables sit under its parent ("mha/query/kernel").
+    layout_map["mha/(query|key|value)/kernel"] = (None, "model", None)
     layout_map[".*attention_output/kernel"] = ("model", None, None)
     layout_map["ffn_in/kernel"] = (None, "model")
     layout_map["ffn_out/kernel"] = ("model", None)
@@ -190,8 +191,7 @@ def check_model_parallel_transformer():
                 batch_size=16)
     assert_same_run(run, baseline(transformer, SEQ, SEQ_Y, 16))
     found = specs(run[0].trainable_variables)
-    query = next(path for path in found if path.endswith("query/kernel"))
-    assert found[query] == (None, "model", None), found
+    assert found["mha/query/kernel"] == (None, "model", None), found
     assert found["ffn_out/kernel"] == ("model", None), found
 
 

@@ -19,6 +19,8 @@ from neokeras.api_export import keras_name
 from neokeras.backend import keras2_graph
 from neokeras.backend.common import naming
 from neokeras.backend.common import remat
+from neokeras.backend.common.name_scope import current_path
+from neokeras.backend.common.name_scope import name_scope
 from neokeras.backend.common.keras_tensor import KerasTensor
 from neokeras.backend.common.seed_generator import SeedGenerator
 from neokeras.backend.common.stateless_scope import StatelessScope
@@ -96,6 +98,9 @@ class Layer(LayerNodesMixin):
 
     # False for layers that compute on the host (string lookups): models holding one run eagerly.
     supports_jit = True
+    # Set when the layer's scope is first opened (build or call); see `_open_name_scope`.
+    _parent_path = None
+    _path = None
 
     def __new__(cls, *args, **kwargs):
         instance = super().__new__(cls)
@@ -120,7 +125,9 @@ class Layer(LayerNodesMixin):
             # A direct `layer.build(shape)` must leave the layer built (as in Keras), or the
             # first call would build it again and replace weights set in between.
             def build_and_mark(self, *args, **kwargs):
-                result = build(self, *args, **kwargs)
+                with self._open_name_scope():
+                    self._path = current_path()
+                    result = build(self, *args, **kwargs)
                 if self._build_shapes is None and args:
                     self._build_shapes = args[0]
                 self.built = True
@@ -253,8 +260,15 @@ class Layer(LayerNodesMixin):
 
     @property
     def path(self):
-        """The layer's path (its name), the key `DTypePolicyMap` looks it up by."""
-        return self.name
+        """The layer's path: the scopes it was built in and its name (`"block/dense"`; the
+        name before it is built). The key `DTypePolicyMap` looks it up by."""
+        return self._path or self.name
+
+    def _open_name_scope(self):
+        """The layer's variable scope; the path it is first opened under stays its parent."""
+        if self._parent_path is None:
+            self._parent_path = current_path()
+        return name_scope(self.name, caller=self)
 
     @property
     def _effective_dtype_policy(self):
@@ -375,8 +389,9 @@ class Layer(LayerNodesMixin):
         initializer = initializers_module.get(initializer)
         trainable = True if trainable is None else bool(trainable)
         name = name or f"variable_{len(self._trainable_variables) + len(self._non_trainable_variables)}"
-        variable = backend.Variable(initializer, shape=shape, dtype=dtype, trainable=trainable,
-                                    autocast=autocast, name=name, path=f"{self.name}/{name}")
+        with name_scope(self.name, caller=self):
+            variable = backend.Variable(initializer, shape=shape, dtype=dtype,
+                                        trainable=trainable, autocast=autocast, name=name)
         # The optimizer replaces such a variable by its "gradient" instead of applying it
         # (float8 scales and histories are computed in the backward pass).
         variable.overwrite_with_gradient = bool(overwrite_with_gradient)
@@ -518,23 +533,25 @@ class Layer(LayerNodesMixin):
         if not self.built and args:
             shapes = tree.map_structure(lambda x: tuple(x.shape), args[0])
             self._build_shapes = shapes
-            with _no_stateless_scope(), backend.impl.eager_scope():
-                self.build(shapes)
-            self.built = True
+            self._build_in_scope(shapes)
         return backend.compute_output_spec(self._plain_call, *args, **kwargs)
 
     def _plain_call(self, *args, **kwargs):
         return self._forward()(*args, **kwargs)
+
+    def _build_in_scope(self, shapes):
+        # Variables are created eagerly, never as tracers, even when first called under `jit`.
+        with self._open_name_scope(), _no_stateless_scope(), backend.impl.eager_scope():
+            self._path = current_path()
+            self.build(shapes)
+        self.built = True
 
     def _maybe_build(self, inputs):
         if self.built:
             return
         shapes = tree.map_structure(lambda x: tuple(x.shape), inputs)
         self._build_shapes = shapes
-        # Variables are created eagerly, never as tracers, even when first called under `jit`.
-        with _no_stateless_scope(), backend.impl.eager_scope():
-            self.build(shapes)
-        self.built = True
+        self._build_in_scope(shapes)
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
             self._initial_weights = None
@@ -568,10 +585,15 @@ class Layer(LayerNodesMixin):
             if name is None:
                 raise TypeError(f"Layer '{self.name}' was called without inputs.")
             args = (kwargs.pop(name),)
-        inputs = args[0]
-        if any(isinstance(x, KerasTensor) for x in tree.flatten((args, kwargs))):
-            return self._symbolic_call(*args, **kwargs)
-        inputs = self._convert_inputs(inputs)
+        # As in Keras, the layer's variables, and those of the layers it builds or calls,
+        # get paths under its scope (`"block/dense/kernel"`).
+        with self._open_name_scope():
+            if any(isinstance(x, KerasTensor) for x in tree.flatten((args, kwargs))):
+                return self._symbolic_call(*args, **kwargs)
+            return self._eager_call(*args, **kwargs)
+
+    def _eager_call(self, *args, **kwargs):
+        inputs = self._convert_inputs(args[0])
         args = (inputs,) + args[1:]
         self._maybe_build(inputs)
         self._check_input_spec(inputs)
@@ -609,12 +631,12 @@ class Layer(LayerNodesMixin):
         return outputs
 
     def _distribute_outputs(self, outputs):
-        """Under a `keras.distribution` whose layout map has a key matching `"{name}/output"`,
+        """Under a `keras.distribution` whose layout map has a key matching `"{path}/output"`,
         the outputs laid out that way (a sharding constraint inside compiled steps)."""
         current = distributions.distribution()
         if current is None:
             return outputs
-        layout = current.get_tensor_layout(f"{self.name}/output")
+        layout = current.get_tensor_layout(f"{current_path()}/output")
         if layout is None:
             return outputs
         return tree.map_structure(lambda x: distributions.distribute_tensor(x, layout), outputs)
@@ -669,9 +691,7 @@ class Layer(LayerNodesMixin):
         if not self.built:
             shapes = tree.map_structure(lambda x: tuple(x.shape), inputs)
             self._build_shapes = shapes
-            with _no_stateless_scope(), backend.impl.eager_scope():
-                self.build(shapes)
-            self.built = True
+            self._build_in_scope(shapes)
         self._check_input_spec(inputs)
         call_kwargs = dict(kwargs)
         if not self._call_has_training_arg:

@@ -219,13 +219,17 @@ def write_weights_group(model, group):
     h5_utils.write_name_list(group, "layer_names", [layer.name for layer in layers])
     group.attrs["backend"] = "jax"
     group.attrs["keras_version"] = f"neokeras-{neokeras.__version__}"
+    # Keras 2 names a weight by its path below the model ("dense/kernel:0"; Keras 3 paths
+    # of a Sequential's weights start with the model's name).
+    prefix = f"{model.path}/"
     for layer in sorted(layers, key=lambda l: l.name):
         sub = group.create_group(layer.name)
         names = []
         for index, variable in enumerate(_legacy_layer_weights(layer)):
-            name = f"{variable.path}:0"
+            path = variable.path[len(prefix):] if variable.path.startswith(prefix) else variable.path
+            name = f"{path}:0"
             if name in names:
-                name = f"{variable.path}_{index}:0"
+                name = f"{path}_{index}:0"
             names.append(name)
             sub.create_dataset(name, data=sharded.host_value(variable))
         h5_utils.write_name_list(sub, "weight_names", names)

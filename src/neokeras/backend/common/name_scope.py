@@ -23,7 +23,10 @@ class name_scope:
         caller: Optional object opening the scope; re-entering the same scope from the same
             caller does not nest it twice (when `deduplicate`).
         deduplicate: See `caller`.
-        override_parent: An absolute path replacing the enclosing scopes' path.
+        override_parent: An absolute path replacing the enclosing scopes' path. When not
+            given, a `caller` with a recorded `_parent_path` (a layer that was built or
+            called before) reopens its scope under that path, so its variables keep one path
+            wherever it is called from.
 
     Example:
 
@@ -40,6 +43,8 @@ class name_scope:
         self.name = name
         self.caller = caller
         self.deduplicate = deduplicate
+        if override_parent is None and deduplicate:
+            override_parent = getattr(caller, "_parent_path", None)
         self.override_parent = override_parent
         self._pushed = False
 

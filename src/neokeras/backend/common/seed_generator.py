@@ -6,6 +6,7 @@ import numpy as np
 
 from neokeras.api_export import keras_name
 from neokeras.backend.common import naming
+from neokeras.backend.common.name_scope import name_scope
 from neokeras.backend.common.stateless_scope import current_stateless_scope
 
 
@@ -42,9 +43,9 @@ class SeedGenerator:
             seed = make_default_seed()
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
             raise ValueError(f"SeedGenerator(seed=...) must be an int or None. Received: seed={seed!r}")
-        self.state = backend.Variable(backend.random.seed_data(seed), dtype="uint32",
-                                      trainable=False, name="seed_generator_state",
-                                      path=f"{self.name}/seed_generator_state")
+        with name_scope(self.name, caller=self):
+            self.state = backend.Variable(backend.random.seed_data(seed), dtype="uint32",
+                                          trainable=False, name="seed_generator_state")
 
     def next(self, ordered=True):
         """Returns the current seed and advances the state.
