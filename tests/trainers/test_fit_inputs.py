@@ -301,3 +301,23 @@ def test_bad_inputs_give_clear_errors():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model.fit(x, y, verbose=0, workers=4, use_multiprocessing=True, max_queue_size=3)
+
+
+def test_scipy_sparse_inputs_train_and_predict_as_their_dense_arrays():
+    sparse = pytest.importorskip("scipy.sparse")
+    import neokeras as nk
+
+    rng = np.random.default_rng(0)
+    dense = rng.normal(size=(16, 5)).astype("float32") * (rng.random((16, 5)) < 0.3)
+    y = rng.normal(size=(16, 1)).astype("float32")
+    results = []
+    for x in (dense, sparse.csr_matrix(dense), sparse.csr_array(dense), sparse.coo_matrix(dense),
+              sparse.csc_array(dense)):
+        nk.utils.set_random_seed(0)
+        model = nk.Sequential([nk.Input((5,)), nk.layers.Dense(2), nk.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        history = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+        results.append((history.history["loss"], model.predict(x, verbose=0)))
+    for loss, predictions in results[1:]:
+        np.testing.assert_allclose(loss, results[0][0], rtol=1e-6)
+        np.testing.assert_allclose(predictions, results[0][1], rtol=1e-6)

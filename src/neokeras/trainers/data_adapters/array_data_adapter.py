@@ -31,6 +31,8 @@ def _standardize_leaf(leaf, what):
         return None
     if hasattr(leaf, "to_numpy") and not isinstance(leaf, np.ndarray):  # pandas
         leaf = leaf.to_numpy()
+    if hasattr(leaf, "toarray") and hasattr(leaf, "tocsr"):  # scipy.sparse: densified
+        leaf = leaf.toarray()
     array = np.asarray(leaf)
     if array.dtype == object:
         raise ValueError(
