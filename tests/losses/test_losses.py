@@ -210,6 +210,17 @@ def test_get_names_aliases_and_classes():
         losses.get(3)
 
 
+def test_unknown_names_use_keras_wording():
+    keras = pytest.importorskip("keras")
+    import neokeras
+
+    for lib in (neokeras, keras):
+        with pytest.raises(ValueError, match="Could not interpret loss identifier: nope"):
+            lib.losses.get("nope")
+        with pytest.raises(ValueError, match="Could not interpret metric identifier: nope"):
+            lib.metrics.get("nope")
+
+
 @pytest.mark.parametrize("name, kwargs, kind", CASES[::3], ids=CASE_IDS[::3])
 def test_serialization_round_trip(name, kwargs, kind):
     y_true, y_pred = _data(kind)

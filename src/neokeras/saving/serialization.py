@@ -166,7 +166,9 @@ def get_by_name(name, functions, classes, kind):
                 "@neokeras.saving.register_keras_serializable() (then use 'Custom>name') or put "
                 f"it in neokeras.saving.get_custom_objects()[{name!r}].")
         raise ValueError(
-            f"Unknown {kind} {name!r}. Known {plural}: {sorted(functions) + sorted(classes)}."
+            # Keras's wording first: libraries match on it (scikeras).
+            f"Could not interpret {kind} identifier: {name}. Unknown {kind} {name!r}. "
+            f"Known {plural}: {sorted(functions) + sorted(classes)}."
             + hint)
     # A registered class (a Loss or Metric subclass) is used with its default arguments.
     return found() if isinstance(found, type) else found
