@@ -264,8 +264,11 @@ def test_float8_training_overwrites_scales_as_keras():
     (lambda: _twice(neokeras.layers.Dense(2)), "already quantized", ValueError),
     (lambda: _built(neokeras.layers.Embedding(4, 2)).quantize("float8"),
      "Invalid quantization mode.*'int8', 'int4'", NotImplementedError),
-    (lambda: _built(neokeras.layers.Dense(2)).quantize(
+    (lambda: _built(neokeras.layers.Embedding(4, 2)).quantize(
         "gptq", config=quantizers.GPTQConfig(None, None)), "not implemented in neokeras",
+     NotImplementedError),
+    (lambda: _built(neokeras.layers.Dense(2)).quantize(
+        "awq", config=quantizers.AWQConfig(None, None)), "not implemented in neokeras",
      NotImplementedError),
 ])
 def test_bad_quantize_calls_raise_clearly(call, error, kind):

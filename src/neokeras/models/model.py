@@ -60,7 +60,8 @@ class Model(Trainer, Layer):
         `Embedding`); other layers are skipped with a warning.
 
         Args:
-            mode: `"int8"`, `"int4"` or `"float8"` (optional when `config` is given).
+            mode: `"int8"`, `"int4"`, `"float8"` or `"gptq"` (optional when `config` is
+                given; `"gptq"` needs a `GPTQConfig` with calibration data and a structure).
             config: A `keras.quantizers.QuantizationConfig` choosing the quantizers.
             filters: Only quantize layers whose name matches this regex (or any regex of a
                 list), or for which this callable returns True.
@@ -95,6 +96,27 @@ class Model(Trainer, Layer):
                 warnings.warn(str(error), stacklevel=2)
             except AttributeError:
                 pass
+        if mode is None and config is not None:
+            mode = config.mode
+        if mode == "gptq":
+            from neokeras.quantizers import gptq
+
+            structure = config.quantization_layer_structure
+            if structure is None:
+                structure = self.get_quantization_layer_structure(mode)
+            if structure is None:
+                raise ValueError(
+                    f"For mode='{mode}', a valid quantization structure must be provided either "
+                    "via `config.quantization_layer_structure` or by overriding "
+                    "`model.get_quantization_layer_structure(mode)`. The structure should be a "
+                    "dictionary with keys 'pre_block_layers' and 'sequential_blocks'.")
+            gptq.gptq_quantize(config, structure, selected)
+
+    def get_quantization_layer_structure(self, mode=None):
+        """The layers GPTQ/AWQ calibrate block by block, for `mode`: a dict
+        `{"pre_block_layers": [...], "sequential_blocks": [...]}` (the inputs go through the
+        pre-block layers, then through each block in turn), or None. Models override it."""
+        return None
 
     # `trainable` changes take effect at the next compile (Keras 2): see compiled_trainability.
     @functools.wraps(Trainer.compile)

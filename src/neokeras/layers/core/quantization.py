@@ -36,6 +36,7 @@ _MATMUL_SPEC = {
     "int4": ("kernel", "bias", "kernel_scale", "kernel_zero", "g_idx"),
     "float8": ("kernel", "bias", "inputs_scale", "inputs_amax_history", "kernel_scale",
                "kernel_amax_history", "outputs_grad_scale", "outputs_grad_amax_history"),
+    "gptq": ("bias", "quantized_kernel", "kernel_scale", "kernel_zero", "g_idx"),
 }
 _EMBEDDING_SPEC = {
     "int8": ("embeddings", "embeddings_scale"),
@@ -92,6 +93,13 @@ def stored_kernel(layer):
         if layer.quantization_mode == "int4":
             return quantizers.unpack_int4(layer._embeddings, layer._orig_output_dim, axis=-1)
         return layer._embeddings
+    if layer.quantization_mode == "gptq":
+        if not layer.is_gptq_calibrated:
+            return layer._kernel
+        if layer._gptq_bits == 4:
+            return quantizers.unpack_int4(layer.quantized_kernel, layer.kernel_scale.shape[0],
+                                          axis=0, dtype="uint8")
+        return layer.quantized_kernel
     if layer.quantization_mode == "int4":
         shape = layer._orig_kernel_shape
         unpacked = quantizers.unpack_int4(layer._kernel, layer.kernel_scale.shape[-1], axis=-1)
@@ -119,18 +127,18 @@ def quantize(layer, mode=None, type_check=True, config=None):
                          "compute_dtype='float16'. Consider loading model/layer with another "
                          "dtype policy such as 'mixed_bfloat16' or 'mixed_float16' before "
                          "calling `quantize()`.")
-    if mode in ("gptq", "awq"):
-        raise NotImplementedError(
-            f"{type(layer).__name__} '{layer.name}': quantize('{mode}') is not implemented in "
-            "neokeras (the calibrated GPTQ/AWQ algorithms are missing); use 'int8', 'int4' "
-            "or 'float8'.")
+    _check_calibrated_support(layer, kind, mode)
     if mode not in _modes(layer):
         raise _mode_error(layer, mode)
     if getattr(layer, "lora_enabled", False):
         raise ValueError(f"{type(layer).__name__} '{layer.name}': quantizing a layer with LoRA "
                          "enabled is not supported by neokeras.")
     layer.quantization_config = config
-    if kind == "embedding":
+    if mode == "gptq":
+        # The float kernel stays (and serves the forward pass) until `model.quantize`
+        # calibrates the layer.
+        build(layer, tuple(layer._kernel.shape), mode, config)
+    elif kind == "embedding":
         _quantize_embedding(layer, mode, config)
     else:
         _quantize_matmul(layer, kind, mode, config)
@@ -139,6 +147,8 @@ def quantize(layer, mode=None, type_check=True, config=None):
         if mode == "int4":
             block_size = block_size_for_layer(layer, config)
             name = f"int4/{-1 if block_size is None else block_size}"
+        elif mode == "gptq":
+            name = config.dtype_policy_string()
         layer.dtype_policy = f"{name}_from_{layer.dtype_policy.name}"
 
 
@@ -230,14 +240,13 @@ def _quantize_embedding(layer, mode, config):
 # ---------------------------------------------------------------------------------- build
 def build(layer, shape, mode, config=None):
     """Creates the quantized variables of `layer` for a float matrix of `shape`."""
-    if mode in ("gptq", "awq"):
-        raise NotImplementedError(
-            f"{type(layer).__name__} '{layer.name}': {mode.upper()}-quantized layers are not "
-            "implemented in neokeras.")
+    kind = _kind(layer)[0]
+    _check_calibrated_support(layer, kind, mode)
     if mode not in _modes(layer):
         raise _mode_error(layer, mode)
-    kind = _kind(layer)[0]
-    if kind == "embedding":
+    if mode == "gptq":
+        _build_gptq(layer, shape, config)
+    elif kind == "embedding":
         _build_embedding(layer, shape, mode, config)
     elif mode == "float8":
         _build_float8(layer)
@@ -246,6 +255,69 @@ def build(layer, shape, mode, config=None):
     layer._is_quantized = True
     layer.save_own_variables = types.MethodType(_save_own_variables, layer)
     layer.load_own_variables = types.MethodType(_load_own_variables, layer)
+
+
+def _check_calibrated_support(layer, kind, mode):
+    if mode == "awq" or (mode == "gptq" and kind != "dense"):
+        raise NotImplementedError(
+            f"{type(layer).__name__} '{layer.name}': {mode.upper()} quantization is not "
+            "implemented in neokeras for this layer (GPTQ: Dense only; AWQ: none).")
+
+
+def _calibrated_setting(layer, config, name):
+    """`weight_bits`/`group_size` of a GPTQ layer: from its config, else its dtype policy."""
+    from neokeras.quantizers.calibrated_configs import GPTQConfig
+
+    if isinstance(config, GPTQConfig):
+        return getattr(config, name)
+    policy = layer._effective_dtype_policy
+    if getattr(policy, "quantization_mode", None) != "gptq":
+        raise ValueError(f"{type(layer).__name__} '{layer.name}': for GPTQ quantization, the "
+                         f"{name} must be given by a GPTQConfig or a GPTQDTypePolicy; got "
+                         f"dtype policy {policy.name!r}.")
+    return getattr(policy, name)
+
+
+def _build_gptq(layer, shape, config):
+    rows, columns = shape
+    bits = _calibrated_setting(layer, config, "weight_bits")
+    group_size = _calibrated_setting(layer, config, "group_size")
+    # Built from a config (to load a file), the layer has no float kernel to calibrate.
+    layer.is_gptq_calibrated = getattr(layer, "_kernel", None) is None
+    layer._gptq_bits = bits
+    # Transposed (out, in); 4-bit values packed two per byte along the output axis.
+    packed = (columns + 1) // 2 if bits == 4 else columns
+    layer.quantized_kernel = layer.add_weight(name="kernel", shape=(packed, rows),
+                                              initializer="zeros", dtype="uint8",
+                                              trainable=False)
+    groups = 1 if group_size == -1 else math.ceil(rows / group_size)
+    layer.kernel_scale = _scale_weight(layer, "kernel_scale", (columns, groups))
+    layer.kernel_zero = layer.add_weight(name="kernel_zero", shape=(columns, groups),
+                                         initializer="zeros", dtype="uint8", trainable=False)
+    layer.g_idx = layer.add_weight(name="g_idx", shape=(rows,), initializer="zeros",
+                                   dtype="float32", trainable=False)
+
+
+def finish_calibration(layer, quantized, scale, zero, g_idx):
+    """Stores the GPTQ result in a layer and drops its float kernel."""
+    layer.quantized_kernel.assign(quantized)
+    layer.kernel_scale.assign(scale)
+    layer.kernel_zero.assign(zero)
+    layer.g_idx.assign(g_idx)
+    _forget(layer, layer._kernel)
+    del layer._kernel
+    layer.is_gptq_calibrated = True
+
+
+def _gptq_kernel(layer):
+    """The dequantized `(in, out)` kernel of a calibrated GPTQ layer."""
+    values = layer.quantized_kernel
+    if layer._gptq_bits == 4:
+        values = quantizers.unpack_int4(values, layer.kernel_scale.shape[0], axis=0,
+                                        dtype="uint8")
+    values = ops.cast(values, layer.kernel_scale.dtype)
+    return ops.transpose(quantizers.dequantize_with_sz_map(
+        values, layer.kernel_scale, layer.kernel_zero, layer.g_idx))
 
 
 def _int_weight(layer, name, shape):
@@ -361,6 +433,8 @@ def _load_own_variables(layer, store):
                              f"shape {tuple(variable.shape)}, but the file holds "
                              f"{tuple(value.shape)}.")
         variable.assign(value.astype(variable.dtype))
+    if layer.quantization_mode == "gptq":
+        layer.is_gptq_calibrated = True
 
 
 # ---------------------------------------------------------------------------------- call
@@ -382,6 +456,9 @@ def call(layer, inputs, training=None):
         x = _int8_matmul(layer, kind, inputs)
     elif mode == "int4":
         x = _int4_matmul(layer, kind, inputs)
+    elif mode == "gptq":
+        kernel = layer._kernel if not layer.is_gptq_calibrated else _gptq_kernel(layer)
+        x = ops.matmul(inputs, ops.cast(kernel, inputs.dtype))
     else:
         raise _mode_error(layer, mode)
     if layer.bias is not None:
