@@ -531,7 +531,7 @@ class Layer(LayerNodesMixin):
     def compute_output_spec(self, *args, **kwargs):
         """The output `KerasTensor`(s) for the given symbolic inputs, by abstract evaluation."""
         if not self.built and args:
-            shapes = tree.map_structure(lambda x: tuple(x.shape), args[0])
+            shapes = tree.map_structure(_known_shape, args[0])
             self._build_shapes = shapes
             self._build_in_scope(shapes)
         return backend.compute_output_spec(self._plain_call, *args, **kwargs)
@@ -549,7 +549,7 @@ class Layer(LayerNodesMixin):
     def _maybe_build(self, inputs):
         if self.built:
             return
-        shapes = tree.map_structure(lambda x: tuple(x.shape), inputs)
+        shapes = tree.map_structure(_known_shape, inputs)
         self._build_shapes = shapes
         self._build_in_scope(shapes)
         if self._initial_weights is not None:
@@ -689,7 +689,7 @@ class Layer(LayerNodesMixin):
 
         inputs = args[0]
         if not self.built:
-            shapes = tree.map_structure(lambda x: tuple(x.shape), inputs)
+            shapes = tree.map_structure(_known_shape, inputs)
             self._build_shapes = shapes
             self._build_in_scope(shapes)
         self._check_input_spec(inputs)
@@ -833,6 +833,11 @@ def _unique(variables):
             seen.add(id(v))
             result.append(v)
     return result
+
+
+def _known_shape(x):
+    """`x`'s shape, with None for a dimension that is symbolic while shapes are inferred."""
+    return tuple(d if isinstance(d, (int, np.integer)) else None for d in x.shape)
 
 
 def _tuplify(shape):

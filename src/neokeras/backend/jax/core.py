@@ -198,13 +198,24 @@ def device_put(x):
 
 
 _PROBE_SIZES = (83, 89)
+_SYMBOLIC_SIZE = []
+
+
+def _symbolic_size():
+    if not _SYMBOLIC_SIZE:
+        from jax import export
+
+        _SYMBOLIC_SIZE.extend(export.symbolic_shape("unknown_dim"))
+    return _SYMBOLIC_SIZE[0]
 
 
 def compute_output_spec(fn, *args, **kwargs):
     """Infers output shapes and dtypes of `fn` on `KerasTensor` arguments without computing.
 
-    Unknown (None) dimensions are traced with two different sizes; output dimensions that change
-    between the two are unknown too. Variable assignments made by `fn` are discarded.
+    Unknown (None) dimensions are traced once as one symbolic size; output dimensions that
+    depend on it are unknown too. Where `fn` cannot run on a symbolic size (it needs the size
+    as a Python int), they are traced with two different sizes instead, and output dimensions
+    that change between the two are unknown. Variable assignments made by `fn` are discarded.
     """
 
     is_symbolic = lambda x: isinstance(x, KerasTensor)  # noqa: E731
@@ -230,6 +241,15 @@ def compute_output_spec(fn, *args, **kwargs):
 
     has_unknown = any(is_symbolic(x) and None in x.shape for x in leaves)
     with SymbolicScope():
+        if has_unknown:
+            try:
+                # One trace: a dimension that depends on the symbol is not an int.
+                out = run(_symbolic_size())
+                return jax.tree_util.tree_map(
+                    lambda a: KerasTensor(tuple(d if isinstance(d, int) else None
+                                                for d in a.shape), dtype=str(a.dtype)), out)
+            except Exception:  # noqa: BLE001  (e.g. shape arithmetic in Python: probe twice)
+                pass
         first = run(_PROBE_SIZES[0])
         second = run(_PROBE_SIZES[1]) if has_unknown else first
 
