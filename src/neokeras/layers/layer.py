@@ -30,6 +30,7 @@ from neokeras.distribution import distributions
 from neokeras.layers.input_spec import InputSpec
 from neokeras.layers.layer_nodes import LayerNodesMixin
 from neokeras.layers.masking import keras_mask
+from neokeras import tree as public_tree
 from neokeras.utils import tree
 from neokeras.utils.traceback_utils import filter_traceback
 
@@ -101,6 +102,8 @@ class Layer(LayerNodesMixin):
     # Set when the layer's scope is first opened (build or call); see `_open_name_scope`.
     _parent_path = None
     _path = None
+    # True while a user layer's own `compute_output_shape` gives its symbolic output.
+    _stating_output_shape = False
 
     def __new__(cls, *args, **kwargs):
         instance = super().__new__(cls)
@@ -534,7 +537,26 @@ class Layer(LayerNodesMixin):
             shapes = tree.map_structure(_known_shape, args[0])
             self._build_shapes = shapes
             self._build_in_scope(shapes)
+        if args and _defines_own_output_shape(type(self)) and not self._stating_output_shape:
+            self._stating_output_shape = True  # a `super().compute_output_shape` call traces
+            try:
+                return self._spec_from_output_shape(args[0])
+            except Exception:  # noqa: BLE001 - Keras 2 layers' shape methods often assume known
+                pass  # sizes (None * 2) or other arguments; tracing `call` still answers then
+            finally:
+                self._stating_output_shape = False
         return backend.compute_output_spec(self._plain_call, *args, **kwargs)
+
+    def _spec_from_output_shape(self, inputs):
+        # As Keras: a user layer that states its output shape is not traced to find it (its
+        # `call` may need concrete sizes, e.g. slicing a fixed-size table by the input length).
+        shapes = tree.map_structure(lambda x: tuple(x.shape), inputs)
+        output_shape = self.compute_output_shape(shapes)
+        if isinstance(output_shape, list) and all(
+                d is None or isinstance(d, (int, np.integer)) for d in output_shape):
+            output_shape = tuple(output_shape)
+        return public_tree.map_shape_structure(
+            lambda shape: KerasTensor(shape, dtype=self.compute_dtype), output_shape)
 
     def _plain_call(self, *args, **kwargs):
         return self._forward()(*args, **kwargs)
@@ -833,6 +855,15 @@ def _unique(variables):
             seen.add(id(v))
             result.append(v)
     return result
+
+
+def _defines_own_output_shape(cls):
+    """Whether a class outside neokeras defines `compute_output_shape` (built-in layers are
+    always traced, which gives their exact output dtypes)."""
+    for klass in cls.__mro__:
+        if "compute_output_shape" in vars(klass):
+            return not klass.__module__.startswith("neokeras.")
+    return False
 
 
 def _known_shape(x):
