@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import neokeras
 from neokeras import layers
 from neokeras.testing import check_layer
 
@@ -149,3 +150,32 @@ def test_bad_arguments():
         layers.MultiHeadAttention(num_heads=0, key_dim=2)
     with pytest.raises(ValueError, match="query, value"):
         layers.Attention()(_x((2, 3, 3)))
+
+
+def _cached_style_attention(k):
+    """keras-hub's pattern: a subclass projecting itself and calling the private
+    `_compute_attention(query, key, value, attention_mask, ...)` of Keras's layer."""
+
+    class Projected(k.layers.MultiHeadAttention):
+        def call(self, query, value, key=None, attention_mask=None, training=None):
+            attended, scores = self._compute_attention(
+                query=self._query_dense(query), key=self._key_dense(value),
+                value=self._value_dense(value), attention_mask=attention_mask,
+                return_attention_scores=True, training=training)
+            return self._output_dense(attended), scores
+
+    return Projected(num_heads=2, key_dim=3)
+
+
+def test_private_compute_attention_equals_keras():
+    keras = pytest.importorskip("keras")
+    rng = np.random.default_rng(0)
+    q, v = rng.standard_normal((2, 4, 5), "float32"), rng.standard_normal((2, 6, 5), "float32")
+    mask = rng.random((2, 4, 6)) > 0.3
+    theirs = _cached_style_attention(keras)
+    ours = _cached_style_attention(neokeras)
+    expected = theirs(q, v, attention_mask=mask)
+    ours(q, v, attention_mask=mask)
+    ours.set_weights(theirs.get_weights())
+    for got, want in zip(ours(q, v, attention_mask=mask), expected):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-5, atol=1e-6)

@@ -82,3 +82,16 @@ def test_a_failing_compute_output_shape_falls_back_to_tracing_call():
             return (input_shape[0] * 2,) + tuple(input_shape[1:])  # None * 2 raises
 
     assert Keras2Style()(neokeras.Input((3,))).shape == (None, 3)
+
+
+def test_a_functional_model_called_on_symbolic_inputs_uses_its_layers_output_shapes():
+    keras = pytest.importorskip("keras")
+    x = np.arange(30, dtype="float32").reshape(2, 5, 3)
+    outputs = {}
+    for name, k in (("keras", keras), ("neokeras", neokeras)):
+        inner, _ = _position_embedding_model(k)
+        outer = k.Model(inner.input, k.layers.Dense(2, kernel_initializer="ones")(
+            inner(inner.input)))
+        assert tuple(outer.output.shape) == (None, None, 2)
+        outputs[name] = outer.predict(x, verbose=0)
+    np.testing.assert_allclose(outputs["neokeras"], outputs["keras"], rtol=1e-6)

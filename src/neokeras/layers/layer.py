@@ -709,6 +709,13 @@ class Layer(LayerNodesMixin):
     def _symbolic_call(self, *args, **kwargs):
         from neokeras.layers.node import Node
 
+        outputs = self._symbolic_outputs(*args, **kwargs)
+        Node(self, args, kwargs, outputs)
+        return outputs
+
+    def _symbolic_outputs(self, *args, **kwargs):
+        """The output `KerasTensor`s (with masks) of a call on symbolic inputs; no graph node
+        is recorded."""
         inputs = args[0]
         if not self.built:
             shapes = tree.map_structure(_known_shape, inputs)
@@ -721,7 +728,6 @@ class Layer(LayerNodesMixin):
         previous_mask = self._previous_mask(inputs, call_kwargs)
         # A layer that cannot be traced (string inputs) gives its own compute_output_spec.
         outputs = self.compute_output_spec(*args, **call_kwargs)
-        Node(self, args, kwargs, outputs)
         if self._overrides_compute_mask():
             self._set_output_masks(outputs, backend.compute_output_spec(
                 self.compute_mask, inputs, previous_mask))

@@ -190,6 +190,25 @@ class Functional(Model):
         self._realized_losses = {id(v) for v in realized}
         return tree.map_structure(lambda t: computed[id(t)], self._outputs_struct)
 
+    def compute_output_spec(self, inputs, training=None, mask=None):
+        """The output `KerasTensor`s for symbolic `inputs`, from each layer's own symbolic
+        output (as Keras does) rather than a trace of the whole graph: a layer that states its
+        output shape then never runs on stand-in sizes."""
+        if not self.built:
+            return super().compute_output_spec(inputs, training=training, mask=mask)
+        computed = {id(t): v for t, v in zip(self._input_tensors,
+                                              self._standardize_inputs(inputs))}
+
+        def lookup(x):
+            return computed[id(x)] if isinstance(x, KerasTensor) else x
+
+        for node in self._nodes:
+            outputs = node.layer._symbolic_outputs(*tree.map_structure(lookup, node.call_args),
+                                                   **tree.map_structure(lookup, node.call_kwargs))
+            for tensor, value in zip(node.output_tensors, tree.flatten(outputs)):
+                computed[id(tensor)] = value
+        return tree.map_structure(lambda t: computed[id(t)], self._outputs_struct)
+
     def add_loss(self, loss):
         """Adds a loss term. A symbolic one (Keras 2 style: `model.add_loss(K.mean(...))` on
         tensors of the model's graph) is computed from the graph on every call of the model,

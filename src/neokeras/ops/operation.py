@@ -71,9 +71,8 @@ class OpLayer(Layer):
     def call(self, *args, **kwargs):
         return self._fn(*args, **{**self.op_kwargs, **kwargs})
 
-    def _symbolic_call(self, *args, **kwargs):
+    def _symbolic_outputs(self, *args, **kwargs):
         from neokeras import backend
-        from neokeras.layers.node import Node
 
         # Only the symbolic tensors are traced; constants (numbers, slices) are closed over.
         tensors = []
@@ -90,7 +89,6 @@ class OpLayer(Layer):
         outputs = spec(*args, **kwargs) if spec else None
         if outputs is None:
             outputs = backend.compute_output_spec(run, *tensors)
-        Node(self, args, kwargs, outputs)
         return outputs
 
     def _convert_inputs(self, inputs):

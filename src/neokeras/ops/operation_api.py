@@ -71,12 +71,8 @@ class _OperationNode(Layer):
     def _convert_inputs(self, inputs):
         return inputs  # operations keep their operands' dtypes
 
-    def _symbolic_call(self, *args, **kwargs):
-        from neokeras.layers.node import Node
-
-        outputs = self.operation.compute_output_spec(*args, **kwargs)
-        Node(self, args, kwargs, outputs)
-        return outputs
+    def _symbolic_outputs(self, *args, **kwargs):
+        return self.operation.compute_output_spec(*args, **kwargs)
 
 
 @keras_name("keras.Function")

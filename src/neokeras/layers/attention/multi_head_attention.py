@@ -304,16 +304,31 @@ class MultiHeadAttention(Layer):
         value_mask = get_keras_mask(value) if value_mask is None else value_mask
         if key is not None and key_mask is None:
             key_mask = get_keras_mask(key)
-        q = self._query_dense(query) * (1.0 / math.sqrt(float(self.key_dim)))
+        q = self._query_dense(query)
         k = self._key_dense(key_input)
         v = self._value_dense(value)
         mask = combined_attention_mask(query, value, query_mask, value_mask, key_mask, attention_mask,
                                use_causal_mask, self.sliding_window)
-        if self._flash_attention and len(q.shape) == 4:
+        attended, weights = self._compute_attention(
+            q, k, v, attention_mask=mask, training=training,
+            return_attention_scores=return_attention_scores)
+        output = self._finish(query, attended)
+        if return_attention_scores:
+            return output, weights
+        return output
+
+    def _compute_attention(self, query, key, value, attention_mask=None, training=None,
+                           return_attention_scores=False):
+        """Attention over projected `(batch, ..., heads, dim)` tensors: `(attended, weights)`,
+        weights None on the fused path. Keras's private method of the same name and
+        arguments, which subclasses (keras-hub's cached attention) call."""
+        query = query * (1.0 / math.sqrt(float(self.key_dim)))
+        if self._flash_attention and len(query.shape) == 4 and not return_attention_scores:
             # Explicit flash attention takes the fused kernel (Keras does this for one
             # attention axis); other choices compute the weights here.
-            return self._finish(query, fused_attention(q, k, v, mask, self._flash_attention))
-        scores = ops.einsum(self._scores_equation, k, q)
+            return fused_attention(query, key, value, attention_mask, self._flash_attention), None
+        scores = ops.einsum(self._scores_equation, key, query)
+        mask = attention_mask
         if mask is not None:
             n_attention = len(self._attention_axes)
             while len(mask.shape) < len(scores.shape):
@@ -325,10 +340,7 @@ class MultiHeadAttention(Layer):
         dropped = weights
         if training and self.dropout > 0:
             dropped = random.dropout(weights, self.dropout, seed=self.seed_generator)
-        output = self._finish(query, ops.einsum(self._output_equation, dropped, v))
-        if return_attention_scores:
-            return output, weights
-        return output
+        return ops.einsum(self._output_equation, dropped, value), weights
 
     def _finish(self, query, attended):
         if self.use_gate:
