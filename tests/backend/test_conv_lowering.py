@@ -108,8 +108,10 @@ def test_channels_first_and_grouped_convolutions_stay_native(monkeypatch, case):
     monkeypatch.setattr(conv_lowering, "_measure", lambda *a: pytest.fail("measured"))
     x = RNG.standard_normal((1, 4, 6, 6)).astype("float32")
     if case == "channels_first":
-        ops.conv(x, RNG.standard_normal((3, 3, 4, 2)).astype("float32"),
-                 data_format="channels_first")
+        out = ops.conv(x, RNG.standard_normal((3, 3, 4, 2)).astype("float32"),
+                       data_format="channels_first")
+        assert out.shape == (1, 2, 4, 4)
     else:
-        ops.conv(x, RNG.standard_normal((3, 3, 3, 2)).astype("float32"),
-                 data_format="channels_last")
+        out = ops.conv(x, RNG.standard_normal((3, 3, 3, 2)).astype("float32"),
+                       data_format="channels_last")
+        assert out.shape == (1, 2, 4, 2)
