@@ -1,7 +1,10 @@
 """Test configuration: two fake CPU devices (so data-parallel code is testable) and a clean
 name and random state for every test."""
 
+import json
 import os
+import pathlib
+import subprocess
 import sys
 
 os.environ.setdefault("XLA_FLAGS", "--xla_force_host_platform_device_count=2")
@@ -35,3 +38,23 @@ def _fresh_session():
         real_keras.backend.clear_session(free_memory=False)
     neokeras.utils.set_random_seed(1234)
     yield
+
+
+@pytest.fixture(scope="session")
+def run_checks_script():
+    """Runs a script of checks in a fresh process (its own XLA device flags, e.g. 8 simulated
+    devices) and returns `{check name: "ok" or the failure}` from its `RESULTS {...}` line."""
+
+    def run(script):
+        env = dict(os.environ)
+        env.pop("XLA_FLAGS", None)
+        src = pathlib.Path(__file__).parents[1] / "src"
+        env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
+        done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
+                              text=True, timeout=900)
+        lines = [line for line in done.stdout.splitlines() if line.startswith("RESULTS ")]
+        assert lines, (f"{pathlib.Path(script).name} failed:\n{done.stdout[-3000:]}\n"
+                       f"{done.stderr[-3000:]}")
+        return json.loads(lines[-1][len("RESULTS "):])
+
+    return run

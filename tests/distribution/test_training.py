@@ -5,11 +5,7 @@ its own devices); each test asserts one check's outcome. One-device training of 
 model from the same seed is the oracle.
 """
 
-import json
-import os
 import pathlib
-import subprocess
-import sys
 
 import pytest
 
@@ -19,16 +15,8 @@ CHECKS = sorted(line.split("(")[0][4:] for line in SCRIPT.read_text().splitlines
 
 
 @pytest.fixture(scope="module")
-def results():
-    env = dict(os.environ)
-    env.pop("XLA_FLAGS", None)
-    src = pathlib.Path(__file__).parents[2] / "src"
-    env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
-    done = subprocess.run([sys.executable, str(SCRIPT)], env=env, capture_output=True,
-                          text=True, timeout=900)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULTS ")]
-    assert lines, f"the 8-device script failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    return json.loads(lines[-1][len("RESULTS "):])
+def results(run_checks_script):
+    return run_checks_script(SCRIPT)
 
 
 @pytest.mark.parametrize("check", CHECKS)

@@ -6,11 +6,7 @@ devices) run in one subprocess, each test asserting one check's outcome. The ora
 trained model's own values and the distribution's layouts.
 """
 
-import json
-import os
 import pathlib
-import subprocess
-import sys
 
 import jax
 import numpy as np
@@ -78,15 +74,8 @@ def test_model_variables_lists_weights_and_optimizer_state_once():
 
 
 @pytest.fixture(scope="module")
-def results():
-    env = dict(os.environ)
-    env.pop("XLA_FLAGS", None)
-    env["PYTHONPATH"] = os.pathsep.join(sys.path)
-    done = subprocess.run([sys.executable, str(SCRIPT)], env=env, capture_output=True,
-                          text=True, timeout=900)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULTS ")]
-    assert lines, f"the 8-device script failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    return json.loads(lines[-1][len("RESULTS "):])
+def results(run_checks_script):
+    return run_checks_script(SCRIPT)
 
 
 @pytest.mark.parametrize("check", CHECKS)

@@ -13,48 +13,26 @@ import warnings
 
 import numpy as np
 import pytest
+from adapter_cases import assert_same_training, binary_data, small_model
 
 from neokeras import layers, optimizers, utils
 from neokeras.callbacks import LambdaCallback
-from neokeras.models import Model, Sequential
+from neokeras.models import Model
 
 tf = pytest.importorskip("tensorflow")
 
 
-def _data(n=100, seed=0):
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(n, 4)).astype("float32")
-    y = (x[:, :1] - x[:, 1:2] > 0).astype("float32")
-    return x, y
-
-
-def _model():
-    utils.set_random_seed(7)
-    model = Sequential([layers.Dense(8, activation="relu", input_shape=(4,)),
-                        layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizers.Adam(0.05), "binary_crossentropy", metrics=["accuracy"])
-    return model
-
-
-def _assert_same_training(model, history, ref, ref_history):
-    for key in ref_history.history:
-        np.testing.assert_allclose(history.history[key], ref_history.history[key], rtol=1e-6,
-                                   err_msg=key)
-    for a, b in zip(model.get_weights(), ref.get_weights()):
-        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
-
-
 def test_dataset_trains_evaluates_and_predicts_like_arrays():
-    x, y = _data()  # 6 batches of 16 and one of 4
+    x, y = binary_data()  # 6 batches of 16 and one of 4
     weights = np.linspace(0.5, 2, len(x)).astype("float32")
-    ref = _model()
+    ref = small_model()
     ref_history = ref.fit(x, y, sample_weight=weights, batch_size=16, epochs=3, shuffle=False,
                           validation_data=(x[:40], y[:40]), verbose=0)
     dataset = tf.data.Dataset.from_tensor_slices((x, y, weights)).batch(16)
     validation = tf.data.Dataset.from_tensor_slices((x[:40], y[:40])).batch(16)
-    model = _model()
+    model = small_model()
     history = model.fit(dataset, epochs=3, validation_data=validation, verbose=0)
-    _assert_same_training(model, history, ref, ref_history)
+    assert_same_training(model, history, ref, ref_history)
     assert model.compile_count["train"] == 1
     np.testing.assert_allclose(model.evaluate(dataset, verbose=0),
                                ref.evaluate(x, y, sample_weight=weights, verbose=0), rtol=1e-6)
@@ -66,7 +44,7 @@ def test_dataset_trains_evaluates_and_predicts_like_arrays():
 
 
 def test_dict_inputs_and_float64_int64_tensors():
-    x, y = _data(64)
+    x, y = binary_data(64)
     def model():
         utils.set_random_seed(7)
         a = layers.Input((2,), name="a")
@@ -84,16 +62,16 @@ def test_dict_inputs_and_float64_int64_tensors():
         ({"a": x[:, :2].astype("float64"), "b": x[:, 2:]}, y)).batch(16)
     m = model()
     history = m.fit(dataset, epochs=2, verbose=0)
-    _assert_same_training(m, history, ref, ref_history)
+    assert_same_training(m, history, ref, ref_history)
 
 
 def test_infinite_dataset_needs_steps_and_continues_across_epochs():
-    x, y = _data(96)
+    x, y = binary_data(96)
     repeated = tf.data.Dataset.from_tensor_slices((x, y)).batch(16).repeat()
     with pytest.raises(ValueError, match="repeats forever; pass steps_per_epoch"):
-        _model().fit(repeated, epochs=1, verbose=0)
+        small_model().fit(repeated, epochs=1, verbose=0)
     with pytest.raises(ValueError, match="repeats forever; pass validation_steps"):
-        _model().fit(repeated, steps_per_epoch=2, validation_data=repeated, verbose=0)
+        small_model().fit(repeated, steps_per_epoch=2, validation_data=repeated, verbose=0)
 
     def forever():
         while True:
@@ -101,11 +79,11 @@ def test_infinite_dataset_needs_steps_and_continues_across_epochs():
                 yield x[i:i + 16], y[i:i + 16]
 
     # 4 steps an epoch over 6 batches: each epoch goes on where the last one stopped.
-    ref = _model()
+    ref = small_model()
     ref_history = ref.fit(forever(), steps_per_epoch=4, epochs=3, verbose=0)
-    model = _model()
+    model = small_model()
     history = model.fit(repeated, steps_per_epoch=4, epochs=3, verbose=0)
-    _assert_same_training(model, history, ref, ref_history)
+    assert_same_training(model, history, ref, ref_history)
     # A finite one (as in Keras): the epoch that reaches its end stops there, with a warning,
     # and the next epoch starts it again.
     finite = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
@@ -113,39 +91,39 @@ def test_infinite_dataset_needs_steps_and_continues_across_epochs():
     count = LambdaCallback(on_epoch_begin=lambda epoch, logs: steps.append(0),
                            on_train_batch_end=lambda batch, logs: steps.__setitem__(-1, batch + 1))
     with pytest.warns(UserWarning, match="ran out of data after 2 batches"):
-        _model().fit(finite, steps_per_epoch=4, epochs=3, verbose=0, callbacks=[count])
+        small_model().fit(finite, steps_per_epoch=4, epochs=3, verbose=0, callbacks=[count])
     assert steps == [4, 2, 4]
 
 
 def test_running_out_warns_and_restarts_next_epoch():
-    x, y = _data(48)
+    x, y = binary_data(48)
     dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
-    model = _model()
+    model = small_model()
     with pytest.warns(UserWarning, match="ran out of data after 3 batches"):
         history = model.fit(dataset, steps_per_epoch=5, epochs=2, verbose=0)
     assert history.epoch == [0, 1]
     unknown = dataset.filter(lambda a, b: True)  # cardinality unknown: runs until it ends
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        history = _model().fit(unknown, epochs=2, verbose=0)
+        history = small_model().fit(unknown, epochs=2, verbose=0)
     assert history.epoch == [0, 1]
 
 
 def test_class_weight_as_with_arrays():
-    x, y = _data(64)
-    ref = _model()
+    x, y = binary_data(64)
+    ref = small_model()
     ref_history = ref.fit(x, y, batch_size=16, epochs=2, shuffle=False,
                           class_weight={0: 0.5, 1: 2.0}, verbose=0)
-    model = _model()
+    model = small_model()
     history = model.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(16), epochs=2,
                         class_weight={0: 0.5, 1: 2.0}, verbose=0)
-    _assert_same_training(model, history, ref, ref_history)
+    assert_same_training(model, history, ref, ref_history)
 
 
 def test_bad_uses_get_clear_errors():
-    x, y = _data(32)
+    x, y = binary_data(32)
     dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
-    model = _model()
+    model = small_model()
     with pytest.raises(ValueError, match="x is a tf.data.Dataset, it yields the targets"):
         model.fit(dataset, y, verbose=0)
     with pytest.raises(ValueError, match="x is a tf.data.Dataset, it yields the targets"):

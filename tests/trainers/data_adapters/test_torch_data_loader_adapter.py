@@ -5,41 +5,19 @@ import warnings
 
 import numpy as np
 import pytest
+from adapter_cases import assert_same_training, binary_data, small_model
 
 from neokeras import layers, optimizers, utils
-from neokeras.models import Model, Sequential
+from neokeras.models import Model
 from neokeras.trainers.data_adapters.torch_data_loader_adapter import _to_numpy
 
 torch = pytest.importorskip("torch")
 data = torch.utils.data
 
 
-def _data(n=100, seed=0):
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(n, 4)).astype("float32")
-    y = (x[:, :1] - x[:, 1:2] > 0).astype("float32")
-    return x, y
-
-
-def _model():
-    utils.set_random_seed(7)
-    model = Sequential([layers.Dense(8, activation="relu", input_shape=(4,)),
-                        layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizers.Adam(0.05), "binary_crossentropy", metrics=["accuracy"])
-    return model
-
-
-def _assert_same_training(model, history, ref, ref_history):
-    for key in ref_history.history:
-        np.testing.assert_allclose(history.history[key], ref_history.history[key], rtol=1e-6,
-                                   err_msg=key)
-    for a, b in zip(model.get_weights(), ref.get_weights()):
-        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
-
-
 def test_dataloader_trains_evaluates_and_predicts_like_arrays():
-    x, y = _data()  # 6 batches of 16 and one of 4
-    ref = _model()
+    x, y = binary_data()  # 6 batches of 16 and one of 4
+    ref = small_model()
     ref_history = ref.fit(x, y, batch_size=16, epochs=3, shuffle=False,
                           validation_data=(x[:40], y[:40]), verbose=0)
     # float64 inputs are cast to floatx as arrays are.
@@ -47,9 +25,9 @@ def test_dataloader_trains_evaluates_and_predicts_like_arrays():
                                                 torch.tensor(y)), batch_size=16)
     validation = data.DataLoader(data.TensorDataset(torch.tensor(x[:40]), torch.tensor(y[:40])),
                                  batch_size=16)
-    model = _model()
+    model = small_model()
     history = model.fit(loader, epochs=3, validation_data=validation, verbose=0)
-    _assert_same_training(model, history, ref, ref_history)
+    assert_same_training(model, history, ref, ref_history)
     assert model.compile_count["train"] == 1
     np.testing.assert_allclose(model.evaluate(loader, verbose=0), ref.evaluate(x, y, verbose=0),
                                rtol=1e-6)
@@ -77,7 +55,7 @@ class _Stream(data.IterableDataset):
 
 
 def test_dict_samples_and_a_stream_without_length():
-    x, y = _data(64)
+    x, y = binary_data(64)
     def model():
         utils.set_random_seed(7)
         a = layers.Input((2,), name="a")
@@ -92,16 +70,16 @@ def test_dict_samples_and_a_stream_without_length():
                           shuffle=False, verbose=0)
     m = model()
     history = m.fit(data.DataLoader(_DictSamples(x, y), batch_size=16), epochs=2, verbose=0)
-    _assert_same_training(m, history, ref, ref_history)
+    assert_same_training(m, history, ref, ref_history)
 
-    ref = _model()
+    ref = small_model()
     ref_history = ref.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
     stream = data.DataLoader(_Stream(x, y), batch_size=16)  # no len: each epoch runs to its end
-    model = _model()
+    model = small_model()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         history = model.fit(stream, epochs=2, verbose=0)
-    _assert_same_training(model, history, ref, ref_history)
+    assert_same_training(model, history, ref, ref_history)
 
 
 def test_tensors_convert_without_copies():
@@ -117,10 +95,10 @@ def test_tensors_convert_without_copies():
 
 
 def test_bad_uses_get_clear_errors():
-    x, y = _data(32)
+    x, y = binary_data(32)
     tensors = data.TensorDataset(torch.tensor(x), torch.tensor(y))
     loader = data.DataLoader(tensors, batch_size=16)
-    model = _model()
+    model = small_model()
     with pytest.raises(ValueError, match="class_weight is not supported for a torch DataLoader"):
         model.fit(loader, class_weight={0: 1.0, 1: 2.0}, verbose=0)
     with pytest.raises(ValueError, match="x is a torch DataLoader, it yields the targets"):
