@@ -166,9 +166,11 @@ def fetch_tests(name, workdir, python, source):
 
 
 # keras-tuner 1.4.8 moved its modules under keras_tuner/src; the tests of the matching commit
-# import them by their old paths.
-_KT_INTERNAL = re.compile(r"\bkeras_tuner\.(engine|backend|tuners|distribute|applications|protos"
-                          r"|utils|errors|config|oracles|api_export)\b")
+# import them by their old paths (`keras_tuner.engine.x`, `from keras_tuner import protos`).
+_KT_MODULES = (r"(engine|backend|tuners|distribute|applications|protos|utils|errors|config|oracles"
+               r"|api_export)\b")
+_KT_INTERNAL = re.compile(r"\bkeras_tuner\." + _KT_MODULES)
+_KT_FROM_PACKAGE = re.compile(r"\bfrom keras_tuner import " + _KT_MODULES)
 
 
 def _arrange(name, partial, target):
@@ -193,6 +195,7 @@ def _arrange(name, partial, target):
                     text = f.read()
                 text = text.replace("keras_tuner.test_utils", "kt_tests.test_utils")
                 text = _KT_INTERNAL.sub(r"keras_tuner.src.\1", text)
+                text = _KT_FROM_PACKAGE.sub(r"from keras_tuner.src import \1", text)
                 with open(path, "w") as f:
                     f.write(text)
     optional_tensorflow(partial)
