@@ -135,3 +135,66 @@ def test_tracing_errors_instead_of_leaking():
 def test_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def _noisy_layer(lib, output_shape=True):
+    """A layer whose `call` draws with seed=None (as keras-tuner's `RandAugment` does)."""
+
+    class Noisy(lib.layers.Layer):
+        def call(self, x):
+            return x + lib.random.uniform(lib.ops.shape(x))
+
+    class NoisyWithShape(Noisy):
+        def compute_output_shape(self, shape):
+            return shape
+
+    return NoisyWithShape() if output_shape else Noisy()
+
+
+def _noisy_model(lib, **compile_kwargs):
+    inputs = lib.Input((6,))
+    model = lib.Model(inputs, _noisy_layer(lib)(inputs))
+    model.compile(loss="mse", **compile_kwargs)
+    return model
+
+
+# Where an unseeded draw is accepted: op by op (eager calls, `model(x)`, run_eagerly or
+# non-jit predict) and where a layer's own `compute_output_shape` spares the trace; refused
+# where `call` is traced (symbolic output inference without it, jit-compiled predict/fit).
+UNSEEDED_CASES = {
+    "layer(x)": lambda lib: _noisy_layer(lib)(X),
+    "symbolic call": lambda lib: _noisy_layer(lib, output_shape=False)(lib.Input((6,))),
+    "symbolic call, compute_output_shape": lambda lib: _noisy_layer(lib)(lib.Input((6,))),
+    "model(x)": lambda lib: _noisy_model(lib)(X),
+    "model(x, training=True)": lambda lib: _noisy_model(lib)(X, training=True),
+    "Sequential(x)": lambda lib: lib.Sequential([lib.Input((6,)), _noisy_layer(lib)])(X),
+    "predict": lambda lib: _noisy_model(lib).predict(X, verbose=0),
+    "predict, run_eagerly": lambda lib: _noisy_model(lib, run_eagerly=True).predict(X, verbose=0),
+    "predict, jit_compile=False":
+        lambda lib: _noisy_model(lib, jit_compile=False).predict(X, verbose=0),
+    "fit": lambda lib: _noisy_model(lib).fit(X, X, verbose=0),
+    "jax.jit": lambda lib: __import__("jax").jit(lambda x: x + lib.random.uniform((6,)))(X),
+}
+
+
+def _outcome(case, lib):
+    try:
+        UNSEEDED_CASES[case](lib)
+    except ValueError as e:
+        assert "seed" in str(e)
+        return "refused"
+    return "runs"
+
+
+@pytest.mark.parametrize("case", list(UNSEEDED_CASES))
+def test_unseeded_draws_accepted_where_keras_accepts_them(case):
+    assert _outcome(case, neokeras) == _outcome(case, keras)
+
+
+def test_model_call_with_unseeded_draws_draws_anew_each_call():
+    model = _noisy_model(neokeras)
+    first, second = np.asarray(model(X)), np.asarray(model(X))
+    assert first.shape == X.shape and not np.allclose(first, second)
+    assert np.all((first >= X) & (first < X + 1))
+    with pytest.raises(ValueError, match="seed=None inside a traced function"):
+        model.predict(X, verbose=0)

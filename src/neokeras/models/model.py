@@ -12,6 +12,7 @@ import numpy as np
 from neokeras import backend
 from neokeras.api_export import keras_name
 from neokeras.backend.common.keras_tensor import KerasTensor
+from neokeras.backend.common.seed_generator import UnseededDrawInTraceError
 from neokeras.backend.common.stateless_scope import current_stateless_scope
 from neokeras.layers.layer import Layer
 from neokeras.models import compiled_trainability
@@ -171,9 +172,16 @@ class Model(Trainer, Layer):
                 and inference.supports_jit(self)
                 and (type(inputs) is np.ndarray
                      or not any(isinstance(x, KerasTensor) or backend.is_tracer(x)
-                                for x in tree.flatten(inputs)))):
+                                for x in tree.flatten(inputs)))
+                and not self._functions.get("unseeded_draws")):
             training = kwargs.get("training")
-            return self._compiled_call(inputs, None if training is None else bool(training))
+            try:
+                return self._compiled_call(inputs, None if training is None else bool(training))
+            except UnseededDrawInTraceError:
+                # `call` draws with seed=None. Keras runs `model(x)` op by op, where each call
+                # advances the global seed generator; the compiled forward cannot (its trace
+                # raised before anything ran), so this model's calls run op by op as well.
+                self._functions["unseeded_draws"] = True
         if self._eager and not any(isinstance(x, KerasTensor) or backend.is_tracer(x)
                                    for x in tree.flatten(inputs)):
             # run_eagerly: loops in `call` (an RNN's time loop) run in Python too.

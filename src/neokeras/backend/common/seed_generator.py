@@ -107,6 +107,10 @@ def reset_global_seed_generator(seed=None):
     _GLOBAL["seed"] = seed
 
 
+class UnseededDrawInTraceError(ValueError):
+    """A `seed=None` draw inside a traced function, where the global stream cannot advance."""
+
+
 def draw_seed(seed):
     """Raw key data for `seed` (int, `SeedGenerator`, or None for the global stream)."""
     from neokeras import backend
@@ -117,7 +121,7 @@ def draw_seed(seed):
         return backend.random.seed_data(seed)
     if seed is None:
         if _tracing():
-            raise ValueError(
+            raise UnseededDrawInTraceError(
                 "A random function was called with seed=None inside a traced function "
                 "(jax.jit): the global seed generator cannot advance there, so the numbers "
                 "would be frozen at trace time. Pass `seed=` a SeedGenerator attached to your "
