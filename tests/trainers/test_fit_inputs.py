@@ -311,13 +311,18 @@ def test_scipy_sparse_inputs_train_and_predict_as_their_dense_arrays():
     dense = rng.normal(size=(16, 5)).astype("float32") * (rng.random((16, 5)) < 0.3)
     y = rng.normal(size=(16, 1)).astype("float32")
     results = []
+    # dok_array/dok_matrix subclass dict: still one array, not a dict of named inputs.
     for x in (dense, sparse.csr_matrix(dense), sparse.csr_array(dense), sparse.coo_matrix(dense),
-              sparse.csc_array(dense)):
+              sparse.csc_array(dense), sparse.dok_array(dense), sparse.dok_matrix(dense)):
         nk.utils.set_random_seed(0)
         model = nk.Sequential([nk.Input((5,)), nk.layers.Dense(2), nk.layers.Dense(1)])
         model.compile(optimizer="sgd", loss="mse")
-        history = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
-        results.append((history.history["loss"], model.predict(x, verbose=0)))
-    for loss, predictions in results[1:]:
-        np.testing.assert_allclose(loss, results[0][0], rtol=1e-6)
+        history = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0,
+                            validation_data=(x, y))
+        results.append((history.history, model.predict(x, verbose=0),
+                        model.evaluate(x, y, verbose=0)))
+    for history, predictions, loss in results[1:]:
+        for key in ("loss", "val_loss"):
+            np.testing.assert_allclose(history[key], results[0][0][key], rtol=1e-6)
         np.testing.assert_allclose(predictions, results[0][1], rtol=1e-6)
+        np.testing.assert_allclose(loss, results[0][2], rtol=1e-6)

@@ -859,7 +859,7 @@ def _fits_one_batch(x, batch_size):
     rows, which `predict` runs as one call without an adapter."""
     if isinstance(x, np.ndarray) or backend.is_tensor(x):
         return 0 < x.shape[0] <= batch_size
-    if isinstance(x, (list, tuple, dict)) and x:
+    if tree.is_nested(x) and x:
         leaves = tree.flatten(x)
         if all(isinstance(a, np.ndarray) or backend.is_tensor(a) for a in leaves):
             rows = {a.shape[0] if a.ndim else None for a in leaves}

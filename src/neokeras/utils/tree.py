@@ -1,13 +1,21 @@
-"""Minimal nested-structure helpers (lists, tuples and dicts of leaves), backend independent."""
+"""Minimal nested-structure helpers (lists, tuples and dicts of leaves), backend independent.
+
+A scipy.sparse array is a leaf even where its class subclasses `dict` (`dok_array`,
+`dok_matrix`): it is one array, never a dict of named inputs.
+"""
+
+
+def _is_dict(x):
+    return isinstance(x, dict) and not type(x).__module__.startswith("scipy.sparse")
 
 
 def is_nested(x):
-    return isinstance(x, (list, tuple, dict))
+    return isinstance(x, (list, tuple)) or _is_dict(x)
 
 
 def flatten(structure):
     """Leaves in order (dicts by sorted key, as JAX does). `None` counts as a leaf."""
-    if isinstance(structure, dict):
+    if _is_dict(structure):
         return [leaf for key in sorted(structure) for leaf in flatten(structure[key])]
     if isinstance(structure, (list, tuple)):
         return [leaf for item in structure for leaf in flatten(item)]
@@ -16,7 +24,7 @@ def flatten(structure):
 
 def map_structure(fn, structure):
     """Applies `fn` to every leaf, keeping the nesting."""
-    if isinstance(structure, dict):
+    if _is_dict(structure):
         return {key: map_structure(fn, value) for key, value in structure.items()}
     if isinstance(structure, tuple) and hasattr(structure, "_fields"):
         return type(structure)(*[map_structure(fn, item) for item in structure])
@@ -31,7 +39,7 @@ def pack_sequence_as(structure, flat):
     iterator = iter(flat)
 
     def fill(node):
-        if isinstance(node, dict):
+        if _is_dict(node):
             filled = {key: fill(node[key]) for key in sorted(node)}
             return {key: filled[key] for key in node}
         if isinstance(node, tuple) and hasattr(node, "_fields"):
