@@ -12,6 +12,9 @@ from neokeras.optimizers.ftrl import Ftrl
 from neokeras.optimizers.lamb import Lamb
 from neokeras.optimizers.lion import Lion
 from neokeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from neokeras.optimizers.multi_optimizer import MultiOptimizer
+from neokeras.optimizers.multi_optimizer import OptimizerMap
+from neokeras.optimizers.muon import Muon
 from neokeras.optimizers.nadam import Nadam
 from neokeras.optimizers.optimizer import Optimizer
 from neokeras.optimizers.rmsprop import RMSprop
@@ -20,7 +23,7 @@ from neokeras.optimizers.sgd import SGD
 
 ALL_OPTIMIZERS = {cls.__name__.lower(): cls for cls in (
     SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Adafactor,
-    ScheduleFreeAdamW)}
+    ScheduleFreeAdamW, Muon)}
 # As in Keras 3.15.1, `get("lamb")` is unknown; Lamb still deserializes by its registered name.
 
 
@@ -63,5 +66,6 @@ def deserialize(config, custom_objects=None):
         if cls is not None and "module" not in config:
             config = {**config, "class_name": cls.__name__}
     classes = {cls.__name__: cls for cls in ALL_OPTIMIZERS.values()}
-    classes["LossScaleOptimizer"] = LossScaleOptimizer
+    for cls in (LossScaleOptimizer, MultiOptimizer, OptimizerMap):
+        classes[cls.__name__] = cls
     return deserialize_keras_object(config, module_objects=classes, custom_objects=custom_objects)

@@ -427,21 +427,22 @@ class Optimizer:
         if not self.built:
             raise ValueError(f"Optimizer '{self.name}' must be built before stateless_apply "
                              "(call optimizer.build(trainable_variables)).")
-        if len(optimizer_variables) != len(self._variables):
+        own_variables = self.variables
+        if len(optimizer_variables) != len(own_variables):
             raise ValueError(
-                f"Optimizer '{self.name}': stateless_apply expects {len(self._variables)} "
+                f"Optimizer '{self.name}': stateless_apply expects {len(own_variables)} "
                 f"optimizer values, received {len(optimizer_variables)}.")
         if len(trainable_variables) != len(self._trainable_variables):
             raise ValueError(
                 f"Optimizer '{self.name}': stateless_apply expects "
                 f"{len(self._trainable_variables)} trainable values, received "
                 f"{len(trainable_variables)}.")
-        mapping = list(zip(self._variables, optimizer_variables))
+        mapping = list(zip(own_variables, optimizer_variables))
         mapping += list(zip(self._trainable_variables, trainable_variables))
         with StatelessScope(mapping) as scope:
             self.apply(grads)
         return ([scope.current_value(v) for v in self._trainable_variables],
-                [scope.current_value(v) for v in self._variables])
+                [scope.current_value(v) for v in own_variables])
 
     # ------------------------------------------------------------------ serialization
     def get_config(self):

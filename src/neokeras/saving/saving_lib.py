@@ -3,7 +3,9 @@
 Weights are found by walking the object tree the way Keras does: a model's `layers` first (path
 `layers/<snake_case class>`, numbered `_1`, `_2`, ... within the list), then every other
 attribute holding a layer or an optimizer (path = attribute name), public names before private
-ones, skipping attributes every bare `Layer`/`Model` has. Each object's own variables live in
+ones, skipping attributes every bare `Layer`/`Model`/`Optimizer` has (so a `MultiOptimizer`'s
+inner optimizers are under `optimizer/optimizers/<snake_case class>`, a `LossScaleOptimizer`'s
+under `optimizer/inner_optimizer`). Each object's own variables live in
 the group `<path>/vars` as datasets `"0"`, `"1"`, ... with the object's name as attribute.
 """
 
@@ -113,8 +115,13 @@ def _skipset(obj):
     from neokeras.layers.layer import Layer
     from neokeras.models.model import Model
     from neokeras.models.sequential import Sequential
+    from neokeras.optimizers.optimizer import Optimizer
 
-    base = Sequential if isinstance(obj, Sequential) else Model if isinstance(obj, Model) else Layer
+    if isinstance(obj, Optimizer):
+        base = Optimizer
+    else:
+        base = Sequential if isinstance(obj, Sequential) else Model if isinstance(obj, Model) \
+            else Layer
     if base not in _SKIPSETS:
         bare = base(name="skipset_probe")
         _SKIPSETS[base] = set(dir(bare)) - {"optimizer"}
@@ -123,7 +130,7 @@ def _skipset(obj):
 
 def _children(obj):
     """(attribute, value) pairs to visit below `obj`, in Keras's order."""
-    if not _is_layer(obj):
+    if not _is_saveable(obj):
         return
     # Only Sequential and Functional list their layers first; subclassed models go by attribute.
     # (Keras's `Pipeline` exposes its layers as `layers` too, walked first by name order.)
