@@ -30,6 +30,7 @@ from neokeras import quantizers  # noqa: F401
 from neokeras import datasets  # noqa: F401
 from neokeras import distribution  # noqa: F401
 from neokeras import visualization  # noqa: F401
+from neokeras import legacy  # noqa: F401
 from neokeras.layers import Input  # noqa: F401
 from neokeras.layers import Layer  # noqa: F401
 from neokeras.models import Model  # noqa: F401

@@ -7,6 +7,7 @@ from neokeras.saving.object_registration import (  # noqa: F401
 from neokeras.saving.serialization import (  # noqa: F401
     deserialize_keras_object, serialize_keras_object)
 from neokeras.utils import bounding_boxes  # noqa: F401
+from neokeras.utils import legacy  # noqa: F401
 from neokeras.utils.audio_dataset_utils import audio_dataset_from_directory  # noqa: F401
 from neokeras.utils.config import Config  # noqa: F401
 from neokeras.utils.dataset_utils import split_dataset  # noqa: F401
