@@ -12,7 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from neokeras.backend.jax import conv_lowering
+from neokeras.backend.jax import conv_lowering, pool_lowering
 from neokeras.backend.jax.core import convert_to_tensor as _t
 
 __all__ = ["conv", "depthwise_conv", "separable_conv", "conv_transpose", "max_pool",
@@ -223,10 +223,13 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     inputs = _t(inputs)
     window, strides = _pool_window(inputs, pool_size, strides, _data_format(data_format),
                                    "max_pool")
+    padding = _padding(padding)
+    if pool_lowering.use_slices(inputs, window, strides):
+        return pool_lowering.slices_max_pool(inputs, window, padding)
     init = -np.inf if jnp.issubdtype(inputs.dtype, jnp.floating) else jnp.iinfo(inputs.dtype).min
     # A concrete (numpy) init value lets jax recognise the max monoid, which has a gradient.
     return lax.reduce_window(inputs, np.array(init, inputs.dtype), lax.max, window, strides,
-                             _padding(padding))
+                             padding)
 
 
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
