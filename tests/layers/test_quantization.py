@@ -265,11 +265,12 @@ def test_float8_training_overwrites_scales_as_keras():
     (lambda: _built(neokeras.layers.Embedding(4, 2)).quantize("float8"),
      "Invalid quantization mode.*'int8', 'int4'", NotImplementedError),
     (lambda: _built(neokeras.layers.Embedding(4, 2)).quantize(
-        "gptq", config=quantizers.GPTQConfig(None, None)), "not implemented in neokeras",
+        "gptq", config=quantizers.GPTQConfig(None, None)), "Invalid quantization mode",
      NotImplementedError),
-    (lambda: _built(neokeras.layers.Dense(2)).quantize(
-        "awq", config=quantizers.AWQConfig(None, None)), "not implemented in neokeras",
+    (lambda: _built(neokeras.layers.Embedding(4, 2)).quantize(
+        "awq", config=quantizers.AWQConfig(None, None)), "Invalid quantization mode",
      NotImplementedError),
+    (lambda: _built(neokeras.layers.Dense(2)).quantize("awq"), "AWQConfig", ValueError),
 ])
 def test_bad_quantize_calls_raise_clearly(call, error, kind):
     with pytest.raises(kind, match=error):

@@ -173,3 +173,65 @@ def test_bad_gptq_calls_raise_clearly(change, error, kind):
     config = neokeras.quantizers.GPTQConfig(**arguments)
     with pytest.warns(UserWarning), pytest.raises(kind, match=error):
         model.quantize("gptq", config=config)
+
+
+def _einsum_model(k):
+    """A block of two 3D EinsumDense layers: an attention-like projection `(in, heads, dim)`
+    and its output `(heads, dim, out)` (Keras picks the matrix split by the longest axis)."""
+    rng = np.random.default_rng(5)
+    embedding = k.layers.Embedding(20, 16)
+    block = k.Sequential([
+        k.layers.EinsumDense("abc,cde->abde", (8, 2, 5), bias_axes="de"),
+        k.layers.EinsumDense("abcd,cde->abe", (8, 16))])
+    model = k.Sequential([k.Input((8,), dtype="int32"), embedding, block])
+    for variable in model.weights:
+        variable.assign(rng.normal(size=variable.shape).astype("float32") * 0.5)
+    return model, {"pre_block_layers": [embedding], "sequential_blocks": [block]}
+
+
+def _einsum_quantized(k, **options):
+    model, structure = _einsum_model(k)
+    options = {"num_samples": 3, **options}
+    config = k.quantizers.GPTQConfig(dataset=TOKENS, tokenizer=_Tokenizer(), sequence_length=8,
+                                     quantization_layer_structure=structure, **options)
+    with pytest.warns(UserWarning):
+        model.quantize("gptq", config=config)
+    return model
+
+
+EINSUM_CASES = {
+    "groups": dict(group_size=8),
+    "act_order_8bit_per_row": dict(weight_bits=8, group_size=-1, activation_order=True),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("options", EINSUM_CASES.values(), ids=EINSUM_CASES.keys())
+def test_gptq_einsum_matches_keras(options, keras_streams_inputs):
+    ours, theirs = _einsum_quantized(neokeras, **options), _einsum_quantized(keras, **options)
+    mine, reference = _variables(ours), _variables(theirs)
+    assert [v[:3] for v in mine] == [v[:3] for v in reference]
+    for (name, *_, value), (*_, expected) in zip(mine, reference):
+        np.testing.assert_array_equal(value, expected, err_msg=name)
+    np.testing.assert_allclose(ours(X), theirs(X), rtol=1e-5, atol=1e-4)
+    for layer, keras_layer in zip(ours.layers[1].layers, theirs.layers[1].layers):
+        np.testing.assert_array_equal(layer.kernel, keras_layer.kernel)
+        assert layer.gptq_unpacked_column_size == keras_layer.gptq_unpacked_column_size
+
+
+def test_gptq_einsum_files_load_in_keras(tmp_path):
+    model = _einsum_quantized(neokeras, group_size=4, num_samples=1)
+    projection = model.layers[1].layers[0]
+    assert [(v.name, str(v.dtype), tuple(v.shape)) for v in projection.weights] == [
+        ("bias", "float32", (2, 5)), ("kernel", "uint8", (5, 16)),
+        ("kernel_scale", "float32", (10, 4)), ("zero_point", "uint8", (10, 4)),
+        ("g_idx", "float32", (16,))]
+    expected = np.asarray(model(X))
+    path = _saved(model, str(tmp_path / "gptq.keras"))
+    assert model.layers[1].layers[0].get_config()["gptq_unpacked_column_size"] == 10
+    for target in (keras, neokeras):
+        loaded = target.saving.load_model(path)
+        np.testing.assert_allclose(loaded(X), expected, rtol=1e-6, atol=1e-6)
+        for layer, original in zip(loaded.layers[1].layers, model.layers[1].layers):
+            assert layer.is_gptq_calibrated
+            np.testing.assert_array_equal(layer.kernel, original.kernel)

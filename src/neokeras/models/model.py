@@ -61,8 +61,9 @@ class Model(Trainer, Layer):
         `Embedding`); other layers are skipped with a warning.
 
         Args:
-            mode: `"int8"`, `"int4"`, `"float8"` or `"gptq"` (optional when `config` is
-                given; `"gptq"` needs a `GPTQConfig` with calibration data and a structure).
+            mode: `"int8"`, `"int4"`, `"float8"`, `"gptq"` or `"awq"` (optional when `config`
+                is given; `"gptq"`/`"awq"` need a `GPTQConfig`/`AWQConfig` with calibration
+                data and a structure).
             config: A `keras.quantizers.QuantizationConfig` choosing the quantizers.
             filters: Only quantize layers whose name matches this regex (or any regex of a
                 list), or for which this callable returns True.
@@ -99,7 +100,8 @@ class Model(Trainer, Layer):
                 pass
         if mode is None and config is not None:
             mode = config.mode
-        if mode == "gptq":
+        if mode in ("gptq", "awq"):
+            from neokeras.quantizers import awq
             from neokeras.quantizers import gptq
 
             structure = config.quantization_layer_structure
@@ -111,7 +113,8 @@ class Model(Trainer, Layer):
                     "via `config.quantization_layer_structure` or by overriding "
                     "`model.get_quantization_layer_structure(mode)`. The structure should be a "
                     "dictionary with keys 'pre_block_layers' and 'sequential_blocks'.")
-            gptq.gptq_quantize(config, structure, selected)
+            run = gptq.gptq_quantize if mode == "gptq" else awq.awq_quantize
+            run(config, structure, selected)
 
     def get_quantization_layer_structure(self, mode=None):
         """The layers GPTQ/AWQ calibrate block by block, for `mode`: a dict

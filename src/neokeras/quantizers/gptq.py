@@ -5,54 +5,16 @@ estimate `H = 2/N * X^T X`; each weight matrix is then quantized column by colum
 error of a column being spread over the columns not yet quantized through the inverse (damped)
 Hessian. The outputs of a calibrated block are the calibration inputs of the next one.
 
-The quantized weight `(out_features, in_features)` is stored transposed from the float kernel,
-with one scale and zero point per output row and group of `group_size` input columns.
+The quantized weight `(out_features, in_features)` is stored transposed from the float kernel
+(an einsum kernel seen as a matrix, see `quantization.calibrated_matrix_shape`), with one scale
+and zero point per output row and group of `group_size` input columns.
 """
 
-import contextlib
-import math
-
-import numpy as np
-
 from neokeras import ops
+from neokeras.quantizers import calibration
 from neokeras.quantizers import quantizers
 
 _BLOCK_SIZE = 128
-
-
-def calibration_samples(tokenizer, sequence_length, dataset, num_samples, seed=42):
-    """Calibration windows of `sequence_length` tokens, shape `(num_samples, 1, length)` int32.
-
-    `dataset` is an iterable of strings (tokenized with `tokenizer.tokenize`) or of token
-    arrays; the tokens are concatenated (repeated when too few) and windows are taken at a
-    regular stride from a seed-dependent offset.
-    """
-    if not hasattr(dataset, "__iter__") or isinstance(dataset, (str, bytes)):
-        raise TypeError("The `dataset` argument must be an iterable (e.g., a list of strings, "
-                        "a generator, or a NumPy array). Got type: "
-                        f"{type(dataset).__name__}. Please pass the loaded dataset directly.")
-    items = list(dataset)
-    if not items:
-        raise ValueError("Provided dataset is empty.")
-    if isinstance(items[0], str):
-        pieces = [np.asarray(ops.convert_to_numpy(tokenizer.tokenize(s))).reshape(-1)
-                  for s in items]
-    else:
-        pieces = [np.asarray(ops.convert_to_numpy(s)).reshape(-1) for s in items]
-    tokens = np.concatenate(pieces).astype(np.int32)
-    needed = num_samples * sequence_length
-    if tokens.size < needed:
-        tokens = np.tile(tokens, math.ceil(needed / max(1, tokens.size)))
-    last_start = tokens.size - sequence_length
-    if last_start < 0:
-        raise ValueError(f"Not enough tokens to form one sample of length {sequence_length} "
-                         f"(have {tokens.size}).")
-    stride = max(1, (last_start + 1) // num_samples)
-    # Keras's offset hashes a str: it changes between processes unless PYTHONHASHSEED is set.
-    offset = abs(hash(("gptq-calib", seed))) % (last_start + 1) if last_start > 0 else 0
-    starts = (offset + np.arange(num_samples, dtype=np.int64) * stride) % (last_start + 1)
-    windows = np.lib.stride_tricks.sliding_window_view(tokens, sequence_length)
-    return windows[starts].astype(np.int32)[:, None, :]
 
 
 class _Hessian:
@@ -155,8 +117,7 @@ def calibrate_layer(layer, hessian, config):
     """Quantizes the float kernel of a GPTQ-built layer with its accumulated `hessian`."""
     from neokeras.layers.core import quantization
 
-    kernel = layer._kernel
-    weights = ops.transpose(ops.reshape(kernel, (hessian.rows, -1)))
+    weights = ops.transpose(ops.reshape(layer._kernel, (hessian.rows, -1)))
     damped, inverse = _damped_inverse(hessian.value, config.hessian_damping)
     quantized, scale, zero, g_idx = quantize_matrix(weights, inverse, config,
                                                     ops.diagonal(damped))
@@ -166,80 +127,12 @@ def calibrate_layer(layer, hessian, config):
     quantization.finish_calibration(layer, quantized, scale, zero, g_idx)
 
 
-@contextlib.contextmanager
-def _streamed_inputs(layers, hessians):
-    """Feeds each layer's inputs to its Hessian while the block runs."""
-    def hooked(name, forward):
-        def call(*args, **kwargs):
-            hessians[name].update(args[0] if args else kwargs["inputs"])
-            return forward(*args, **kwargs)
-        return call
-
-    try:
-        for name, layer in layers.items():
-            layer.quantized_call = hooked(name, layer.quantized_call)
-        yield
-    finally:
-        for layer in layers.values():
-            del layer.quantized_call
-
-
-@contextlib.contextmanager
-def _op_by_op(block):
-    """Models run their calls compiled: the hooks need the eager path."""
-    if not hasattr(block, "run_eagerly"):
-        yield
-        return
-    saved = block.run_eagerly
-    block.run_eagerly = True
-    try:
-        yield
-    finally:
-        block.run_eagerly = saved
-
-
-def _block_layers(block, selected):
-    from neokeras.layers.core.dense import Dense
-
-    return {layer.path: layer for layer in block._flatten_layers()
-            if len(layer._flatten_layers()) == 1 and isinstance(layer, Dense)
-            and selected(layer) and layer.quantization_mode == "gptq"
-            and not getattr(layer, "is_gptq_calibrated", False)}
-
-
 def gptq_quantize(config, structure, selected):
     """Calibrates the GPTQ-built layers of `structure`'s sequential blocks."""
     if config.dataset is None or config.tokenizer is None:
         raise ValueError("GPTQ quantization requires a dataset and a tokenizer. Please provide "
                          "them in the `GPTQConfig`.")
-    samples = calibration_samples(config.tokenizer, config.sequence_length, config.dataset,
-                                  config.num_samples)[:config.num_samples]
-    blocks = structure.get("sequential_blocks", [])
-    if not blocks:
-        raise ValueError("No sequential blocks found in the provided structure to quantize.")
-    inputs = []
-    for sample in samples:
-        x = ops.convert_to_tensor(sample, dtype="int32")
-        for layer in structure.get("pre_block_layers", []):
-            x = layer(x)
-        inputs.append(x)
-
-    def batched(x):
-        return ops.expand_dims(x, 0) if len(x.shape) == 2 else x
-
-    for position, block in enumerate(blocks):
-        layers = _block_layers(block, selected)
-        with _op_by_op(block):
-            if layers:
-                hessians = {name: _Hessian(_input_rows(layer)) for name, layer in layers.items()}
-                with _streamed_inputs(layers, hessians):
-                    for x in inputs:
-                        block(batched(x))
-                for name, layer in layers.items():
-                    calibrate_layer(layer, hessians[name], config)
-            if position < len(blocks) - 1:
-                inputs = [block(batched(x))[0] for x in inputs]
-
-
-def _input_rows(layer):
-    return int(layer._kernel.shape[0])
+    calibration.calibrate_blocks(
+        config, structure, selected, "gptq",
+        collector=lambda layer: _Hessian(calibration.matrix_rows(layer)),
+        calibrate=lambda layer, hessian: calibrate_layer(layer, hessian, config))

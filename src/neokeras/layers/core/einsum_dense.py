@@ -122,14 +122,17 @@ class EinsumDense(Layer):
         lora_rank, lora_alpha: Enable LoRA at build time with this rank (see `enable_lora`).
         quantization_config: The `keras.quantizers.QuantizationConfig` a quantized layer
             (see `quantize`) is built with.
+        gptq_unpacked_column_size: Set by GPTQ quantization (the columns of the quantized
+            matrix); saved in the config as Keras does.
     """
 
     def __init__(self, equation, output_shape, activation=None, bias_axes=None,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
-                 quantization_config=None, **kwargs):
+                 quantization_config=None, gptq_unpacked_column_size=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.gptq_unpacked_column_size = gptq_unpacked_column_size
         self.quantization_config = quantization.config_from_argument(quantization_config)
         if not isinstance(equation, str):
             raise TypeError(f"EinsumDense(equation=...) must be a string. Received: {equation!r}")
@@ -228,4 +231,7 @@ class EinsumDense(Layer):
                   "kernel_constraint": constraints.serialize(self.kernel_constraint),
                   "bias_constraint": constraints.serialize(self.bias_constraint),
                   "quantization_config": quantization.serialize_config(self)}
-        return {**config, **lora.config_entries(self)}
+        config.update(lora.config_entries(self))
+        if self.gptq_unpacked_column_size:
+            config["gptq_unpacked_column_size"] = self.gptq_unpacked_column_size
+        return config

@@ -11,6 +11,12 @@ supplies the quantized forward pass, in the variable layout Keras 3 writes to fi
   `g_idx` gives each input row's group.
 - float8: the float kernel stays; inputs and kernel are rounded through float8_e4m3fn with
   scales chosen from a history of absolute maxima (inference uses the stored scales).
+- gptq / awq (Dense, EinsumDense with a 2D or 3D kernel): calibrated by `model.quantize`
+  (`neokeras.quantizers.gptq` / `awq`). The kernel, seen as a `(rows, columns)` matrix, is
+  stored transposed as unsigned integers (`quantized_kernel`, 4-bit values packed two per byte
+  along the columns) with a scale and zero point per column and group of rows (`g_idx` gives
+  each row's group); AWQ also divides each row by its `awq_scales`. Until calibrated, the
+  float kernel computes.
 
 Embedding quantizes each embedding row (one scale per vocabulary entry).
 """
@@ -37,7 +43,9 @@ _MATMUL_SPEC = {
     "float8": ("kernel", "bias", "inputs_scale", "inputs_amax_history", "kernel_scale",
                "kernel_amax_history", "outputs_grad_scale", "outputs_grad_amax_history"),
     "gptq": ("bias", "quantized_kernel", "kernel_scale", "kernel_zero", "g_idx"),
+    "awq": ("bias", "quantized_kernel", "kernel_scale", "kernel_zero", "awq_scales", "g_idx"),
 }
+_CALIBRATED = ("gptq", "awq")
 _EMBEDDING_SPEC = {
     "int8": ("embeddings", "embeddings_scale"),
     "int4": ("embeddings", "embeddings_scale", "embeddings_zero", "g_idx"),
@@ -93,10 +101,10 @@ def stored_kernel(layer):
         if layer.quantization_mode == "int4":
             return quantizers.unpack_int4(layer._embeddings, layer._orig_output_dim, axis=-1)
         return layer._embeddings
-    if layer.quantization_mode == "gptq":
-        if not layer.is_gptq_calibrated:
+    if layer.quantization_mode in _CALIBRATED:
+        if not is_calibrated(layer):
             return layer._kernel
-        if layer._gptq_bits == 4:
+        if layer._calibrated_bits == 4:
             return quantizers.unpack_int4(layer.quantized_kernel, layer.kernel_scale.shape[0],
                                           axis=0, dtype="uint8")
         return layer.quantized_kernel
@@ -127,14 +135,13 @@ def quantize(layer, mode=None, type_check=True, config=None):
                          "compute_dtype='float16'. Consider loading model/layer with another "
                          "dtype policy such as 'mixed_bfloat16' or 'mixed_float16' before "
                          "calling `quantize()`.")
-    _check_calibrated_support(layer, kind, mode)
     if mode not in _modes(layer):
         raise _mode_error(layer, mode)
     if getattr(layer, "lora_enabled", False):
         raise ValueError(f"{type(layer).__name__} '{layer.name}': quantizing a layer with LoRA "
                          "enabled is not supported by neokeras.")
     layer.quantization_config = config
-    if mode == "gptq":
+    if mode in _CALIBRATED:
         # The float kernel stays (and serves the forward pass) until `model.quantize`
         # calibrates the layer.
         build(layer, tuple(layer._kernel.shape), mode, config)
@@ -147,7 +154,7 @@ def quantize(layer, mode=None, type_check=True, config=None):
         if mode == "int4":
             block_size = block_size_for_layer(layer, config)
             name = f"int4/{-1 if block_size is None else block_size}"
-        elif mode == "gptq":
+        elif mode in _CALIBRATED:
             name = config.dtype_policy_string()
         layer.dtype_policy = f"{name}_from_{layer.dtype_policy.name}"
 
@@ -241,11 +248,10 @@ def _quantize_embedding(layer, mode, config):
 def build(layer, shape, mode, config=None):
     """Creates the quantized variables of `layer` for a float matrix of `shape`."""
     kind = _kind(layer)[0]
-    _check_calibrated_support(layer, kind, mode)
     if mode not in _modes(layer):
         raise _mode_error(layer, mode)
-    if mode == "gptq":
-        _build_gptq(layer, shape, config)
+    if mode in _CALIBRATED:
+        _build_calibrated(layer, kind, shape, mode, config)
     elif kind == "embedding":
         _build_embedding(layer, shape, mode, config)
     elif mode == "float8":
@@ -257,67 +263,92 @@ def build(layer, shape, mode, config=None):
     layer.load_own_variables = types.MethodType(_load_own_variables, layer)
 
 
-def _check_calibrated_support(layer, kind, mode):
-    if mode == "awq" or (mode == "gptq" and kind != "dense"):
-        raise NotImplementedError(
-            f"{type(layer).__name__} '{layer.name}': {mode.upper()} quantization is not "
-            "implemented in neokeras for this layer (GPTQ: Dense only; AWQ: none).")
+def calibrated_matrix_shape(layer, shape, mode):
+    """The `(rows, columns)` matrix GPTQ/AWQ see a kernel as: a Dense kernel as it is; a 3D
+    einsum kernel with its longest axis taken as the model width, as Keras decides it
+    (`(in, heads, head_dim)` when it is first, else `(heads, head_dim, out)`)."""
+    if len(shape) == 2:
+        return int(shape[0]), int(shape[1])
+    if len(shape) != 3:
+        raise ValueError(f"{type(layer).__name__} '{layer.name}': {mode.upper()} quantization "
+                         f"only supports 2D or 3D kernels. Received kernel shape {shape}.")
+    if list(shape).index(max(shape)) == 0:
+        return int(shape[0]), int(shape[1] * shape[2])
+    return int(shape[0] * shape[1]), int(shape[2])
 
 
-def _calibrated_setting(layer, config, name):
-    """`weight_bits`/`group_size` of a GPTQ layer: from its config, else its dtype policy."""
+def is_calibrated(layer):
+    return bool(getattr(layer, f"is_{layer.quantization_mode}_calibrated", False))
+
+
+def _calibrated_setting(layer, config, mode, name):
+    """`weight_bits`/`group_size` of a GPTQ/AWQ layer: from its config, else its dtype policy."""
+    from neokeras.quantizers.calibrated_configs import AWQConfig
     from neokeras.quantizers.calibrated_configs import GPTQConfig
 
-    if isinstance(config, GPTQConfig):
+    if isinstance(config, {"gptq": GPTQConfig, "awq": AWQConfig}[mode]):
         return getattr(config, name)
     policy = layer._effective_dtype_policy
-    if getattr(policy, "quantization_mode", None) != "gptq":
-        raise ValueError(f"{type(layer).__name__} '{layer.name}': for GPTQ quantization, the "
-                         f"{name} must be given by a GPTQConfig or a GPTQDTypePolicy; got "
-                         f"dtype policy {policy.name!r}.")
+    if getattr(policy, "quantization_mode", None) != mode:
+        raise ValueError(f"{type(layer).__name__} '{layer.name}': for {mode.upper()} "
+                         f"quantization, the {name} must be given by a {mode.upper()}Config or "
+                         f"a {mode.upper()}DTypePolicy; got dtype policy {policy.name!r}.")
     return getattr(policy, name)
 
 
-def _build_gptq(layer, shape, config):
-    rows, columns = shape
-    bits = _calibrated_setting(layer, config, "weight_bits")
-    group_size = _calibrated_setting(layer, config, "group_size")
+def _build_calibrated(layer, kind, shape, mode, config):
+    rows, columns = calibrated_matrix_shape(layer, shape, mode)
+    bits = 4 if mode == "awq" else _calibrated_setting(layer, config, mode, "weight_bits")
+    group_size = _calibrated_setting(layer, config, mode, "group_size")
     # Built from a config (to load a file), the layer has no float kernel to calibrate.
-    layer.is_gptq_calibrated = getattr(layer, "_kernel", None) is None
-    layer._gptq_bits = bits
-    # Transposed (out, in); 4-bit values packed two per byte along the output axis.
+    setattr(layer, f"is_{mode}_calibrated", getattr(layer, "_kernel", None) is None)
+    layer._calibrated_bits = bits
+    layer._orig_kernel_shape = tuple(shape)
+    if kind == "einsum" and mode == "gptq":
+        layer.gptq_unpacked_column_size = columns
+    # Transposed (columns, rows); 4-bit values packed two per byte along the columns.
     packed = (columns + 1) // 2 if bits == 4 else columns
     layer.quantized_kernel = layer.add_weight(name="kernel", shape=(packed, rows),
                                               initializer="zeros", dtype="uint8",
                                               trainable=False)
     groups = 1 if group_size == -1 else math.ceil(rows / group_size)
     layer.kernel_scale = _scale_weight(layer, "kernel_scale", (columns, groups))
-    layer.kernel_zero = layer.add_weight(name="kernel_zero", shape=(columns, groups),
-                                         initializer="zeros", dtype="uint8", trainable=False)
+    # Keras names an einsum layer's zero points "zero_point" (the attribute is the same).
+    layer.kernel_zero = layer.add_weight(
+        name="kernel_zero" if kind == "dense" else "zero_point", shape=(columns, groups),
+        initializer="zeros", dtype="uint8", trainable=False)
+    if mode == "awq":
+        layer.awq_scales = _scale_weight(layer, "awq_scales", (rows,))
     layer.g_idx = layer.add_weight(name="g_idx", shape=(rows,), initializer="zeros",
                                    dtype="float32", trainable=False)
 
 
-def finish_calibration(layer, quantized, scale, zero, g_idx):
-    """Stores the GPTQ result in a layer and drops its float kernel."""
+def finish_calibration(layer, quantized, scale, zero, g_idx, awq_scales=None):
+    """Stores the GPTQ/AWQ result in a layer and drops its float kernel."""
     layer.quantized_kernel.assign(quantized)
     layer.kernel_scale.assign(scale)
     layer.kernel_zero.assign(zero)
+    if awq_scales is not None:
+        layer.awq_scales.assign(awq_scales)
     layer.g_idx.assign(g_idx)
     _forget(layer, layer._kernel)
     del layer._kernel
-    layer.is_gptq_calibrated = True
+    setattr(layer, f"is_{layer.quantization_mode}_calibrated", True)
 
 
-def _gptq_kernel(layer):
-    """The dequantized `(in, out)` kernel of a calibrated GPTQ layer."""
+def _calibrated_kernel(layer):
+    """The dequantized float kernel (original shape) of a calibrated GPTQ/AWQ layer."""
     values = layer.quantized_kernel
-    if layer._gptq_bits == 4:
+    if layer._calibrated_bits == 4:
         values = quantizers.unpack_int4(values, layer.kernel_scale.shape[0], axis=0,
                                         dtype="uint8")
     values = ops.cast(values, layer.kernel_scale.dtype)
-    return ops.transpose(quantizers.dequantize_with_sz_map(
+    kernel = ops.transpose(quantizers.dequantize_with_sz_map(
         values, layer.kernel_scale, layer.kernel_zero, layer.g_idx))
+    if layer.quantization_mode == "awq":
+        # The rows were multiplied by their AWQ scale before quantization.
+        kernel = ops.divide(kernel, ops.expand_dims(layer.awq_scales, -1))
+    return ops.reshape(kernel, layer._orig_kernel_shape)
 
 
 def _int_weight(layer, name, shape):
@@ -433,8 +464,8 @@ def _load_own_variables(layer, store):
                              f"shape {tuple(variable.shape)}, but the file holds "
                              f"{tuple(value.shape)}.")
         variable.assign(value.astype(variable.dtype))
-    if layer.quantization_mode == "gptq":
-        layer.is_gptq_calibrated = True
+    if layer.quantization_mode in _CALIBRATED:
+        setattr(layer, f"is_{layer.quantization_mode}_calibrated", True)
 
 
 # ---------------------------------------------------------------------------------- call
@@ -456,9 +487,9 @@ def call(layer, inputs, training=None):
         x = _int8_matmul(layer, kind, inputs)
     elif mode == "int4":
         x = _int4_matmul(layer, kind, inputs)
-    elif mode == "gptq":
-        kernel = layer._kernel if not layer.is_gptq_calibrated else _gptq_kernel(layer)
-        x = ops.matmul(inputs, ops.cast(kernel, inputs.dtype))
+    elif mode in _CALIBRATED:
+        kernel = _calibrated_kernel(layer) if is_calibrated(layer) else layer._kernel
+        x = _contract(layer, kind, inputs, ops.cast(kernel, inputs.dtype))
     else:
         raise _mode_error(layer, mode)
     if layer.bias is not None:
