@@ -65,3 +65,34 @@ def test_constraints_hold_after_fit():
     assert (kernel >= 0).all()
     assert (np.linalg.norm(np.asarray(capped.kernel.value), axis=0) <= 0.5 + 1e-5).all()
     assert (np.asarray(capped.bias.value) >= 0).all()
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_radial_constraint_matches_tf_keras(index):
+    from tf_keras_fixtures import load
+
+    case = load()["radial_constraint"][index]
+    kernel = np.asarray(case["kernel"], "float32")
+    np.testing.assert_array_equal(constraints.RadialConstraint()(kernel), case["output"])
+    assert constraints.radial_constraint is constraints.RadialConstraint
+
+
+def test_radial_constraint_errors_and_serialization():
+    radial = constraints.get("radial_constraint")
+    assert isinstance(radial, constraints.RadialConstraint)
+    assert constraints.serialize(radial) == {"module": "keras.constraints",
+                                             "class_name": "RadialConstraint", "config": {},
+                                             "registered_name": None}
+    assert isinstance(constraints.deserialize({"class_name": "RadialConstraint", "config": {}}),
+                      constraints.RadialConstraint)
+    with pytest.raises(ValueError, match="must have rank 4. Received weight tensor with shape"):
+        radial(np.ones((3, 3, 1), "float32"))
+    with pytest.raises(ValueError, match="square"):
+        radial(np.ones((3, 2, 2, 1), "float32"))
+    layer = layers.Conv2D(2, 3, kernel_constraint="radial_constraint")
+    model = neokeras.Sequential([neokeras.Input((5, 5, 1)), layer])
+    model.compile("sgd", "mse")
+    model.fit(np.ones((4, 5, 5, 1)), np.zeros((4, 3, 3, 2)), epochs=1, verbose=0)
+    kernel = np.asarray(layer.kernel.numpy())
+    np.testing.assert_array_equal(kernel[0, 0], kernel[0, 2])
+    np.testing.assert_array_equal(kernel[0, 0], kernel[2, 1])

@@ -1,5 +1,7 @@
 """Weight constraints: projections applied to a variable after each optimizer update."""
 
+import numpy as np
+
 from neokeras import config
 from neokeras import ops
 from neokeras.api_export import keras_name
@@ -104,13 +106,60 @@ class UnitNorm(Constraint):
         return {"axis": self.axis}
 
 
+@keras_name("keras.constraints.RadialConstraint", "keras.constraints.radial_constraint")
+class RadialConstraint(Constraint):
+    """tf-keras's constraint making a square `Conv2D` kernel constant on each ring around its
+    centre (separately for every input and output channel).
+
+    The kernel has shape `(size, size, input_depth, output_depth)`. Each ring takes the value
+    of one diagonal entry, as tf-keras picks them: with `s = size // 2`, the centre (one entry
+    for odd sizes, a 2x2 block for even ones) takes entry `s - 1`, and the k-th ring around it
+    entry `s + k - 1` (odd sizes) or `s + k` (even sizes). So a 4x4 kernel becomes
+
+        [[v33, v33, v33, v33],
+         [v33, v11, v11, v33],
+         [v33, v11, v11, v33],
+         [v33, v33, v33, v33]]
+    """
+
+    def __call__(self, w):
+        shape = tuple(w.shape)
+        if len(shape) != 4:
+            raise ValueError("The weight tensor must have rank 4. Received weight tensor with "
+                             f"shape: {shape}")
+        size = shape[0]
+        if shape[1] != size or size < 2:
+            raise ValueError("RadialConstraint: the kernel must be square and at least 2x2 "
+                             f"(shape (size, size, input_depth, output_depth)). Received "
+                             f"shape: {shape}")
+        flat = ops.reshape(w, (size * size,) + shape[2:])
+        source = _radial_sources(size)
+        return ops.reshape(ops.take(flat, source * size + source, axis=0), shape)
+
+
+def _radial_sources(size):
+    """For each kernel position, the index of the diagonal entry whose value it takes."""
+    half = size // 2
+    positions = np.arange(size)
+    if size % 2:
+        distance = np.abs(positions - half)
+        offset = -1
+    else:  # the central 2x2 block is ring 0
+        distance = np.where(positions < half, half - 1 - positions, positions - half)
+        offset = 0
+    ring = np.maximum(distance[:, None], distance[None, :])
+    return np.where(ring == 0, half - 1, half + ring + offset).reshape(-1)
+
+
 max_norm = MaxNorm
 min_max_norm = MinMaxNorm
 non_neg = NonNeg
 unit_norm = UnitNorm
+radial_constraint = RadialConstraint
 _BY_NAME = {"max_norm": MaxNorm, "min_max_norm": MinMaxNorm, "non_neg": NonNeg,
-            "unit_norm": UnitNorm, "MaxNorm": MaxNorm, "MinMaxNorm": MinMaxNorm,
-            "NonNeg": NonNeg, "UnitNorm": UnitNorm, "Constraint": Constraint}
+            "unit_norm": UnitNorm, "radial_constraint": RadialConstraint, "MaxNorm": MaxNorm,
+            "MinMaxNorm": MinMaxNorm, "NonNeg": NonNeg, "UnitNorm": UnitNorm,
+            "RadialConstraint": RadialConstraint, "Constraint": Constraint}
 
 
 def get(identifier):

@@ -1,6 +1,8 @@
 """`neokeras.callbacks`: hooks into `fit`, `evaluate` and `predict`."""
 
+from neokeras.callbacks import experimental  # noqa: F401
 from neokeras.callbacks.backup_and_restore import BackupAndRestore  # noqa: F401
+from neokeras.callbacks.base_logger import BaseLogger  # noqa: F401
 from neokeras.callbacks.callback import Callback  # noqa: F401
 from neokeras.callbacks.callback_list import CallbackList  # noqa: F401
 from neokeras.callbacks.csv_logger import CSVLogger  # noqa: F401

@@ -6,6 +6,7 @@ from neokeras.losses.loss import LossFunctionWrapper
 from neokeras.losses.loss import reduce_values
 from neokeras.losses.loss import reduce_weighted_values
 from neokeras.losses.loss import squeeze_or_expand_to_same_rank
+from neokeras.losses.reduction import Reduction
 from neokeras.losses.losses import (
     CTC, BinaryCrossentropy, BinaryFocalCrossentropy, CategoricalCrossentropy,
     CategoricalFocalCrossentropy, CategoricalGeneralizedCrossEntropy, CategoricalHinge, Circle,

@@ -24,11 +24,11 @@ from neokeras.metrics.metric import Metric  # noqa: F401
 from neokeras.metrics.probabilistic_metrics import (  # noqa: F401
     BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, Hinge, KLDivergence, Poisson,
     SparseCategoricalCrossentropy, SquaredHinge)
-from neokeras.metrics.reduction_metrics import Mean, MeanMetricWrapper, Sum  # noqa: F401
+from neokeras.metrics.reduction_metrics import Mean, MeanMetricWrapper, MeanTensor, Sum  # noqa: F401
 from neokeras.metrics.regression_metrics import (  # noqa: F401
     CosineSimilarity, LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError,
-    MeanSquaredError, MeanSquaredLogarithmicError, R2Score, RootMeanSquaredError,
-    cosine_similarity)
+    MeanRelativeError, MeanSquaredError, MeanSquaredLogarithmicError, R2Score,
+    RootMeanSquaredError, cosine_similarity)
 
 # Keras 2 spellings.
 mse = MSE = mean_squared_error
@@ -64,7 +64,7 @@ ALL_CLASSES = {
         CosineSimilarity, LogCoshError, R2Score, MeanIoU, IoU, BinaryCrossentropy,
         CategoricalCrossentropy, SparseCategoricalCrossentropy, KLDivergence, Poisson, Hinge,
         SquaredHinge, CategoricalHinge, BinaryIoU, OneHotIoU, OneHotMeanIoU, PearsonCorrelation,
-        ConcordanceCorrelation)
+        ConcordanceCorrelation, MeanTensor)
 }
 # What `get` makes of a name, as Keras 3: every class by its name or snake_case name, and the
 # short aliases, give an instance with default arguments (`"mse"` -> `MeanSquaredError()`).

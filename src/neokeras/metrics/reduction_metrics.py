@@ -111,3 +111,91 @@ class MeanMetricWrapper(Mean):
             config = dict(config)
             config["fn"] = deserialize_keras_object(config["fn"])
         return cls(**config)
+
+
+@keras_name("keras.metrics.MeanTensor")
+class MeanTensor(Metric):
+    """tf-keras's element-wise (weighted) mean of tensors of one fixed shape.
+
+    The state (`total`, `count`) takes the shape of the first values unless `shape` is given;
+    `result()` is `total / count` element-wise (0 where the count is 0).
+
+    Args:
+        name: Name in logs.
+        dtype: Dtype of the state and result.
+        shape: The shape of the values, to create the state at once.
+
+    Example:
+
+    >>> m = keras.metrics.MeanTensor()
+    >>> m.update_state([0, 1, 2, 3])
+    >>> m.update_state([4, 5, 6, 7])
+    >>> m.result()  # [2., 3., 4., 5.]
+    """
+
+    def __init__(self, name="mean_tensor", dtype=None, shape=None):
+        super().__init__(name=name, dtype=dtype)
+        self._shape = None
+        self._total = self._count = None
+        self.built = False
+        if shape is not None:
+            self._build(shape)
+
+    def _build(self, shape):
+        from neokeras.backend.common.stateless_scope import current_stateless_scope
+
+        if current_stateless_scope() is not None:
+            raise RuntimeError(f"MeanTensor '{self.name}' creates its state from the shape of "
+                               "the first values; give `shape=` or update it once eagerly "
+                               "before using it in a compiled step.")
+        self._shape = tuple(int(d) for d in shape)
+        self._total = self.add_variable(self._shape, name="total")
+        self._count = self.add_variable(self._shape, name="count")
+        self.built = True
+
+    @property
+    def total(self):
+        return self._total
+
+    @property
+    def count(self):
+        return self._count
+
+    def update_state(self, values, sample_weight=None):
+        values = ops.cast(ops.convert_to_tensor(values), self.dtype)
+        if not self.built:
+            self._build(values.shape)
+        elif tuple(values.shape) != self._shape:
+            raise ValueError(
+                "MeanTensor input values must always have the same shape. Expected shape (set "
+                f"during the first call): {self._shape}. Got: {tuple(values.shape)}.")
+        counts = ops.ones_like(values)
+        if sample_weight is not None:
+            weight = ops.cast(ops.convert_to_tensor(sample_weight), self.dtype)
+            # As tf-keras: weights with one axis less get a trailing axis, one axis more lose it.
+            if len(weight.shape) == len(values.shape) - 1:
+                weight = ops.expand_dims(weight, -1)
+            elif len(weight.shape) == len(values.shape) + 1 and weight.shape[-1] == 1:
+                weight = ops.squeeze(weight, axis=-1)
+            try:
+                weight = ops.broadcast_to(weight, values.shape)
+            except ValueError:
+                raise ValueError(
+                    f"MeanTensor '{self.name}': sample_weight of shape {tuple(weight.shape)} "
+                    f"does not broadcast to the values' shape {self._shape}.") from None
+            counts = counts * weight
+            values = values * weight
+        self._total.assign(self._total.value + values)
+        self._count.assign(self._count.value + counts)
+
+    def result(self):
+        if not self.built:
+            raise ValueError("MeanTensor does not have any value yet. Please call the "
+                             "MeanTensor instance or use `.update_state(value)` before "
+                             "retrieving the result.")
+        return ops.divide_no_nan(self._total.value, self._count.value)
+
+    def __call__(self, values, sample_weight=None):
+        if not self.built:
+            self._build(ops.convert_to_tensor(values).shape)
+        return super().__call__(values, sample_weight=sample_weight)

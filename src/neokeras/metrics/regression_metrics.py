@@ -164,3 +164,53 @@ class R2Score(Metric):
     def get_config(self):
         return {**super().get_config(), "class_aggregation": self.class_aggregation,
                 "num_regressors": self.num_regressors}
+
+
+@keras_name("keras.metrics.MeanRelativeError")
+class MeanRelativeError(Mean):
+    """tf-keras's mean of `|y_pred - y_true| / normalizer` (0 where the normalizer is 0).
+
+    Args:
+        normalizer: Values of the shape of the predictions (or broadcastable to it).
+        name: Name in logs.
+        dtype: Dtype of the state.
+
+    Example:
+
+    >>> m = keras.metrics.MeanRelativeError(normalizer=[1, 3, 2, 3])
+    >>> m.update_state([1, 3, 2, 3], [2, 4, 6, 8])
+    >>> float(m.result())  # mean([1, 1/3, 2, 5/3])
+    1.25
+    """
+
+    def __init__(self, normalizer, name=None, dtype=None):
+        super().__init__(name=name or "mean_relative_error", dtype=dtype)
+        self.normalizer = ops.cast(ops.convert_to_tensor(normalizer), self.dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true = ops.cast(ops.convert_to_tensor(y_true), self.dtype)
+        y_pred = ops.cast(ops.convert_to_tensor(y_pred), self.dtype)
+        y_pred, y_true = squeeze_or_expand_to_same_rank(y_pred, y_true, expand_rank_1=False)
+        y_pred, normalizer = _remove_squeezable_axis(y_pred, self.normalizer)
+        try:
+            errors = ops.divide_no_nan(ops.abs(y_true - y_pred), normalizer)
+        except ValueError as error:
+            raise ValueError(
+                f"MeanRelativeError '{self.name}': y_true {tuple(y_true.shape)}, y_pred "
+                f"{tuple(y_pred.shape)} and the normalizer {tuple(normalizer.shape)} must "
+                f"broadcast together ({error}).") from None
+        super().update_state(errors, sample_weight=sample_weight)
+
+    def get_config(self):
+        # A nested list, as tf-keras's JSON writes its array.
+        return {**super().get_config(),
+                "normalizer": ops.convert_to_numpy(self.normalizer).tolist()}
+
+
+def _remove_squeezable_axis(a, b):
+    """Drops a trailing size-1 axis from whichever of `a`, `b` has one axis more."""
+    if len(b.shape) == len(a.shape) + 1 and b.shape[-1] == 1:
+        return a, ops.squeeze(b, axis=-1)
+    if len(a.shape) == len(b.shape) + 1 and a.shape[-1] == 1:
+        return ops.squeeze(a, axis=-1), b
+    return a, b

@@ -171,6 +171,42 @@ def model_from_json(json_string, custom_objects=None, safe_mode=True):
                                         custom_objects=custom_objects, safe_mode=safe_mode)
 
 
+def model_from_config(config, custom_objects=None):
+    """tf-keras's `model_from_config`: a model (or layer) from its config dict, Keras 2
+    (`{"class_name", "config"}`) or Keras 3 form, uncompiled and freshly initialized.
+
+    Lambdas in the config are refused unless unsafe deserialization was enabled
+    (`keras.config.enable_unsafe_deserialization()`).
+
+    Raises:
+        TypeError: for a list (a Keras 2.0 `Sequential` layer list; use
+            `Sequential.from_config`).
+    """
+    from neokeras.saving import limits
+    from neokeras.saving.serialization import deserialize_keras_object
+
+    if isinstance(config, list):
+        raise TypeError("`model_from_config` expects a dictionary, not a list. Received: "
+                        f"config={config}. Did you meant to use `Sequential.from_config(config)`?")
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError("model_from_config: expected a config dict with a 'class_name'. "
+                         f"Received: {config!r}")
+    with limits.loading("model_from_config"):
+        return deserialize_keras_object(legacy.normalize_config(config),
+                                        custom_objects=custom_objects)
+
+
+def model_from_yaml(yaml_string, custom_objects=None):
+    """Removed, as in tf-keras since TF 2.6: YAML could run arbitrary code.
+
+    Raises:
+        RuntimeError: always; use `model.to_json()` and `model_from_json()`.
+    """
+    raise RuntimeError(
+        "Method `model_from_yaml()` has been removed due to security risk of arbitrary code "
+        "execution. Please use `Model.to_json()` and `model_from_json()` instead.")
+
+
 def clone_model(model, custom_objects=None):
     """A new model with the same architecture and freshly initialized weights.
 
