@@ -203,6 +203,14 @@ def _arrange(name, partial, target):
     return target
 
 
+# Module-level imports of TensorFlow, or of what imports it (TensorBoard's HParams API,
+# imported by keras-tuner's tuner_test.py), made optional: `import line -> name bound to None`.
+_TENSORFLOW_IMPORTS = {
+    "import tensorflow as tf": "tf",
+    "from tensorboard.plugins.hparams import api as hparams_api": "hparams_api",
+}
+
+
 def optional_tensorflow(folder):
     """The suites import TensorFlow at module level, some only to set its options; without
     TensorFlow installed (on both sides of the comparison) that import is made optional, so only
@@ -214,10 +222,12 @@ def optional_tensorflow(folder):
             path = os.path.join(root, file)
             with open(path) as f:
                 text = f.read()
-            patched = text.replace(
-                "\nimport tensorflow as tf\n",
-                "\ntry:\n    import tensorflow as tf\nexcept ImportError:  # ecosystem.py\n"
-                "    tf = None\n").replace(
+            patched = text
+            for line, name in _TENSORFLOW_IMPORTS.items():
+                patched = patched.replace(
+                    f"\n{line}\n",
+                    f"\ntry:\n    {line}\nexcept ImportError:  # ecosystem.py\n    {name} = None\n")
+            patched = patched.replace(
                 "\ntf.debugging.disable_traceback_filtering()",
                 "\nif tf is not None:\n    tf.debugging.disable_traceback_filtering()")
             if patched != text:
