@@ -1,6 +1,6 @@
 """Generates tests/data/tf_keras_names.json: tf-keras 2.21's behaviour for the tf-keras-only
 names neokeras implements (RadialConstraint, MeanRelativeError, MeanTensor, BaseLogger,
-model_from_config, SharpnessAwareMinimization), the oracle of the tests that read it.
+model_from_config, SharpnessAwareMinimization, StepsPerExecutionTuner), the oracle of the tests that read it.
 
 Run with a Python that has TensorFlow and tf-keras 2.21 (the test suite does not need them):
 
@@ -140,11 +140,44 @@ def sharpness_aware_minimization():
     return {"x": arr(x), "y": arr(y), "sample_weight": arr(weight), "cases": cases}
 
 
+# (iterations the optimizer has reached, seconds elapsed) at each measurement of the tuner.
+TUNER_MEASUREMENTS = [(0, 1.0), (10, 2.0), (30, 3.0), (60, 4.0), (100, 5.0), (100, 6.0),
+                      (160, 7.0), (230, 8.0), (250, 9.0), (260, 10.0), (262, 11.0), (300, 12.0),
+                      (400, 13.0), (401, 14.0)]
+
+
+def steps_per_execution_tuner():
+    from tf_keras.src.utils import steps_per_execution_tuning as tuning
+
+    class FakeOptimizer:
+        iterations = tf.Variable(0, dtype="int64")
+
+    clock = {"now": 0.0}
+    tuning.time.time = lambda: clock["now"]
+    cases = []
+    for kwargs in ({"change_spe_interval": 2}, {"change_spe_interval": 3,
+                                                 "change_threshold": 0.3}):
+        optimizer = FakeOptimizer()
+        optimizer.iterations.assign(0)
+        spe = tf.Variable(4, dtype="int64")
+        tuner = tuning.StepsPerExecutionTuner(optimizer, spe, **kwargs)
+        tuner._begin_tuning()
+        values = []
+        for iterations, now in TUNER_MEASUREMENTS:
+            optimizer.iterations.assign(iterations)
+            clock["now"] = now
+            tuner._measure_and_tune()
+            values.append(int(spe.numpy()))
+        cases.append({"kwargs": kwargs, "spe": values})
+    return {"measurements": TUNER_MEASUREMENTS, "initial": 4, "cases": cases}
+
+
 def main():
     fixtures = {"tf_keras_version": keras.__version__, "radial_constraint": radial(),
                 "mean_relative_error": mean_relative_error(), "mean_tensor": mean_tensor(),
                 "base_logger": base_logger(), "model_from_config": model_from_config(),
-                "sharpness_aware_minimization": sharpness_aware_minimization()}
+                "sharpness_aware_minimization": sharpness_aware_minimization(),
+                "steps_per_execution_tuner": steps_per_execution_tuner()}
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(fixtures, indent=None, separators=(",", ":")) + "\n")
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")

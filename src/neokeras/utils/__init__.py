@@ -27,6 +27,7 @@ from neokeras.utils.progbar import Progbar  # noqa: F401
 from neokeras.utils.py_dataset import PyDataset, Sequence  # noqa: F401
 from neokeras.utils.rng_utils import set_random_seed  # noqa: F401
 from neokeras.utils.sequence_utils import pad_sequences  # noqa: F401
+from neokeras.utils.steps_per_execution_tuning import StepsPerExecutionTuner  # noqa: F401
 from neokeras.utils.text_dataset_utils import text_dataset_from_directory  # noqa: F401
 from neokeras.utils.timed_threads import TimedThread  # noqa: F401
 from neokeras.utils.timeseries_dataset_utils import timeseries_dataset_from_array  # noqa: F401
