@@ -4,6 +4,8 @@ The state lives in variables, so the same code runs eagerly and inside compiled 
 (through `stateless_update_state` / `stateless_result`).
 """
 
+import numpy as np
+
 from neokeras import backend
 from neokeras import initializers
 from neokeras import ops
@@ -72,8 +74,9 @@ class Metric:
 
     def reset_state(self):
         """Sets every state variable back to zero (all metric state here starts at zero)."""
+        # Zeros made on the host: run eagerly, `ops.zeros` compiles a program per shape.
         for v in self._variables:
-            v.assign(ops.zeros(v.shape, dtype=v.dtype))
+            v.assign(np.zeros(v.shape, dtype=v.dtype))
 
     def stateless_update_state(self, metric_variables, *args, **kwargs):
         """Pure `update_state`: returns the new values of `self.variables`."""
