@@ -1,0 +1,172 @@
+"""Compilation in `make demo` on a cold and a warm cache, and the import time of neokeras.
+
+Runs `examples/demo.py` in fresh processes from an empty `KERAS_HOME` (so with an empty
+persistent compilation cache): once cold, then `--warm-runs` times warm. For each run it prints
+the progress line's "this epoch included N s of compilation" (epoch 1), the whole process's
+compilation (`neokeras.backend.compile_seconds()`), and per traced function the wall and CPU
+seconds of JAX's tracing, lowering and XLA compilation (or cache read) spans. CPU seconds are
+those of the compiling thread, which other processes on a loaded machine inflate far less than
+wall seconds; the counts (functions traced, programs compiled, cache hits) do not depend on
+load at all.
+
+Import time: best of `--import-runs` fresh processes of `import jax` and of `import neokeras`,
+alternating, wall and CPU (user + system) seconds.
+
+    .venv/bin/python benchmarks/compile_time.py [--warm-runs 3] [--import-runs 7] [--src src]
+"""
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEMO = os.path.join(ROOT, "examples", "demo.py")
+
+# Runs in the child process: records every compilation span with the thread's CPU time, runs
+# the demo (which imports neokeras itself, after scikit-learn, as `make demo` does), and prints
+# one JSON line.
+_CHILD = r"""
+import contextlib, io, json, re, runpy, sys, time
+from jax import monitoring
+
+STAGES = {"/jax/core/compile/jaxpr_trace_duration": "trace",
+          "/jax/core/compile/jaxpr_to_mlir_module_duration": "lower",
+          "/jax/core/compile/backend_compile_duration": "compile"}
+started = {}  # (event, fun_name) -> stack of thread CPU times at the span's start
+spans = []
+events = {}
+
+
+def on_scalar(event, value, **kwargs):  # JAX records a span's start as a scalar
+    if event in STAGES:
+        started.setdefault((event, kwargs.get("fun_name")), []).append(time.thread_time())
+
+
+def on_span(event, start, end, **kwargs):
+    if event in STAGES:
+        name = kwargs.get("fun_name")
+        stack = started.get((event, name)) or [time.thread_time()]
+        spans.append((STAGES[event], name, start, end, time.thread_time() - stack.pop()))
+
+
+def on_event(event, **kwargs):
+    events[event] = events.get(event, 0) + 1
+
+
+monitoring.register_scalar_listener(on_scalar)
+monitoring.register_event_time_span_listener(on_span)
+monitoring.register_event_listener(on_event)
+
+out = io.StringIO()
+cpu = time.process_time()
+with contextlib.redirect_stdout(out):
+    runpy.run_path(sys.argv[1], run_name="__main__")
+found = [float(s) for s in
+         re.findall(r"this epoch included ([0-9.]+)s of compilation", out.getvalue())]
+print(json.dumps({"progress": found, "total": sys.modules["neokeras"].backend.compile_seconds(),
+                  "spans": spans, "events": events, "cpu": time.process_time() - cpu}))
+"""
+
+
+def run_demo(home, src):
+    env = {**os.environ, "KERAS_HOME": home, "PYTHONPATH": src}
+    env.pop("NEOKERAS_JAX_CACHE", None)
+    done = subprocess.run([sys.executable, "-c", _CHILD, DEMO], env=env, capture_output=True,
+                          text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _union(spans):
+    """Seconds covered by the (start, end) spans, overlaps counted once."""
+    total, last = 0.0, float("-inf")
+    for start, end in sorted(spans):
+        if end > last:
+            total += end - max(start, last)
+            last = end
+    return total
+
+
+def report_demo(label, result):
+    spans = result["spans"]
+    print(f"\n{label}: progress line {', '.join(f'{s:.3f}' for s in result['progress'])} s "
+          f"(epoch 1{', later epochs' if len(result['progress']) > 1 else ''}); whole process "
+          f"{result['total']:.3f} s of compilation")
+    events = result["events"]
+    print(f"  functions traced {sum(1 for s in spans if s[0] == 'trace')}, lowered "
+          f"{sum(1 for s in spans if s[0] == 'lower')}, XLA compilations "
+          f"{sum(1 for s in spans if s[0] == 'compile')} (cache hits "
+          f"{events.get('/jax/compilation_cache/cache_hits', 0)}, misses "
+          f"{events.get('/jax/compilation_cache/cache_misses', 0)})")
+    rows = {}
+    for stage, name, start, end, cpu in spans:
+        row = rows.setdefault(name, {})
+        wall, spent, count = row.get(stage, (0.0, 0.0, 0))
+        row[stage] = (wall + end - start, spent + cpu, count + 1)
+    print(f"  {'function':28s} {'trace wall/cpu':>16s} {'lower wall/cpu':>16s} "
+          f"{'compile wall/cpu':>17s}   (s; nested traces are inside their caller's)")
+    for name, row in rows.items():
+        cells = []
+        for stage in ("trace", "lower", "compile"):
+            wall, spent, count = row.get(stage, (0.0, 0.0, 0))
+            times = f"{wall:.3f}/{spent:.3f}" + (f" x{count}" if count > 1 else "")
+            cells.append(times if count else "-")
+        print(f"  {str(name)[:28]:28s} {cells[0]:>16s} {cells[1]:>16s} {cells[2]:>17s}")
+    top = [(s, e) for _, _, s, e, _ in spans]
+    cpu = sum(c for stage, _, s, e, c in spans
+              if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for _, _, s2, e2, _ in spans))
+    print(f"  all spans: {_union(top):.3f} s wall, {cpu:.3f} s CPU; whole demo "
+          f"{result['cpu']:.2f} s CPU")
+
+
+def import_times(runs, src):
+    """Best wall and CPU seconds of fresh `import jax` and `import neokeras` processes."""
+    env = {**os.environ, "PYTHONPATH": src}
+    best = {}
+    for _ in range(runs):
+        for module in ("jax", "neokeras"):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", f"import {module}"], env=env, check=True)
+            wall = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            old = best.get(module, (float("inf"), float("inf")))
+            best[module] = (min(old[0], wall), min(old[1], cpu))
+    return best
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warm-runs", type=int, default=3)
+    parser.add_argument("--import-runs", type=int, default=7)
+    parser.add_argument("--src", default=os.path.join(ROOT, "src"),
+                        help="the directory holding the neokeras package to measure")
+    args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory() as home:
+        report_demo("cold cache", run_demo(home, args.src))
+        warm = [run_demo(home, args.src) for _ in range(args.warm_runs)]
+    for i, result in enumerate(warm):
+        report_demo(f"warm cache, run {i + 1}", result)
+    if warm:
+        firsts = [r["progress"][0] for r in warm]
+        print(f"\nwarm progress line (epoch 1): best {min(firsts):.3f} s, all "
+              + ", ".join(f"{s:.3f}" for s in firsts))
+    if args.import_runs:
+        best = import_times(args.import_runs, args.src)
+        jax_wall, jax_cpu = best["jax"]
+        nk_wall, nk_cpu = best["neokeras"]
+        print(f"\nimport (best of {args.import_runs} fresh processes): jax {jax_wall:.3f} s wall "
+              f"/ {jax_cpu:.3f} s CPU, neokeras {nk_wall:.3f} s wall / {nk_cpu:.3f} s CPU; "
+              f"neokeras - jax = {nk_wall - jax_wall:+.3f} s wall, {nk_cpu - jax_cpu:+.3f} s CPU")
+    print(f"load average {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
