@@ -24,6 +24,7 @@ class Adam(Optimizer):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.amsgrad = bool(amsgrad)
+        self._step_sizes = None  # during an update: the step size of each dtype
 
     def build(self, var_list):
         super().build(var_list)
@@ -32,13 +33,32 @@ class Adam(Optimizer):
         if self.amsgrad:
             self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
 
+    def _update_steps(self, grads, variables, learning_rate):
+        # The step size is the same for every variable of a dtype: computed once per update
+        # instead of once per variable (a ninth of a small model's traced training step).
+        self._step_sizes = {}
+        try:
+            super()._update_steps(grads, variables, learning_rate)
+        finally:
+            self._step_sizes = None
+
+    def _step_size(self, dtype, learning_rate):
+        """`lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)` for variables of `dtype`."""
+        cache = self._step_sizes
+        if cache is not None and dtype in cache:
+            return cache[dtype]
+        step = self._local_step(dtype)
+        beta_1_power = ops.power(ops.cast(self.beta_1, dtype), step)
+        beta_2_power = ops.power(ops.cast(self.beta_2, dtype), step)
+        alpha = learning_rate * ops.sqrt(1 - beta_2_power) / (1 - beta_1_power)
+        if cache is not None:
+            cache[dtype] = alpha
+        return alpha
+
     def update_step(self, gradient, variable, learning_rate):
         index = self._get_variable_index(variable)
         m, v = self._momentums[index], self._velocities[index]
-        step = self._local_step(variable.dtype)
-        beta_1_power = ops.power(ops.cast(self.beta_1, variable.dtype), step)
-        beta_2_power = ops.power(ops.cast(self.beta_2, variable.dtype), step)
-        alpha = learning_rate * ops.sqrt(1 - beta_2_power) / (1 - beta_1_power)
+        alpha = self._step_size(variable.dtype, learning_rate)
         m.assign(m.value + (gradient - m.value) * (1 - self.beta_1))
         v.assign(v.value + (ops.square(gradient) - v.value) * (1 - self.beta_2))
         second_moment = v.value
