@@ -257,3 +257,24 @@ def test_functional_model_needs_inputs_and_outputs():
 
     with pytest.raises(TypeError, match=r"HalfFunctional\(\).*both `inputs` and `outputs`"):
         HalfFunctional()
+
+
+class _TwoInputs(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.left, self.right = keras.layers.Dense(2), keras.layers.Dense(2)
+
+    def call(self, inputs):
+        return self.left(inputs[0]) + self.right(inputs[1])
+
+
+@pytest.mark.parametrize("shapes", [[(None, 3), (None, 5)], ((None, 3), (None, 5))])
+def test_build_takes_a_list_of_input_shapes(shapes):
+    model = _TwoInputs()
+    model.build(shapes)
+    assert model.left.kernel.shape == (3, 2) and model.right.kernel.shape == (5, 2)
+    # fit builds the same way from a list of arrays
+    fitted = _TwoInputs()
+    fitted.compile(optimizer="sgd", loss="mse")
+    fitted.fit([np.ones((4, 3)), np.ones((4, 5))], np.ones((4, 2)), verbose=0)
+    assert fitted.right.kernel.shape == (5, 2)

@@ -10,6 +10,7 @@ import io
 import numpy as np
 
 from neokeras import backend
+from neokeras import tree as public_tree
 from neokeras.api_export import keras_name
 from neokeras.backend.common.keras_tensor import KerasTensor
 from neokeras.backend.common.seed_generator import UnseededDrawInTraceError
@@ -159,8 +160,7 @@ class Model(Trainer, Layer):
         if self.built:
             return
         self._build_shapes = input_shape
-        specs = tree.map_structure(lambda s: KerasTensor(s), input_shape) \
-            if not _is_shape(input_shape) else KerasTensor(input_shape)
+        specs = public_tree.map_shape_structure(KerasTensor, input_shape)
         self.built = True
         try:
             backend.compute_output_spec(lambda x: self(x, training=False), specs)
@@ -331,7 +331,3 @@ def _functional_variant(cls):
             "__doc__": cls.__doc__, "_functional_origin": cls})
         cls._functional_variant = variant
     return variant
-
-
-def _is_shape(value):
-    return isinstance(value, (tuple, list)) and all(d is None or isinstance(d, int) for d in value)
