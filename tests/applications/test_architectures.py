@@ -25,7 +25,10 @@ _gen = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_gen)
 structure = _gen.structure
 
-CONSTRUCTORS = sorted(name for name in dir(applications) if name[0].isupper())
+# RegNet and ResNet-RS are tf-keras 2's (Keras 3 dropped them): test_regnet.py, test_resnet_rs.py.
+TF_KERAS_ONLY = ("neokeras.applications.regnet", "neokeras.applications.resnet_rs")
+CONSTRUCTORS = sorted(name for name in dir(applications) if name[0].isupper()
+                      and getattr(applications, name).__module__ not in TF_KERAS_ONLY)
 MODULES = ["convnext", "densenet", "efficientnet", "efficientnet_v2", "imagenet_utils",
            "inception_resnet_v2", "inception_v3", "mobilenet", "mobilenet_v2", "mobilenet_v3",
            "nasnet", "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19", "xception"]
