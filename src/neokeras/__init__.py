@@ -58,8 +58,9 @@ from neokeras.regularizers import Regularizer  # noqa: F401
 
 
 # `keras.applications` (dozens of model builders) loads on first use, keeping `import neokeras`
-# fast; `wrappers` imports scikit-learn, so it too waits until asked for.
-_LAZY_SUBMODULES = ("applications", "wrappers")
+# fast; `wrappers` imports scikit-learn, so it too waits until asked for; so does tf-keras's
+# `experimental` (premade models).
+_LAZY_SUBMODULES = ("applications", "experimental", "wrappers")
 
 
 def __getattr__(name):
