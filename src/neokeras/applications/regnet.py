@@ -130,8 +130,10 @@ def _block(x, block_type, filters_in, filters_out, group_width, stride, name):
     y = _conv(filters_out, (1, 1), f"{name}_conv_1x1_1")(x)
     y = _bn(f"{name}_conv_1x1_1_bn")(y)
     y = layers.ReLU(name=f"{name}_conv_1x1_1_relu")(y)
+    # tf-keras's Conv2D reads groups=0 (RegNetX080's first stage: 80 filters, groups of 120)
+    # as one group.
     y = _conv(filters_out, (3, 3), f"{name}_conv_3x3", strides=stride,
-              groups=filters_out // group_width, padding="same")(y)
+              groups=filters_out // group_width or 1, padding="same")(y)
     y = _bn(f"{name}_conv_3x3_bn")(y)
     y = layers.ReLU(name=f"{name}_conv_3x3_relu")(y)
     if block_type == "Y":
