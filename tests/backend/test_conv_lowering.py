@@ -50,6 +50,50 @@ def test_patches_lowering_matches_native_values_and_gradients(
         np.testing.assert_allclose(np.asarray(b), np.asarray(a), rtol=1e-5, atol=1e-5)
 
 
+# (op, input shape channels-last, kernel shapes, strides, padding, dilation, extra kwargs)
+OTHER_CASES = [
+    ("depthwise_conv", (2, 9, 3), [(3, 3, 2)], 1, "valid", 1, {}),
+    ("depthwise_conv", (2, 10, 2), [(4, 2, 1)], 2, "same", 1, {}),
+    ("depthwise_conv", (2, 8, 7, 3), [(3, 3, 3, 1)], 1, "same", 1, {}),
+    ("depthwise_conv", (2, 9, 7, 3), [(3, 2, 3, 2)], (2, 1), "valid", 1, {}),
+    ("depthwise_conv", (1, 9, 9, 2), [(3, 3, 2, 2)], 1, "same", (2, 1), {}),
+    ("separable_conv", (2, 8, 8, 3), [(3, 3, 3, 2), (1, 1, 6, 4)], 1, "same", 1, {}),
+    ("separable_conv", (2, 9, 3), [(3, 3, 1), (1, 3, 5)], 2, "valid", 1, {}),
+    ("conv_transpose", (2, 5, 3), [(3, 4, 3)], 2, "valid", 1, {}),
+    ("conv_transpose", (2, 5, 3), [(3, 4, 3)], 2, "same", 1, {}),
+    ("conv_transpose", (2, 4, 5, 2), [(3, 3, 3, 2)], 1, "same", 1, {}),
+    ("conv_transpose", (2, 4, 5, 2), [(3, 2, 3, 2)], (2, 3), "valid", 1, {}),
+    ("conv_transpose", (1, 4, 4, 2), [(2, 2, 3, 2)], 3, "valid", 1, {}),  # stride > kernel
+    ("conv_transpose", (1, 4, 4, 2), [(3, 3, 2, 2)], 2, "same", 1, {"output_padding": 1}),
+    ("conv_transpose", (1, 5, 4, 2), [(3, 3, 2, 2)], 1, "valid", 2, {}),
+    ("conv_transpose", (1, 3, 4, 3, 2), [(2, 3, 2, 3, 2)], (2, 1, 2), "same", 1, {}),
+]
+
+
+@pytest.mark.parametrize("op, shape, kernel_shapes, strides, padding, dilation, extra",
+                         OTHER_CASES)
+def test_depthwise_separable_and_transposed_patches_match_native(
+        monkeypatch, op, shape, kernel_shapes, strides, padding, dilation, extra):
+    x = RNG.standard_normal(shape).astype("float32")
+    kernels = [RNG.standard_normal(k).astype("float32") for k in kernel_shapes]
+    results = {}
+    for lowering in ("native", "patches"):
+        monkeypatch.setenv("NEOKERAS_CONV_LOWERING", lowering)
+
+        def loss(x, kernels):
+            out = getattr(ops, op)(x, *kernels, strides=strides, padding=padding,
+                                   dilation_rate=dilation, data_format="channels_last",
+                                   **extra)
+            weights = jnp.linspace(-1.0, 1.0, out.size).reshape(out.shape)
+            return jnp.sum(out * weights), out
+
+        (_, out), grads = jax.value_and_grad(loss, argnums=(0, 1), has_aux=True)(x, kernels)
+        results[lowering] = (out, grads[0], *grads[1])
+    for a, b in zip(results["native"], results["patches"]):
+        assert a.shape == b.shape
+        np.testing.assert_allclose(np.asarray(b), np.asarray(a), rtol=1e-5, atol=1e-5)
+
+
 def test_patches_gradient_matches_finite_differences(monkeypatch):
     # The loss is quadratic in the kernel, so central differences are exact up to rounding.
     monkeypatch.setenv("NEOKERAS_CONV_LOWERING", "patches")
@@ -115,3 +159,30 @@ def test_channels_first_and_grouped_convolutions_stay_native(monkeypatch, case):
         out = ops.conv(x, RNG.standard_normal((3, 3, 3, 2)).astype("float32"),
                        data_format="channels_last")
         assert out.shape == (1, 2, 4, 2)
+
+
+@pytest.mark.parametrize("op, kernel_shape", [("depthwise_conv", (3, 3, 3, 2)),
+                                              ("conv_transpose", (3, 3, 4, 3))])
+def test_depthwise_and_transposed_choices_are_measured_per_operation(monkeypatch, tmp_path, op,
+                                                                     kernel_shape):
+    monkeypatch.delenv("NEOKERAS_CONV_LOWERING", raising=False)
+    monkeypatch.setenv("NEOKERAS_JAX_CACHE", str(tmp_path))
+    monkeypatch.setattr(jax, "default_backend", lambda: "cpu")
+    monkeypatch.setattr(conv_lowering, "_decisions", {})
+    monkeypatch.setattr(conv_lowering, "_loaded", [False])
+    measured = []
+
+    def measure(candidates, *args):
+        measured.append(sorted(candidates))
+        return "patches"
+
+    monkeypatch.setattr(conv_lowering, "_measure", measure)
+    x = RNG.standard_normal((1, 6, 6, 3)).astype("float32")
+    k = RNG.standard_normal(kernel_shape).astype("float32")
+    getattr(ops, op)(x, k, data_format="channels_last")
+    getattr(ops, op)(x, k, data_format="channels_last")
+    assert measured == [["native", "patches"]]
+    assert list(conv_lowering._decisions)[0].startswith(f"('{op}'")
+    # channels-first has no patches form: nothing is measured.
+    getattr(ops, op)(np.moveaxis(x, -1, 1), k, data_format="channels_first")
+    assert len(measured) == 1

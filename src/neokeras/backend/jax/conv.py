@@ -94,12 +94,26 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     spatial = inputs.shape[1:-1] if data_format == "channels_last" else inputs.shape[2:]
     window = [(k - 1) * d + 1 for k, d in zip(kernel.shape[:rank], dilation)]
     pads = lax.padtype_to_pads(spatial, window, strides, _padding(padding))
-    if conv_lowering.choose(inputs, kernel, strides, pads, dilation,
-                            dimension_numbers) == "patches":
+    groups = channels // kernel.shape[-2]
+
+    def native(inputs, kernel):
+        return lax.conv_general_dilated(
+            inputs, kernel, window_strides=strides, padding=pads, rhs_dilation=dilation,
+            dimension_numbers=dimension_numbers, feature_group_count=groups)
+
+    def patches(inputs, kernel):
         return conv_lowering.patches_conv(inputs, kernel, strides, pads, dilation)
-    return lax.conv_general_dilated(
-        inputs, kernel, window_strides=strides, padding=pads, rhs_dilation=dilation,
-        dimension_numbers=dimension_numbers, feature_group_count=channels // kernel.shape[-2])
+
+    return _lowered("conv", inputs, kernel, strides, pads, dilation, native, patches,
+                    data_format == "channels_last" and groups == 1)
+
+
+def _lowered(op, inputs, kernel, strides, pads, dilation, native, patches, eligible):
+    """`native` or `patches` applied to `(inputs, kernel)`, as `conv_lowering` chooses."""
+    config = (tuple(strides), tuple(map(tuple, pads)), tuple(dilation))
+    if conv_lowering.choose(op, inputs, kernel, config, native, patches, eligible) == "patches":
+        return patches(inputs, kernel)
+    return native(inputs, kernel)
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
@@ -122,14 +136,25 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
         raise ValueError(
             f"depthwise_conv: kernel.shape[-2] must equal the input channels ({channels}). "
             f"Received kernel.shape={kernel.shape}")
-    kernel = jnp.reshape(kernel, kernel.shape[:-2] + (1, channels * kernel.shape[-1]))
-    return lax.conv_general_dilated(
-        inputs, kernel.astype(inputs.dtype),
-        window_strides=_tuple(strides, rank, "strides"),
-        padding=_padding(padding),
-        rhs_dilation=_tuple(dilation_rate, rank, "dilation_rate"),
-        dimension_numbers=_dimension_numbers(rank, data_format),
-        feature_group_count=channels)
+    kernel = kernel.astype(inputs.dtype)
+    strides = _tuple(strides, rank, "strides")
+    dilation = _tuple(dilation_rate, rank, "dilation_rate")
+    spatial = inputs.shape[1:-1] if data_format == "channels_last" else inputs.shape[2:]
+    window = [(k - 1) * d + 1 for k, d in zip(kernel.shape[:rank], dilation)]
+    pads = lax.padtype_to_pads(spatial, window, strides, _padding(padding))
+
+    def native(inputs, kernel):
+        return lax.conv_general_dilated(
+            inputs, jnp.reshape(kernel, kernel.shape[:-2] + (1, -1)), window_strides=strides,
+            padding=pads, rhs_dilation=dilation,
+            dimension_numbers=_dimension_numbers(rank, data_format),
+            feature_group_count=channels)
+
+    def patches(inputs, kernel):
+        return conv_lowering.patches_depthwise_conv(inputs, kernel, strides, pads, dilation)
+
+    return _lowered("depthwise_conv", inputs, kernel, strides, pads, dilation, native,
+                    patches, data_format == "channels_last")
 
 
 def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid",
@@ -191,14 +216,19 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     spatial = inputs.shape[1:-1] if data_format == "channels_last" else inputs.shape[2:]
     pads = [_transpose_pads(spatial[i], kernel.shape[i], strides[i], dilation[i], padding,
                             output_padding[i]) for i in range(rank)]
-    kernel = jnp.flip(kernel, axis=tuple(range(rank)))
-    return lax.conv_general_dilated(
-        inputs, kernel.astype(inputs.dtype),
-        window_strides=(1,) * rank,
-        padding=pads,
-        lhs_dilation=strides,
-        rhs_dilation=dilation,
-        dimension_numbers=_dimension_numbers(rank, data_format, kernel_spec="OI"))
+
+    def native(inputs, kernel):
+        return lax.conv_general_dilated(
+            inputs, jnp.flip(kernel, axis=tuple(range(rank))), window_strides=(1,) * rank,
+            padding=pads, lhs_dilation=strides, rhs_dilation=dilation,
+            dimension_numbers=_dimension_numbers(rank, data_format, kernel_spec="OI"))
+
+    def patches(inputs, kernel):
+        return conv_lowering.patches_conv_transpose(inputs, kernel, strides, pads, dilation)
+
+    return _lowered("conv_transpose", inputs, kernel.astype(inputs.dtype),
+                    strides, pads, dilation, native, patches,
+                    data_format == "channels_last")
 
 
 def _pool_window(inputs, pool_size, strides, data_format, op):

@@ -1,17 +1,22 @@
-"""The lowering of a convolution, chosen once per shape: XLA's native convolution, or patches +
-one matrix product.
+"""The lowering of a convolution, chosen once per shape: XLA's native convolution, or a form
+built from shifted slices of the input ("patches"): for `conv`, the slices concatenated times
+the reshaped kernel (one matrix product); for `depthwise_conv` (and so `separable_conv`, whose
+pointwise step is a `conv`), the slices times their offset's per-channel weights, summed; for
+`conv_transpose`, one matrix product giving every offset's contribution, added at the output
+positions.
 
 XLA:CPU runs some convolutions far below the matrix-product rate, above all their gradients
 (a first layer with one input channel: the native gradient is ~5x slower than the gradient of
 the same convolution written as shifted slices, concatenated, times the reshaped kernel). Which
 one is faster depends on the shape and on whether the convolution is differentiated, so on CPU
 the first trace of a shape times both (a few runs each, on random data) and keeps the faster;
-elsewhere the native convolution is always used. Both compute the same sums: the patches form is
-exact, and its gradient is JAX's derivative of slicing and a matrix product.
+elsewhere the native convolution is always used. Both compute the same sums: the patches forms
+are exact, and their gradients are JAX's derivatives of slicing, padding and products. Only
+channels-last, ungrouped (for `conv`) convolutions are candidates.
 
 Decisions are kept per process and, with the persistent compilation cache on, in
 `conv-lowerings.json` beside it, so a second run measures nothing. The environment variable
-`NEOKERAS_CONV_LOWERING` (`native` or `patches`) forces one lowering (for tests and
+`NEOKERAS_CONV_LOWERING` (`native` or `patches`) forces one lowering for all of them (for tests and
 benchmarks).
 """
 
@@ -47,12 +52,11 @@ def differentiated():
         _state.differentiated = previous
 
 
-def patches_conv(inputs, kernel, strides, pads, dilation):
-    """A channels-last, ungrouped convolution as patches (strided slices of the zero-padded
-    input, one per kernel offset, concatenated on the channels) times the reshaped kernel."""
+def _shifted_slices(inputs, window, strides, pads, dilation):
+    """The zero-padded channels-last input sliced once per kernel offset (row-major offsets),
+    each slice holding the input positions that offset multiplies."""
     rank = inputs.ndim - 2
     inputs = jnp.pad(inputs, ((0, 0),) + tuple(pads) + ((0, 0),))
-    window = kernel.shape[:rank]
     out = [(inputs.shape[1 + d] - (window[d] - 1) * dilation[d] - 1) // strides[d] + 1
            for d in range(rank)]
     pieces = []
@@ -62,14 +66,55 @@ def patches_conv(inputs, kernel, strides, pads, dilation):
             s + (n - 1) * st + 1 for s, n, st in zip(starts[1:-1], out, strides)) + (
             inputs.shape[-1],)
         pieces.append(lax.slice(inputs, starts, limits, (1,) + tuple(strides) + (1,)))
+    return pieces
+
+
+def patches_conv(inputs, kernel, strides, pads, dilation):
+    """A channels-last, ungrouped convolution as patches (strided slices of the zero-padded
+    input, one per kernel offset, concatenated on the channels) times the reshaped kernel."""
+    rank = inputs.ndim - 2
+    pieces = _shifted_slices(inputs, kernel.shape[:rank], strides, pads, dilation)
     patches = pieces[0] if len(pieces) == 1 else jnp.concatenate(pieces, axis=-1)
     flat = kernel.reshape(-1, kernel.shape[-1])
     return lax.dot_general(patches, flat, (((rank + 1,), (0,)), ((), ())))
 
 
-def _native(inputs, kernel, strides, pads, dilation, dimension_numbers):
-    return lax.conv_general_dilated(inputs, kernel, strides, pads, rhs_dilation=dilation,
-                                    dimension_numbers=dimension_numbers)
+def patches_depthwise_conv(inputs, kernel, strides, pads, dilation):
+    """A channels-last depthwise convolution (kernel `(*spatial, channels, multiplier)`) as a
+    sum over kernel offsets of the shifted input times that offset's per-channel weights."""
+    rank = inputs.ndim - 2
+    pieces = _shifted_slices(inputs, kernel.shape[:rank], strides, pads, dilation)
+    weights = kernel.reshape((len(pieces),) + kernel.shape[rank:])
+    out = sum(piece[..., None] * weights[i] for i, piece in enumerate(pieces))
+    return out.reshape(out.shape[:-2] + (-1,))
+
+
+def patches_conv_transpose(inputs, kernel, strides, pads, dilation):
+    """A channels-last transposed convolution (kernel `(*spatial, out_channels, in_channels)`)
+    as one matrix product giving every kernel offset's contribution of each input position,
+    then those contributions added at their output positions (input position `i` and offset
+    `j` land at `i * stride + j * dilation`), and the result cut to `pads` as the native
+    lowering's lhs-dilated convolution does."""
+    rank = inputs.ndim - 2
+    window, out_channels = kernel.shape[:rank], kernel.shape[rank]
+    flat = jnp.moveaxis(kernel, -1, 0).reshape(kernel.shape[-1], -1)
+    contributions = lax.dot_general(inputs, flat, (((rank + 1,), (0,)), ((), ())))
+    contributions = contributions.reshape(inputs.shape[:-1] + (-1, out_channels))
+    spatial = inputs.shape[1:-1]
+    span = [(k - 1) * d + 1 for k, d in zip(window, dilation)]
+    full = [(n - 1) * s + w for n, s, w in zip(spatial, strides, span)]
+    total = None
+    for index, offset in enumerate(itertools.product(*(range(w) for w in window))):
+        config = [(0, 0, 0)] + [
+            (o * d, f - (n - 1) * s - 1 - o * d, s - 1)
+            for o, d, f, n, s in zip(offset, dilation, full, spatial, strides)] + [(0, 0, 0)]
+        placed = lax.pad(contributions[..., index, :], np.array(0, inputs.dtype), config)
+        total = placed if total is None else total + placed
+    # The native lowering pads the dilated input by `pads` and correlates: its output starts
+    # `span - 1 - before` into the full result and may run past its end (zeros).
+    config = [(0, 0, 0)] + [(before - w + 1, after - w + 1, 0)
+                            for (before, after), w in zip(pads, span)] + [(0, 0, 0)]
+    return lax.pad(total, np.array(0, inputs.dtype), config)
 
 
 def _decisions_file():
@@ -114,14 +159,10 @@ def _best_seconds(fn, args, runs=3):
     return best
 
 
-def _measure(shape, kernel_shape, dtype, strides, pads, dilation, dimension_numbers, grads):
+def _measure(candidates, shape, kernel_shape, dtype, grads):
     rng = np.random.default_rng(0)
     x = jnp.asarray(rng.standard_normal(shape), dtype)
     k = jnp.asarray(rng.standard_normal(kernel_shape), dtype)
-    candidates = {
-        "native": lambda x, k: _native(x, k, strides, pads, dilation, dimension_numbers),
-        "patches": lambda x, k: patches_conv(x, k, strides, pads, dilation),
-    }
     # A random cotangent: with a constant one XLA simplifies the native gradient away.
     cotangent = jnp.asarray(rng.standard_normal(
         jax.eval_shape(candidates["native"], x, k).shape), dtype)
@@ -135,25 +176,34 @@ def _measure(shape, kernel_shape, dtype, strides, pads, dilation, dimension_numb
     return min(seconds, key=seconds.get)
 
 
-def choose(inputs, kernel, strides, pads, dilation, dimension_numbers):
-    """`"native"` or `"patches"` for this convolution (see the module docstring). Only
-    channels-last, ungrouped convolutions of a known shape are candidates for patches, and
-    shape inference (a symbolic scope) measures nothing."""
+def choose(op, inputs, kernel, config, native, patches, eligible=True):
+    """`"native"` or `"patches"` for this convolution (see the module docstring).
+
+    Args:
+        op: The operation's name (`"conv"`, `"depthwise_conv"`, `"conv_transpose"`).
+        inputs, kernel: The operands (their shapes and dtype make the key).
+        config: Hashable rest of the key (strides, padding, dilation).
+        native, patches: The two lowerings as functions of `(inputs, kernel)`.
+        eligible: False when the patches form does not apply (e.g. channels-first).
+
+    Only known shapes are candidates for patches, and shape inference (a symbolic scope)
+    measures nothing."""
     forced = os.environ.get("NEOKERAS_CONV_LOWERING", "").lower()
+    if not eligible:
+        return "native"
     if forced in ("native", "patches"):
         return forced
     if (jax.default_backend() != "cpu" or in_symbolic_scope()
-            or dimension_numbers[0][-1] != "C" or inputs.shape[-1] != kernel.shape[-2]
             or any(not isinstance(d, int) for d in inputs.shape)):
         return "native"
     grads = getattr(_state, "differentiated", False)
-    key = repr((tuple(inputs.shape), tuple(kernel.shape), str(inputs.dtype), tuple(strides),
-                tuple(map(tuple, pads)), tuple(dilation), grads, jax.__version__))
+    key = repr((op, tuple(inputs.shape), tuple(kernel.shape), str(inputs.dtype), config, grads,
+                jax.__version__))
     _load()
     if key not in _decisions:
         with jax.ensure_compile_time_eval():
-            _decisions[key] = _measure(tuple(inputs.shape), tuple(kernel.shape), inputs.dtype,
-                                       tuple(strides), tuple(map(tuple, pads)),
-                                       tuple(dilation), dimension_numbers, grads)
+            _decisions[key] = _measure({"native": native, "patches": patches},
+                                       tuple(inputs.shape), tuple(kernel.shape), inputs.dtype,
+                                       grads)
         _save()
     return _decisions[key]
