@@ -66,7 +66,8 @@ def test_enable_lora_freezes_the_matrix_and_trains_the_factors(make, x):
     layer.enable_lora(2)
     assert not main.trainable
     names = [v.name for v in layer.trainable_weights]
-    assert names[-2:] == ["lora_kernel_a", "lora_kernel_b"] and main.name not in names
+    prefix = "lora_embeddings" if isinstance(layer, layers.Embedding) else "lora_kernel"
+    assert names[-2:] == [f"{prefix}_a", f"{prefix}_b"] and main.name not in names
     assert main.name in [v.name for v in layer.non_trainable_weights]
     # B starts at zero: enabling LoRA leaves outputs unchanged.
     np.testing.assert_allclose(np.asarray(layer(x)), before, rtol=1e-6)
@@ -76,7 +77,7 @@ def test_enable_lora_freezes_the_matrix_and_trains_the_factors(make, x):
     frozen = main.numpy().copy()
     model.fit(x, y, epochs=2, verbose=0)
     np.testing.assert_array_equal(main.numpy(), frozen)
-    assert np.abs(layer.lora_kernel_b.numpy()).sum() > 0
+    assert np.abs(getattr(layer, f"{prefix}_b").numpy()).sum() > 0
     with pytest.raises(ValueError, match="LoRA is already enabled"):
         layer.enable_lora(2)
 

@@ -58,11 +58,11 @@ class Embedding(Layer):
         if self.quantization_mode:
             quantization.build(self, (self.input_dim, self.output_dim), self.quantization_mode,
                                self.quantization_config)
-            return
-        self._embeddings = self.add_weight(
-            shape=(self.input_dim, self.output_dim), name="embeddings",
-            initializer=self.embeddings_initializer, regularizer=self.embeddings_regularizer,
-            constraint=self.embeddings_constraint)
+        else:
+            self._embeddings = self.add_weight(
+                shape=(self.input_dim, self.output_dim), name="embeddings",
+                initializer=self.embeddings_initializer,
+                regularizer=self.embeddings_regularizer, constraint=self.embeddings_constraint)
         if self.lora_rank:
             self.built = True  # enable_lora requires a built layer
             self.enable_lora(self.lora_rank, self.lora_alpha)

@@ -2,8 +2,14 @@
 
 `enable_lora(layer, rank)` freezes the layer's main matrix `W` (its `_kernel` or
 `_embeddings` variable) and adds two trainable factors `A` (`W.shape[:-1] + (rank,)`) and `B`
-(`(rank, W.shape[-1])`). The layer then computes with `W + (lora_alpha / rank) * A @ B`.
+(`(rank, W.shape[-1])`), named `lora_kernel_a`/`_b` (`lora_embeddings_a`/`_b` on Embedding, as
+Keras names them). The layer then computes with `W + (lora_alpha / rank) * A @ B`.
 Saved files hold the merged matrix only, as Keras writes them, so they load with or without LoRA.
+
+A layer quantized to int8 or int4 keeps `W` quantized and adds the update computed from the
+float factors (`quantization.call`); its files hold the merged matrix re-quantized. As in Keras
+3.15.1, float8 layers take the factors but refuse to compute with them, and GPTQ/AWQ layers
+refuse LoRA.
 """
 
 import types
@@ -18,13 +24,37 @@ def _main_variable(layer):
     return layer._embeddings if hasattr(layer, "_embeddings") else layer._kernel
 
 
+def _prefix(layer):
+    return "lora_embeddings" if hasattr(layer, "_embeddings") else "lora_kernel"
+
+
+def factors(layer):
+    """The LoRA factors `(A, B)` of a layer with LoRA enabled."""
+    prefix = _prefix(layer)
+    return getattr(layer, f"{prefix}_a"), getattr(layer, f"{prefix}_b")
+
+
+def update(layer):
+    """`(lora_alpha / rank) * A @ B`."""
+    a, b = factors(layer)
+    return (layer.lora_alpha / layer.lora_rank) * ops.matmul(a, b)
+
+
 def effective_kernel(layer):
     """The layer's main matrix with the LoRA update added when LoRA is enabled."""
     main = _main_variable(layer)
     if not getattr(layer, "lora_enabled", False):
         return main
-    update = ops.matmul(layer.lora_kernel_a, layer.lora_kernel_b)
-    return ops.cast(main + (layer.lora_alpha / layer.lora_rank) * update, main.dtype)
+    return ops.cast(main + update(layer), main.dtype)
+
+
+def _logical_shape(layer):
+    """The float shape of the main matrix (a quantized int4 one is stored packed)."""
+    if hasattr(layer, "_embeddings"):
+        return (layer.input_dim, layer.output_dim)
+    if getattr(layer, "quantization_mode", None) == "int4":
+        return tuple(layer._orig_kernel_shape)
+    return tuple(_main_variable(layer).shape)
 
 
 def config_entries(layer):
@@ -47,33 +77,40 @@ def enable_lora(layer, rank, lora_alpha=None, a_initializer="he_uniform",
                          "(or build it) first.")
     if layer.lora_enabled:
         raise ValueError(f"{owner}: LoRA is already enabled; it can be enabled once per layer.")
+    if getattr(layer, "quantization_mode", None) in ("gptq", "awq"):
+        raise NotImplementedError(f"{owner}: LoRA is not supported with "
+                                  f"{layer.quantization_mode.upper()} quantization.")
     if isinstance(rank, bool) or not isinstance(rank, (int, np.integer)) or rank <= 0:
         raise ValueError(f"{owner}: enable_lora(rank=...) must be a positive int. "
                          f"Received: rank={rank!r}")
     rank = int(rank)
     main = _main_variable(layer)
+    shape = _logical_shape(layer)
     regularizer = getattr(layer, "kernel_regularizer", None) or getattr(
         layer, "embeddings_regularizer", None)
+    prefix = _prefix(layer)
     # The factors stay float32 whatever the layer's dtype: their products are small updates.
-    layer.lora_kernel_a = layer.add_weight(
-        shape=tuple(main.shape[:-1]) + (rank,), name="lora_kernel_a",
-        initializer=initializers.get(a_initializer), dtype="float32", regularizer=regularizer)
-    layer.lora_kernel_b = layer.add_weight(
-        shape=(rank, main.shape[-1]), name="lora_kernel_b",
-        initializer=initializers.get(b_initializer), dtype="float32", regularizer=regularizer)
+    setattr(layer, f"{prefix}_a", layer.add_weight(
+        shape=shape[:-1] + (rank,), name=f"{prefix}_a",
+        initializer=initializers.get(a_initializer), dtype="float32", regularizer=regularizer))
+    setattr(layer, f"{prefix}_b", layer.add_weight(
+        shape=(rank, shape[-1]), name=f"{prefix}_b",
+        initializer=initializers.get(b_initializer), dtype="float32", regularizer=regularizer))
     main.trainable = False
     layer.lora_enabled = True
     layer.lora_rank = rank
     layer.lora_alpha = lora_alpha if lora_alpha is not None else rank
-    layer.save_own_variables = types.MethodType(_save_own_variables, layer)
-    layer.load_own_variables = types.MethodType(_load_own_variables, layer)
+    if not getattr(layer, "_is_quantized", False):
+        # A quantized layer's own saving merges the update (`quantization`).
+        layer.save_own_variables = types.MethodType(_save_own_variables, layer)
+        layer.load_own_variables = types.MethodType(_load_own_variables, layer)
 
 
 def _saved_variables(layer):
     """The variables a file holds for the layer: all but the LoRA factors."""
-    factors = (id(layer.lora_kernel_a), id(layer.lora_kernel_b))
+    ids = tuple(id(v) for v in factors(layer))
     return [v for v in layer._trainable_variables + layer._non_trainable_variables
-            if id(v) not in factors]
+            if id(v) not in ids]
 
 
 def _save_own_variables(layer, store):
@@ -90,6 +127,10 @@ def _load_own_variables(layer, store):
                          f"variables, but the file holds {len(store)}.")
     for index, variable in enumerate(variables):
         variable.assign(np.asarray(store[str(index)]).astype(variable.dtype))
-    # The file holds the merged matrix: the update starts again from zero.
-    layer.lora_kernel_a.assign(np.zeros(layer.lora_kernel_a.shape, "float32"))
-    layer.lora_kernel_b.assign(np.zeros(layer.lora_kernel_b.shape, "float32"))
+    reset(layer)
+
+
+def reset(layer):
+    """Zeroes the factors: a file holds the merged matrix, the update starts again from zero."""
+    for factor in factors(layer):
+        factor.assign(np.zeros(factor.shape, "float32"))

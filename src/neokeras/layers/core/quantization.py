@@ -96,7 +96,17 @@ def serialize_config(layer):
 
 def stored_kernel(layer):
     """The main matrix of a quantized layer as its `kernel`/`embeddings` property gives it:
-    the int8 values, int4 values unpacked, or the float kernel (float8)."""
+    the int8 values, int4 values unpacked, or the float kernel (float8), plus the LoRA update
+    (in the compute dtype) when LoRA is enabled, as Keras gives it."""
+    matrix = _stored_matrix(layer)
+    if getattr(layer, "lora_enabled", False):
+        from neokeras.layers.core import lora
+
+        matrix = ops.cast(ops.add(matrix, lora.update(layer)), layer.compute_dtype)
+    return matrix
+
+
+def _stored_matrix(layer):
     if _kind(layer)[0] == "embedding":
         if layer.quantization_mode == "int4":
             return quantizers.unpack_int4(layer._embeddings, layer._orig_output_dim, axis=-1)
@@ -137,9 +147,11 @@ def quantize(layer, mode=None, type_check=True, config=None):
                          "calling `quantize()`.")
     if mode not in _modes(layer):
         raise _mode_error(layer, mode)
-    if getattr(layer, "lora_enabled", False):
-        raise ValueError(f"{type(layer).__name__} '{layer.name}': quantizing a layer with LoRA "
-                         "enabled is not supported by neokeras.")
+    if getattr(layer, "lora_enabled", False) and mode in _CALIBRATED:
+        # Keras 3.15.1 would calibrate the frozen matrix and then ignore the update.
+        raise ValueError(f"{type(layer).__name__} '{layer.name}': {mode.upper()} quantization "
+                         "of a layer with LoRA enabled is not supported; merge the update "
+                         "first (save and reload the model, or quantize before enable_lora).")
     layer.quantization_config = config
     if mode in _CALIBRATED:
         # The float kernel stays (and serves the forward pass) until `model.quantize`
@@ -177,32 +189,8 @@ def _quantize_matmul(layer, kind, mode, config):
     if mode == "float8":
         build(layer, kernel_shape, mode, config)
         return
-    if kind == "einsum":
-        info = layer._quantization_info()
-        reduced = tuple(info["kernel_reduced_axes"])
-    else:
-        reduced = (0,)
-    if mode == "int8":
-        weight_quantizer = QuantizationConfig.weight_quantizer_or_default(
-            config, quantizers.AbsMaxQuantizer(axis=reduced))
-        values, scale = weight_quantizer(float_kernel, to_numpy=True)
-        scale = _scale_to_output_layout(layer, scale) if kind == "einsum" \
-            else ops.squeeze(scale, axis=0)
-        zero = None
-    else:
-        block_size = config.block_size if isinstance(config, Int4QuantizationConfig) else None
-        # Keras flattens an einsum kernel with a plain reshape (rows: the product of the
-        # reduced sizes), whatever the axis order; files depend on it.
-        flat = ops.reshape(float_kernel, _flat_2d(kernel_shape, reduced))
-        if block_size is None or block_size == -1:
-            weight_quantizer = QuantizationConfig.weight_quantizer_or_default(
-                config, quantizers.AbsMaxQuantizer(axis=0, value_range=(-8, 7)))
-            values, scale = weight_quantizer(flat, to_numpy=True)
-            scale, zero = ops.squeeze(scale, axis=0), None
-        else:
-            values, scale, zero = quantizers.abs_max_quantize_grouped_with_zero_point(
-                flat, block_size=block_size, to_numpy=True)
-        values = quantizers.pack_int4(values, axis=-1)[0]
+    block_size = config.block_size if isinstance(config, Int4QuantizationConfig) else None
+    values, scale, zero = _quantized_values(layer, kind, mode, float_kernel, config, block_size)
     _forget(layer, float_kernel)
     del layer._kernel
     build(layer, kernel_shape, mode, config)
@@ -215,26 +203,8 @@ def _quantize_matmul(layer, kind, mode, config):
 def _quantize_embedding(layer, mode, config):
     table = layer._embeddings
     shape = tuple(table.shape)
-    zero = None
-    if mode == "int8":
-        weight_quantizer = QuantizationConfig.weight_quantizer_or_default(
-            config, quantizers.AbsMaxQuantizer(axis=-1))
-        values, scale = weight_quantizer(table, to_numpy=True)
-        scale = ops.squeeze(scale, axis=-1)
-    else:
-        block_size = config.block_size if isinstance(config, Int4QuantizationConfig) else None
-        if block_size is None or block_size == -1:
-            weight_quantizer = QuantizationConfig.weight_quantizer_or_default(
-                config, quantizers.AbsMaxQuantizer(axis=-1, value_range=(-8, 7)))
-            values, scale = weight_quantizer(table, to_numpy=True)
-            scale = ops.squeeze(scale, axis=-1)
-        else:
-            # Groups run along the embedding dimension: quantize the transposed table.
-            values, scale, zero = quantizers.abs_max_quantize_grouped_with_zero_point(
-                ops.transpose(table), block_size=block_size, to_numpy=True)
-            values, scale, zero = (ops.transpose(values), ops.transpose(scale),
-                                   ops.transpose(zero))
-        values = quantizers.pack_int4(values, axis=-1)[0]
+    block_size = config.block_size if isinstance(config, Int4QuantizationConfig) else None
+    values, scale, zero = _quantized_values(layer, "embedding", mode, table, config, block_size)
     _forget(layer, table)
     del layer._embeddings
     build(layer, shape, mode, config)
@@ -242,6 +212,101 @@ def _quantize_embedding(layer, mode, config):
     layer.embeddings_scale.assign(scale)
     if zero is not None:
         layer.embeddings_zero.assign(zero)
+
+
+def _quantized_values(layer, kind, mode, matrix, config, block_size):
+    """`(values, scale, zero)` of a float main matrix in the stored layout (int4 packed;
+    `zero` only for grouped int4). `config`'s weight quantizer, if any, replaces the default
+    per-channel one."""
+    default_range = (-127, 127) if mode == "int8" else (-8, 7)
+    grouped = mode == "int4" and block_size is not None and block_size != -1
+    zero = None
+    if kind == "embedding":
+        # One scale per embedding row; groups run along the embedding dimension.
+        if grouped:
+            values, scale, zero = quantizers.abs_max_quantize_grouped_with_zero_point(
+                ops.transpose(matrix), block_size=block_size, to_numpy=True)
+            values, scale, zero = (ops.transpose(values), ops.transpose(scale),
+                                   ops.transpose(zero))
+        else:
+            weight_quantizer = QuantizationConfig.weight_quantizer_or_default(
+                config, quantizers.AbsMaxQuantizer(axis=-1, value_range=default_range))
+            values, scale = weight_quantizer(matrix, to_numpy=True)
+            scale = ops.squeeze(scale, axis=-1)
+    elif mode == "int8":
+        reduced = (0,) if kind == "dense" else \
+            tuple(layer._quantization_info()["kernel_reduced_axes"])
+        weight_quantizer = QuantizationConfig.weight_quantizer_or_default(
+            config, quantizers.AbsMaxQuantizer(axis=reduced))
+        values, scale = weight_quantizer(matrix, to_numpy=True)
+        scale = _scale_to_output_layout(layer, scale) if kind == "einsum" \
+            else ops.squeeze(scale, axis=0)
+    else:
+        reduced = (0,) if kind == "dense" else \
+            tuple(layer._quantization_info()["kernel_reduced_axes"])
+        # Keras flattens an einsum kernel with a plain reshape (rows: the product of the
+        # reduced sizes), whatever the axis order; files depend on it.
+        flat = ops.reshape(matrix, _flat_2d(tuple(matrix.shape), reduced))
+        if grouped:
+            values, scale, zero = quantizers.abs_max_quantize_grouped_with_zero_point(
+                flat, block_size=block_size, to_numpy=True)
+        else:
+            weight_quantizer = QuantizationConfig.weight_quantizer_or_default(
+                config, quantizers.AbsMaxQuantizer(axis=0, value_range=default_range))
+            values, scale = weight_quantizer(flat, to_numpy=True)
+            scale = ops.squeeze(scale, axis=0)
+    if mode == "int4":
+        values = quantizers.pack_int4(values, axis=-1)[0]
+    return values, scale, zero
+
+
+def _dequantized_matrix(layer, kind):
+    """The float main matrix (original shape) an int8/int4 layer computes with."""
+    compute_dtype = layer.compute_dtype
+    if kind == "embedding":
+        values, scale = layer._embeddings, layer.embeddings_scale
+        if layer.quantization_mode == "int4":
+            values = quantizers.unpack_int4(values, layer._orig_output_dim, axis=-1)
+            block_size = layer._int4_block_size
+            if block_size is not None and block_size != -1:
+                return quantizers.dequantize_with_sz_map(
+                    ops.cast(values, compute_dtype), scale, layer.embeddings_zero, layer.g_idx,
+                    group_axis=-1)
+        return ops.divide(ops.cast(values, compute_dtype), ops.expand_dims(scale, -1))
+    if layer.quantization_mode == "int8":
+        scale = layer.kernel_scale if kind == "dense" else \
+            _scale_to_kernel_layout(layer._quantization_info(), layer.kernel_scale)
+        return ops.divide(ops.cast(layer._kernel, compute_dtype), scale)
+    shape = layer._orig_kernel_shape
+    reduced = (0,) if kind == "dense" else tuple(layer._quantization_info()["kernel_reduced_axes"])
+    unpacked = quantizers.unpack_int4(layer._kernel, _flat_2d(shape, reduced)[1], axis=-1)
+    block_size = layer._int4_block_size
+    if block_size is not None and block_size != -1:
+        matrix = quantizers.dequantize_with_sz_map(unpacked, layer.kernel_scale,
+                                                   layer.kernel_zero, layer.g_idx, group_axis=0)
+    else:
+        matrix = ops.divide(ops.cast(unpacked, compute_dtype), layer.kernel_scale)
+    return ops.reshape(ops.cast(matrix, compute_dtype), shape)
+
+
+def _merged_entries(layer):
+    """`{name: value}` of the main matrix, its scale and zero point as files hold them: with
+    LoRA enabled, the dequantized matrix plus the update, re-quantized (Keras's
+    default quantizers, the layer's block size)."""
+    kind = _kind(layer)[0]
+    main = "embeddings" if kind == "embedding" else "kernel"
+    if not getattr(layer, "lora_enabled", False) or layer.quantization_mode not in ("int8",
+                                                                                     "int4"):
+        return {}
+    from neokeras.layers.core import lora
+
+    merged = ops.add(_dequantized_matrix(layer, kind), lora.update(layer))
+    values, scale, zero = _quantized_values(layer, kind, layer.quantization_mode, merged, None,
+                                            getattr(layer, "_int4_block_size", None))
+    entries = {main: values, f"{main}_scale": scale}
+    if zero is not None:
+        entries[f"{main}_zero"] = zero
+    return entries
 
 
 # ---------------------------------------------------------------------------------- build
@@ -447,8 +512,9 @@ def _entries(layer):
 
 
 def _save_own_variables(layer, store):
-    for index, (_, variable) in enumerate(_entries(layer)):
-        store[str(index)] = np.asarray(variable.numpy())
+    merged = _merged_entries(layer)
+    for index, (name, variable) in enumerate(_entries(layer)):
+        store[str(index)] = np.asarray(merged[name] if name in merged else variable.numpy())
 
 
 def _load_own_variables(layer, store):
@@ -466,6 +532,10 @@ def _load_own_variables(layer, store):
         variable.assign(value.astype(variable.dtype))
     if layer.quantization_mode in _CALIBRATED:
         setattr(layer, f"is_{layer.quantization_mode}_calibrated", True)
+    if getattr(layer, "lora_enabled", False):
+        from neokeras.layers.core import lora
+
+        lora.reset(layer)
 
 
 # ---------------------------------------------------------------------------------- call
@@ -479,9 +549,17 @@ def call(layer, inputs, training=None):
 
         context = _current_call_context()
         training = bool(context.training) if context is not None else False
+    lora_enabled = getattr(layer, "lora_enabled", False)
     if kind == "embedding":
-        return _embedding_call(layer, inputs, mode)
+        if str(inputs.dtype) not in ("int32", "int64"):
+            inputs = ops.cast(inputs, "int32")
+        x = _embedding_call(layer, inputs, mode)
+        return _add_lora(layer, kind, inputs, x) if lora_enabled else x
     if mode == "float8":
+        if lora_enabled:
+            raise NotImplementedError(f"{type(layer).__name__} '{layer.name}': float8 "
+                                      "quantized layers cannot compute with LoRA (Keras: "
+                                      "\"Currently, `_float8_call` doesn't support LoRA\").")
         x = _float8_matmul(layer, inputs, training)
     elif mode == "int8":
         x = _int8_matmul(layer, kind, inputs)
@@ -492,6 +570,8 @@ def call(layer, inputs, training=None):
         x = _contract(layer, kind, inputs, ops.cast(kernel, inputs.dtype))
     else:
         raise _mode_error(layer, mode)
+    if lora_enabled:
+        x = _add_lora(layer, kind, inputs, x)
     if layer.bias is not None:
         bias = layer.bias
         if mode == "float8" and layer.compute_dtype == "float32":
@@ -499,6 +579,19 @@ def call(layer, inputs, training=None):
             bias = ops.cast(ops.cast(bias, "bfloat16"), bias.dtype)
         x = ops.add(x, bias)
     return layer.activation(x) if layer.activation is not None else x
+
+
+def _add_lora(layer, kind, inputs, x):
+    """`x + (alpha / rank) * (inputs through A) @ B`, with the float inputs."""
+    from neokeras.layers.core import lora
+
+    a, b = lora.factors(layer)
+    if kind == "embedding":
+        low = ops.take(a, inputs, axis=0)
+    else:
+        low = _contract(layer, kind, inputs, a)
+    update = ops.multiply(layer.lora_alpha / layer.lora_rank, ops.matmul(low, b))
+    return ops.cast(ops.add(x, update), layer.compute_dtype)
 
 
 def _contract(layer, kind, x, kernel):
