@@ -156,9 +156,10 @@ def RegNet(depths, widths, group_width, block_type, default_size, model_name="re
         data_format=config.image_data_format(), require_flatten=include_top,
         weights=weights)
     img_input = _common.image_input(input_tensor, input_shape, model_name)
-    inputs = _common.source_inputs(input_tensor, img_input)
-    # tf-keras builds on the source input even when `input_tensor` is computed from it.
-    x = inputs[0] if isinstance(inputs, list) else inputs
+    # tf-keras builds on the (first) source input even when `input_tensor` is computed from it.
+    inputs = img_input if input_tensor is None else _common.source_inputs(input_tensor,
+                                                                           img_input)[0]
+    x = inputs
     if include_preprocessing:
         x = layers.Rescaling(scale=1.0 / 255.0, name=f"{model_name}_prestem_rescaling")(x)
     x = _conv(32, (3, 3), f"{model_name}_stem_conv", strides=2, padding="same")(x)
