@@ -20,6 +20,7 @@ from neokeras.metrics.correlation_metrics import (  # noqa: F401
 from neokeras.metrics.f_score_metrics import F1Score, FBetaScore  # noqa: F401
 from neokeras.metrics.iou_metrics import (  # noqa: F401
     BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU)
+from neokeras.metrics import experimental  # noqa: F401
 from neokeras.metrics.metric import Metric  # noqa: F401
 from neokeras.metrics.probabilistic_metrics import (  # noqa: F401
     BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, Hinge, KLDivergence, Poisson,

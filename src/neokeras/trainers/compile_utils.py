@@ -283,6 +283,9 @@ class CompileMetrics:
         `CompileLoss.reduces_batch`)."""
         y_true_list = _as_output_list(y_true, self.output_names)
         y_pred_list = _as_output_list(y_pred, self.output_names)
+        # A metric computed in Python on the host (`PyMetric`) cannot be masked either.
+        if any(getattr(metric, "_host_metric", False) for _, metric, _ in self._entries):
+            return True
         return any(isinstance(metric, MeanMetricWrapper) and y_true_list[index] is not None
                    and not _per_sample_values(
                        lambda yt, yp, m=metric: m._fn(*_same_rank(yt, yp), **m._fn_kwargs),
