@@ -1,6 +1,7 @@
 """Generates tests/data/tf_keras_names.json: tf-keras 2.21's behaviour for the tf-keras-only
 names neokeras implements (RadialConstraint, MeanRelativeError, MeanTensor, BaseLogger,
-model_from_config, SharpnessAwareMinimization, StepsPerExecutionTuner), the oracle of the tests that read it.
+model_from_config, SharpnessAwareMinimization, StepsPerExecutionTuner), the oracle of the
+tests that read it.
 
 Run with a Python that has TensorFlow and tf-keras 2.21 (the test suite does not need them):
 

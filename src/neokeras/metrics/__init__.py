@@ -25,7 +25,8 @@ from neokeras.metrics.metric import Metric  # noqa: F401
 from neokeras.metrics.probabilistic_metrics import (  # noqa: F401
     BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, Hinge, KLDivergence, Poisson,
     SparseCategoricalCrossentropy, SquaredHinge)
-from neokeras.metrics.reduction_metrics import Mean, MeanMetricWrapper, MeanTensor, Sum  # noqa: F401
+from neokeras.metrics.reduction_metrics import (  # noqa: F401
+    Mean, MeanMetricWrapper, MeanTensor, Sum)
 from neokeras.metrics.regression_metrics import (  # noqa: F401
     CosineSimilarity, LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError,
     MeanRelativeError, MeanSquaredError, MeanSquaredLogarithmicError, R2Score,

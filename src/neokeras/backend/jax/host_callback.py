@@ -1,4 +1,4 @@
-"""Python called from compiled code, on the host, in program order (`jax.experimental.io_callback`)."""
+"""Python called from compiled code, on the host, in program order (`io_callback`)."""
 
 import jax
 from jax.experimental import io_callback
