@@ -228,8 +228,11 @@ def test_quantized_model_predicts_with_quantized_weights_after_compile():
                                atol=1e-5)
 
 
-def test_float8_training_overwrites_scales_as_keras():
-    x = _inputs((8, 5))
+@pytest.mark.parametrize("accumulation", [None, 3])
+def test_float8_training_overwrites_scales_as_keras(accumulation):
+    """With gradient accumulation, Keras keeps the elementwise maximum of the new scales and
+    histories over each accumulation window and writes it at the window's last step."""
+    x = _inputs((8, 5)) * np.linspace(0.5, 4, 8)[:, None].astype("float32")
     y = _inputs((8, 3))
     results = []
     for namespace in (keras, neokeras):
@@ -241,8 +244,9 @@ def test_float8_training_overwrites_scales_as_keras():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the input layer is not quantizable
             model.quantize("float8")
-        model.compile(optimizer=namespace.optimizers.SGD(0.1), loss="mse")
-        model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+        model.compile(optimizer=namespace.optimizers.SGD(
+            0.1, gradient_accumulation_steps=accumulation), loss="mse")
+        model.fit(x, y, batch_size=2 if accumulation else 8, epochs=2, shuffle=False, verbose=0)
         results.append({v.name: np.asarray(v.numpy()) for v in model.layers[0].weights})
     theirs, ours = results
     assert sorted(theirs) == sorted(ours)

@@ -313,7 +313,7 @@ class Optimizer:
             self.build(trainable_variables)
         self._check_variables_are_known(trainable_variables)
         grads, trainable_variables = self._filter_empty_gradients(grads, trainable_variables)
-        grads, trainable_variables = _overwrite_with_gradients(grads, trainable_variables)
+        grads, trainable_variables = self._overwrite_with_gradients(grads, trainable_variables)
         if not grads:
             self._iterations.assign(self._iterations.value + 1)
             return
@@ -341,6 +341,29 @@ class Optimizer:
             warnings.warn(f"Gradients do not exist for variables {missing} when minimizing the "
                           "loss.", stacklevel=3)
         return [g for g, _ in kept], [v for _, v in kept]
+
+    def _overwrite_with_gradients(self, grads, variables):
+        """Assigns their gradient to variables marked `overwrite_with_gradient` (float8 scales
+        and histories, whose backward pass computes their next value); returns the other pairs.
+
+        With gradient accumulation, as Keras does, the elementwise maximum of the values over
+        the accumulation window is written at the window's last step (and kept until then).
+        """
+        kept_grads, kept_variables = [], []
+        for grad, variable in zip(grads, variables):
+            if not getattr(variable, "overwrite_with_gradient", False):
+                kept_grads.append(grad)
+                kept_variables.append(variable)
+            elif self.gradient_accumulation_steps:
+                is_update = ops.equal(
+                    (self._iterations.value + 1) % self.gradient_accumulation_steps, 0)
+                accumulator = self._accumulated_gradients[self._get_variable_index(variable)]
+                peak = ops.maximum(grad, accumulator.value)
+                accumulator.assign(ops.where(is_update, ops.zeros_like(peak), peak))
+                variable.assign(ops.where(is_update, peak, variable.value))
+            else:
+                variable.assign(grad)
+        return kept_grads, kept_variables
 
     def _apply_update(self, grads, variables):
         grads = self._clip_gradients(grads)
@@ -483,16 +506,3 @@ _KERAS2_CONFIG_ONLY = ("is_legacy_optimizer", "jit_compile")
 
 def _l2_norm(g):
     return ops.sqrt(ops.sum(ops.square(g)))
-
-
-def _overwrite_with_gradients(grads, variables):
-    """Assigns their gradient to variables marked `overwrite_with_gradient` (float8 scales,
-    whose backward pass computes their next value); returns the other pairs."""
-    kept_grads, kept_variables = [], []
-    for grad, variable in zip(grads, variables):
-        if getattr(variable, "overwrite_with_gradient", False):
-            variable.assign(grad)
-        else:
-            kept_grads.append(grad)
-            kept_variables.append(variable)
-    return kept_grads, kept_variables
