@@ -8,6 +8,7 @@ import neokeras
 from neokeras import optimizers
 from optimizer_oracle import assert_trajectories_close
 from optimizer_oracle import keras_module
+from optimizer_oracle import neokeras_variables
 from optimizer_oracle import run_keras
 from optimizer_oracle import run_neokeras
 
@@ -209,3 +210,20 @@ def test_fit_and_keras_files_both_ways(tmp_path):
     # Training resumes from the loaded state identically on both sides.
     np.testing.assert_allclose(_fit(ours_loaded, 1), _fit(theirs_loaded, 1), rtol=1e-5)
     _assert_same_state(ours_loaded, theirs_loaded)
+
+
+def test_set_weights_reaches_inner_optimizers_as_in_keras():
+    keras = keras_module()
+    theirs, ours = _multi(keras), _multi(neokeras)
+    run_keras(lambda _: theirs)  # builds and trains it 5 steps
+    with pytest.raises(ValueError, match="has not yet been built"):
+        ours.set_weights([])
+    ours.build(neokeras_variables())
+    ours.set_weights([np.asarray(v.numpy()) for v in theirs.variables])
+    for a, b in zip(ours.variables, theirs.variables):
+        np.testing.assert_array_equal(np.asarray(a.numpy()), np.asarray(b.numpy()))
+    with pytest.raises(ValueError, match="has 9 variables, set_weights"):
+        ours.set_weights([np.zeros(())])
+    with pytest.raises(ValueError, match=r"has shape \(\) not compatible with provided weight "
+                                         r"shape \(2,\)"):
+        ours.set_weights([np.zeros(2)] + [np.asarray(v.numpy()) for v in theirs.variables][1:])

@@ -420,6 +420,31 @@ class Optimizer:
         for variable, average in zip(var_list, self._model_variables_moving_average):
             variable.assign(average.value)
 
+    def set_weights(self, weights):
+        """Assigns `weights` (arrays, in the order of `variables`) to the optimizer's variables.
+
+        Raises:
+            ValueError: if the optimizer is not built, or for a wrong count or shape.
+        """
+        if not self.built:
+            raise ValueError(
+                "You are calling `set_weights()` on an optimizer that has not yet been built. "
+                "Please call `optimizer.build(trainable_variables)` to create the optimizer "
+                "weights before calling `set_weights()`.")
+        variables = self.variables
+        weights = list(weights)
+        if len(weights) != len(variables):
+            raise ValueError(f"Optimizer '{self.name}' has {len(variables)} variables, "
+                             f"set_weights() received {len(weights)} arrays.")
+        for variable, weight in zip(variables, weights):
+            weight = np.asarray(weight)
+            if tuple(variable.shape) != weight.shape:
+                raise ValueError(
+                    f"Optimizer variable {variable.path} has shape {tuple(variable.shape)} not "
+                    f"compatible with provided weight shape {weight.shape}.")
+        for variable, weight in zip(variables, weights):
+            variable.assign(np.asarray(weight, dtype=variable.dtype))
+
     def scale_loss(self, loss):
         """Multiplies the loss by `loss_scale_factor` (gradients are divided back in `apply`)."""
         return loss if self.loss_scale_factor is None else loss * self.loss_scale_factor
