@@ -151,6 +151,14 @@ def _noisy_layer(lib, output_shape=True):
     return NoisyWithShape() if output_shape else Noisy()
 
 
+def _noisy_subclassed_model(lib):
+    class Noisy(lib.Model):
+        def call(self, x):
+            return x * lib.random.uniform(lib.ops.shape(x))
+
+    return Noisy()
+
+
 def _noisy_model(lib, **compile_kwargs):
     inputs = lib.Input((6,))
     model = lib.Model(inputs, _noisy_layer(lib)(inputs))
@@ -168,6 +176,8 @@ UNSEEDED_CASES = {
     "model(x)": lambda lib: _noisy_model(lib)(X),
     "model(x, training=True)": lambda lib: _noisy_model(lib)(X, training=True),
     "Sequential(x)": lambda lib: lib.Sequential([lib.Input((6,)), _noisy_layer(lib)])(X),
+    "nested model(x)": lambda lib: lib.Sequential([lib.Input((6,)), _noisy_model(lib)])(X),
+    "subclassed model(x)": lambda lib: _noisy_subclassed_model(lib)(X),
     "predict": lambda lib: _noisy_model(lib).predict(X, verbose=0),
     "predict, run_eagerly": lambda lib: _noisy_model(lib, run_eagerly=True).predict(X, verbose=0),
     "predict, jit_compile=False":
