@@ -124,13 +124,16 @@ def report_demo(label, result):
           f"{sum(1 for s in spans if s[0] == 'compile')} (cache hits "
           f"{events.get('/jax/compilation_cache/cache_hits', 0)}, misses "
           f"{events.get('/jax/compilation_cache/cache_misses', 0)})")
-    rows = {}
+    rows, seen = {}, {}
     for stage, name, start, end, cpu in spans:
-        row = rows.setdefault(name, {})
+        # The k-th trace of `f` and the k-th lowering/compilation of `jit(f)` share a row.
+        base = name[4:-1] if str(name).startswith("jit(") else name
+        seen[(stage, base)] = seen.get((stage, base), 0) + 1
+        row = rows.setdefault(f"{base} #{seen[(stage, base)]}", {})
         wall, spent, count = row.get(stage, (0.0, 0.0, 0))
         row[stage] = (wall + end - start, spent + cpu, count + 1)
     print(f"  {'function':28s} {'trace wall/cpu':>16s} {'lower wall/cpu':>16s} "
-          f"{'compile wall/cpu':>17s}   (s; nested traces are inside their caller's)")
+          f"{'compile wall/cpu':>17s}   (s, in order; nested traces are inside their caller's)")
     for name, row in rows.items():
         cells = []
         for stage in ("trace", "lower", "compile"):
