@@ -78,17 +78,3 @@ def __dir__():
 def version():
     """The neokeras version string."""
     return __version__
-
-
-def _freeze_imported_objects():
-    # The ~10^5 objects made by importing JAX, numpy and neokeras (modules, classes, functions)
-    # live as long as the process. Tracing and lowering a model allocate enough to set off
-    # Python's full garbage collections, each of which would walk all of them again (~0.1 s
-    # under load, a good part of a warm-cache first epoch); frozen, they are left out of every
-    # later collection. Objects made afterwards are collected as usual.
-    import gc
-
-    gc.freeze()
-
-
-_freeze_imported_objects()

@@ -26,11 +26,10 @@ def test_cache_dir_follows_keras_home_and_the_switch(monkeypatch, env, expected)
 
 
 _SCRIPT = """
-import gc, jax, neokeras
+import jax, neokeras
 print(jax.config.jax_compilation_cache_dir)
 f = jax.jit(lambda x: x * 3.0 + 1.0)
 print(float(f(2.0)))
-print(gc.get_freeze_count())
 """
 
 
@@ -43,13 +42,11 @@ def _run(env):
 
 def test_a_fresh_process_writes_the_cache_and_the_switch_turns_it_off(tmp_path):
     home = tmp_path / "home"
-    directory, value, frozen = _run({"KERAS_HOME": str(home), "NEOKERAS_JAX_CACHE": "1"})
+    directory, value = _run({"KERAS_HOME": str(home), "NEOKERAS_JAX_CACHE": "1"})
     assert value == "7.0" and directory == str(home / "neokeras-jax-cache")
-    # The import's objects are out of the garbage collector's reach (see neokeras/__init__.py).
-    assert int(frozen) > 50_000
     assert os.listdir(directory)  # the jitted program was stored
     off = tmp_path / "off"
-    directory, _, _ = _run({"KERAS_HOME": str(off), "NEOKERAS_JAX_CACHE": "0"})
+    directory, _ = _run({"KERAS_HOME": str(off), "NEOKERAS_JAX_CACHE": "0"})
     assert directory == "None" and not off.exists()
 
 
