@@ -344,7 +344,9 @@ def test_killed_save_leaves_target_and_no_new_temporary(tmp_path):
 @pytest.mark.parametrize("writer", ["keras", "neokeras"])
 def test_loss_scale_optimizer_inner_state_crosses_files(tmp_path, real_keras, writer):
     """The walk visits an optimizer's inner optimizers as Keras does
-    (`optimizer/inner_optimizer/vars`), so the wrapped optimizer's slots load both ways."""
+    (`optimizer/inner_optimizer/vars`), and the wrapper's own list (its iteration, learning
+    rate, step counter and scale, then the inner optimizer's) is Keras's: all state loads both
+    ways without a warning (see tests/optimizers/test_loss_scale_optimizer.py)."""
     modules = {"keras": real_keras, "neokeras": nk}
     source, target = modules[writer], modules["neokeras" if writer == "keras" else "keras"]
     rng = np.random.default_rng(0)
@@ -356,10 +358,79 @@ def test_loss_scale_optimizer_inner_state_crosses_files(tmp_path, real_keras, wr
     with h5py.File(io.BytesIO(zipfile.ZipFile(tmp_path / "lso.keras").read(
             "model.weights.h5"))) as f:
         assert len(f["optimizer/inner_optimizer/vars"]) == 6
-    # The wrappers' own variable lists differ (Keras's also holds an iteration and a learning
-    # rate), so that part is skipped with a warning; the inner optimizer's state loads.
-    with pytest.warns(UserWarning, match="(?i)skipping"):
-        loaded = target.models.load_model(tmp_path / "lso.keras")
-    for a, b in zip(model.optimizer.inner_optimizer.variables,
-                    loaded.optimizer.inner_optimizer.variables):
+        assert len(f["optimizer/vars"]) == 10
+    loaded = target.models.load_model(tmp_path / "lso.keras")
+    assert len(loaded.optimizer.variables) == len(model.optimizer.variables) == 10
+    for a, b in zip(model.optimizer.variables, loaded.optimizer.variables):
         np.testing.assert_allclose(np.asarray(a.numpy()), np.asarray(b.numpy()), rtol=1e-6)
+
+
+# ---------------------------------------------------------------------- h5 tree vs Keras
+def _mlp_tree_model(m):
+    return m.Sequential([m.Input((3,)), m.layers.Dense(4, name="d1"), m.layers.Dense(2, name="d2")],
+                        name="mlp")
+
+
+def _bn_dropout_tree_model(m):
+    inputs = m.Input((3,), name="x")
+    h = m.layers.BatchNormalization(name="bn")(m.layers.Dense(4, name="d1")(inputs))
+    outputs = m.layers.Dense(2, name="d2")(m.layers.Dropout(0.5, name="drop")(h))
+    return m.Model(inputs, outputs, name="bn_dropout")
+
+
+def _fitted_tree_model(m, build=_bn_dropout_tree_model):
+    model = build(m)
+    model.compile(m.optimizers.Adam(0.01), "mse", metrics=["mae"])
+    rng = np.random.default_rng(0)
+    model.fit(rng.normal(size=(8, 3)), rng.normal(size=(8, 2)), epochs=1, verbose=0)
+    return model
+
+
+def _h5_tree(source):
+    """Every group and dataset of a weights file: path, then a group's attributes or a
+    dataset's shape and dtype."""
+    if str(source).endswith(".keras"):
+        source = io.BytesIO(zipfile.ZipFile(source).read("model.weights.h5"))
+    entries = []
+    with h5py.File(source, "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset):
+                entries.append((name, obj.shape, str(obj.dtype)))
+            else:
+                entries.append((name, {k: str(v) for k, v in obj.attrs.items()}))
+        f.visititems(visit)
+    return entries
+
+
+def _fitted_sequential_tree_model(m):
+    return _fitted_tree_model(m, _mlp_tree_model)
+
+
+@pytest.mark.parametrize("build", [_mlp_tree_model, _bn_dropout_tree_model, _fitted_tree_model,
+                                   _fitted_sequential_tree_model],
+                         ids=["sequential_mlp", "functional_bn_dropout", "fitted_functional",
+                              "fitted_sequential"])
+@pytest.mark.parametrize("suffix", [".weights.h5", ".keras"])
+def test_weight_file_tree_matches_keras(tmp_path, real_keras, build, suffix):
+    """Same groups, datasets, shapes, dtypes and name attributes as Keras writes (no framework
+    state such as the trainability flags recorded by `compile`)."""
+    trees = []
+    for module in (nk, real_keras):
+        model = build(module)
+        path = tmp_path / f"{module.__name__}{suffix}"
+        model.save_weights(path) if suffix == ".weights.h5" else model.save(path)
+        trees.append(_h5_tree(path))
+    assert trees[0] == trees[1]
+
+
+def test_files_with_a_compiled_trainability_group_still_load(tmp_path):
+    """Earlier neokeras versions wrote an empty `_compiled_trainability/...` group."""
+    model = _fitted_tree_model(nk)
+    model.save_weights(tmp_path / "m.weights.h5")
+    with h5py.File(tmp_path / "m.weights.h5", "a") as f:
+        f.create_group("_compiled_trainability/container_1/input_layer/vars").attrs["name"] = \
+            "input_layer"
+    fresh = _fitted_tree_model(nk)
+    fresh.load_weights(tmp_path / "m.weights.h5")
+    for a, b in zip(model.get_weights(), fresh.get_weights()):
+        np.testing.assert_array_equal(a, b)

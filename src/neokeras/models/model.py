@@ -30,6 +30,10 @@ class Model(Trainer, Layer):
     in `__init__` and compute in `call(inputs, training=None)`.
     """
 
+    # The layers' trainability flags as of the last `compile` (see compiled_trainability).
+    # Declared here so that every model has it, which keeps it out of the weight files.
+    _compiled_trainability = None
+
     def __new__(cls, *args, **kwargs):
         if cls is Model and _functional_arguments(args, kwargs):
             from neokeras.models.functional import Functional
