@@ -50,14 +50,17 @@ class LossScaleOptimizer(Optimizer):
         if dynamic_growth_steps is None:
             dynamic_growth_steps = 2000
         super().__init__(learning_rate=0.0, name=name or "loss_scale_optimizer")
-        self._variables = []  # the base's step and learning rate belong to the inner optimizer
+        # Keras's variable list: this wrapper's (unused) `iteration` and `learning_rate`, then
+        # `step_counter` and `dynamic_scale` once built, then the inner optimizer's.
         self.inner_optimizer = inner
         self.initial_scale = float(initial_scale)
         self.dynamic_growth_steps = int(dynamic_growth_steps)
         self.dynamic = bool(dynamic)
+        inner.loss_scale_factor = None  # the gradients must not be scaled twice
+        unbuilt = list(self._variables)
         self.step_counter = self._make_variable(0, "step_counter", "int32")
         self.dynamic_scale = self._make_variable(self.initial_scale, "dynamic_scale", "float32")
-        self._own_variables = list(self._variables)
+        self._variables = unbuilt  # listed from `build` on, as in Keras
 
     @property
     def iterations(self):
@@ -76,23 +79,34 @@ class LossScaleOptimizer(Optimizer):
         """tf-keras spelling of the current scale."""
         return self.dynamic_scale
 
+    @property
+    def variables(self):
+        return list(self._variables) + self.inner_optimizer.variables
+
     def build(self, var_list):
+        if not self.built:
+            self._variables += [self.step_counter, self.dynamic_scale]
         self.inner_optimizer.build(var_list)
         self._trainable_variables = list(var_list)
-        self._variables = self._own_variables + self.inner_optimizer.variables
         self.built = True
 
     def scale_loss(self, loss):
-        return loss * ops.cast(self.dynamic_scale.value, ops.convert_to_tensor(loss).dtype)
+        scale = self.dynamic_scale.value
+        return loss * ops.cast(scale, ops.convert_to_tensor(loss).dtype)
 
     def get_scaled_loss(self, loss):
         """tf-keras spelling of `scale_loss`."""
         return self.scale_loss(loss)
 
     def get_unscaled_gradients(self, grads):
-        """tf-keras spelling: divides gradients by the current scale."""
+        """tf-keras spelling: divides gradients by the current scale (not those of variables
+        overwritten with their gradient, such as float8 scales)."""
+        return self._unscaled(grads, self._trainable_variables or [None] * len(grads))
+
+    def _unscaled(self, grads, variables):
         scale = self.dynamic_scale.value
-        return [None if g is None else g / ops.cast(scale, g.dtype) for g in grads]
+        return [g if g is None or getattr(v, "overwrite_with_gradient", False)
+                else g / ops.cast(scale, g.dtype) for g, v in zip(grads, variables)]
 
     def apply(self, grads, trainable_variables=None):
         if not self.built:
@@ -101,7 +115,7 @@ class LossScaleOptimizer(Optimizer):
                                  "or give it the variables to update.")
             self.build(list(trainable_variables))
         trainable_variables = list(trainable_variables or self._trainable_variables)
-        grads = self.get_unscaled_gradients(grads)
+        grads = self._unscaled(grads, trainable_variables)
         present = [g for g in grads if g is not None]
         finite = ops.all(ops.stack([ops.all(ops.isfinite(g)) for g in present])) if present \
             else ops.convert_to_tensor(True)
@@ -114,7 +128,7 @@ class LossScaleOptimizer(Optimizer):
         for variable, old in zip(watched, before):
             variable.assign(ops.where(finite, variable.value, old))
         scale, counter = self.dynamic_scale.value, self.step_counter.value
-        grow = ops.logical_and(finite, counter + 1 >= self.dynamic_growth_steps)
+        grow = ops.logical_and(finite, ops.equal(counter, self.dynamic_growth_steps - 1))
         self.dynamic_scale.assign(
             ops.where(finite, ops.where(grow, scale * 2.0, scale), scale / 2.0))
         self.step_counter.assign(ops.where(finite, ops.where(grow, 0, counter + 1), 0))
