@@ -1,4 +1,4 @@
-"""Max pooling as strided slices (non-overlapping windows on CPU): values and gradients equal
+"""Max pooling as strided slices (on CPU): values and gradients equal
 the native `reduce_window` pooling's, ties (the gradient goes to the first maximum) included."""
 
 import jax
@@ -11,7 +11,7 @@ from neokeras.backend.jax import pool_lowering
 
 RNG = np.random.default_rng(0)
 
-# (input shape, pool size, padding, data format)
+# (input shape, pool size, padding, data format, strides)
 CASES = [
     ((2, 9, 3), 2, "valid", "channels_last"),
     ((2, 9, 3), 3, "same", "channels_last"),
@@ -22,24 +22,31 @@ CASES = [
     ((1, 5, 6, 4, 2), 2, "same", "channels_last"),
     ((2, 6, 4, 4), (1, 2), "valid", "channels_last"),
 ]
+CASES = [case + (None,) for case in CASES] + [  # overlapping and gapped windows
+    ((2, 9, 8, 3), 3, "valid", "channels_last", 2),
+    ((2, 9, 8, 3), 3, "same", "channels_last", 2),
+    ((2, 3, 8, 7), (3, 2), "same", "channels_first", (1, 2)),
+    ((2, 10, 2), 2, "valid", "channels_last", 3),
+    ((1, 5, 6, 4, 2), 3, "same", "channels_last", (2, 1, 2)),
+]
 
 
-def _pool(lowering, monkeypatch, x, pool_size, padding, data_format):
+def _pool(lowering, monkeypatch, x, pool_size, padding, data_format, strides=None):
     monkeypatch.setenv("NEOKERAS_MAX_POOL_LOWERING", lowering)
-    return ops.max_pool(x, pool_size, padding=padding, data_format=data_format)
+    return ops.max_pool(x, pool_size, strides, padding=padding, data_format=data_format)
 
 
 @pytest.mark.parametrize("ties", [False, True])
-@pytest.mark.parametrize("shape, pool_size, padding, data_format", CASES)
+@pytest.mark.parametrize("shape, pool_size, padding, data_format, strides", CASES)
 def test_slices_match_native_values_and_gradients(monkeypatch, shape, pool_size, padding,
-                                                  data_format, ties):
+                                                  data_format, strides, ties):
     # With ties (values from {0, 1, 2}, most windows hold repeated maxima) the gradient must
     # go to the same single position as the native select-and-scatter's.
     x = (RNG.integers(0, 3, shape) if ties else RNG.standard_normal(shape)).astype("float32")
     results = {}
     for lowering in ("native", "slices"):
         def loss(x, lowering=lowering):
-            out = _pool(lowering, monkeypatch, x, pool_size, padding, data_format)
+            out = _pool(lowering, monkeypatch, x, pool_size, padding, data_format, strides)
             weights = jnp.linspace(-1.0, 2.0, out.size).reshape(out.shape)
             return jnp.sum(out * weights), out
 
@@ -67,7 +74,7 @@ def test_forward_mode_derivative(monkeypatch):
 
 @pytest.mark.parametrize("dtype, pool_size, strides, expected", [
     ("float32", 2, None, True),
-    ("float32", 3, 2, False),  # overlapping windows: native
+    ("float32", 3, 2, True),  # overlapping windows
     ("int32", 2, None, False),
 ])
 def test_which_pools_use_slices(monkeypatch, dtype, pool_size, strides, expected):

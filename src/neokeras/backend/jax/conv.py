@@ -255,7 +255,7 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
                                    "max_pool")
     padding = _padding(padding)
     if pool_lowering.use_slices(inputs, window, strides):
-        return pool_lowering.slices_max_pool(inputs, window, padding)
+        return pool_lowering.slices_max_pool(inputs, window, strides, padding)
     init = -np.inf if jnp.issubdtype(inputs.dtype, jnp.floating) else jnp.iinfo(inputs.dtype).min
     # A concrete (numpy) init value lets jax recognise the max monoid, which has a gradient.
     return lax.reduce_window(inputs, np.array(init, inputs.dtype), lax.max, window, strides,
