@@ -76,6 +76,7 @@ def test_forward_mode_derivative(monkeypatch):
     ("float32", 2, None, True),
     ("float32", 3, 2, True),  # overlapping windows
     ("int32", 2, None, False),
+    ("float32", 5, None, False),  # 25 positions: too many slices
 ])
 def test_which_pools_use_slices(monkeypatch, dtype, pool_size, strides, expected):
     monkeypatch.delenv("NEOKERAS_MAX_POOL_LOWERING", raising=False)

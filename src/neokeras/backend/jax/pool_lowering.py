@@ -10,10 +10,12 @@ split it between ties): the value is written as a `select` of the slices under m
 from the values outside differentiation, so JAX's own derivative of `select` routes it. Windows
 holding a NaN give NaN, as the native pool does.
 
-Used on CPU only; `NEOKERAS_MAX_POOL_LOWERING=native` (or `slices`) forces one lowering.
+Used on CPU only, for windows of up to 16 positions; `NEOKERAS_MAX_POOL_LOWERING=native` (or
+`slices`) forces one lowering.
 """
 
 import itertools
+import math
 import os
 
 import jax
@@ -21,13 +23,16 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+# A window of more positions stays native: one slice per position would make a large program.
+_MAX_POSITIONS = 16
+
 
 def use_slices(inputs, window, strides):
     """Whether `max_pool` should use `slices_max_pool` for these arguments."""
     forced = os.environ.get("NEOKERAS_MAX_POOL_LOWERING", "").lower()
     if forced == "native":
         return False
-    if not jnp.issubdtype(inputs.dtype, jnp.floating):
+    if not jnp.issubdtype(inputs.dtype, jnp.floating) or math.prod(window) > _MAX_POSITIONS:
         return False
     if any(not isinstance(d, int) for d in inputs.shape):
         return False
