@@ -183,7 +183,7 @@ def test_early_stopping_baseline_mode_min_delta_and_start_from_epoch():
     stopper = callbacks.EarlyStopping(monitor="acc", patience=0, start_from_epoch=3)
     history = _model().fit(x, y, epochs=5, verbose=0, callbacks=[Script(), stopper])
     assert history.epoch == [0, 1, 2, 3, 4]
-    with pytest.raises(ValueError, match="mode must be"):
+    with pytest.warns(UserWarning, match="mode 'biggest' is unknown, fallback to auto"):
         callbacks.EarlyStopping(mode="biggest")
 
 

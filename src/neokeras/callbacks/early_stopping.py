@@ -14,7 +14,7 @@ class EarlyStopping(Callback):
         min_delta: Smallest change that counts as an improvement.
         patience: Epochs without improvement before stopping.
         verbose: 1 prints a message when stopping.
-        mode: `"auto"`, `"min"` or `"max"`.
+        mode: `"auto"` (the monitored metric's direction, else its name), `"min"` or `"max"`.
         baseline: The value must improve on this (else training stops after `patience`).
         restore_best_weights: When stopping, or at the end of training, restore the weights of
             the best epoch.
@@ -48,6 +48,7 @@ class EarlyStopping(Callback):
         self._monitor.reset()
 
     def on_epoch_end(self, epoch, logs=None):
+        self._monitor.resolve(self.model)
         value = self._monitor.value(logs)
         if value is None or epoch < self.start_from_epoch:
             return

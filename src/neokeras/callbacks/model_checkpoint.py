@@ -28,7 +28,7 @@ class ModelCheckpoint(Callback):
         verbose: 1 prints a line per save.
         save_best_only: Save only when `monitor` improved.
         save_weights_only: Save with `model.save_weights` instead of `model.save`.
-        mode: `"auto"`, `"min"` or `"max"`.
+        mode: `"auto"` (the monitored metric's direction, else its name), `"min"` or `"max"`.
         save_freq: `"epoch"`, or an int: save after every this many batches (counted across
             epochs).
         initial_value_threshold: Initial best value for `save_best_only`.
@@ -100,14 +100,16 @@ class ModelCheckpoint(Callback):
     def _save(self, epoch, batch, logs):
         logs = dict(logs or {})
         if self.save_best_only:
+            self._monitor.resolve(self.model)
             value = self._monitor.value(logs)
             if value is None or not self._monitor.improves(value):
                 if self.verbose and value is not None:
                     print(f"Epoch {epoch + 1}: {self.monitor} did not improve from "
-                          f"{self._monitor.best:.5f}")
+                          f"{_format_best(self._monitor.best)}")
                 return
             if self.verbose:
-                print(f"Epoch {epoch + 1}: {self.monitor} improved from {self._monitor.best:.5f} "
+                print(f"Epoch {epoch + 1}: {self.monitor} improved from "
+                      f"{_format_best(self._monitor.best)} "
                       f"to {value:.5f}, saving model")
             self._monitor.best = value
         path = self._format_path(epoch, batch, logs)
@@ -134,3 +136,7 @@ class ModelCheckpoint(Callback):
                 f"ModelCheckpoint: filepath {self.filepath!r} names {error} which is not in the "
                 f"logs of this epoch (fields in the path: {names}; available: "
                 f"{sorted(fields)}).") from None
+
+
+def _format_best(best):
+    return "None" if best is None else f"{best:.5f}"

@@ -14,7 +14,7 @@ class ReduceLROnPlateau(Callback):
         factor: Multiplier of the rate (< 1).
         patience: Epochs without improvement before reducing.
         verbose: 1 prints each reduction.
-        mode: `"auto"`, `"min"` or `"max"`.
+        mode: `"auto"` (the monitored metric's direction, else its name), `"min"` or `"max"`.
         min_delta: Smallest change that counts as an improvement.
         cooldown: Epochs to wait after a reduction before counting again.
         min_lr: Lower bound of the rate.
@@ -52,6 +52,7 @@ class ReduceLROnPlateau(Callback):
         optimizer = self.model.optimizer
         if logs is not None:
             logs["learning_rate"] = float(optimizer.learning_rate)
+        self._monitor.resolve(self.model)
         value = self._monitor.value(logs)
         if value is None:
             return

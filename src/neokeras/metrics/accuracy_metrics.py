@@ -46,6 +46,8 @@ def sparse_categorical_accuracy(y_true, y_pred):
 class Accuracy(MeanMetricWrapper):
     """How often predictions equal labels exactly."""
 
+    _direction = "up"
+
     def __init__(self, name="accuracy", dtype=None):
         super().__init__(accuracy, name=name, dtype=dtype)
 
@@ -58,6 +60,8 @@ class BinaryAccuracy(MeanMetricWrapper):
         threshold: Decision threshold on probabilities (default 0.5).
     """
 
+    _direction = "up"
+
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
         super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
 
@@ -66,6 +70,8 @@ class BinaryAccuracy(MeanMetricWrapper):
 class CategoricalAccuracy(MeanMetricWrapper):
     """How often the predicted class matches the one-hot label."""
 
+    _direction = "up"
+
     def __init__(self, name="categorical_accuracy", dtype=None):
         super().__init__(categorical_accuracy, name=name, dtype=dtype)
 
@@ -73,6 +79,8 @@ class CategoricalAccuracy(MeanMetricWrapper):
 @keras_name("keras.metrics.SparseCategoricalAccuracy")
 class SparseCategoricalAccuracy(MeanMetricWrapper):
     """How often the predicted class matches the integer label."""
+
+    _direction = "up"
 
     def __init__(self, name="sparse_categorical_accuracy", dtype=None):
         super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
@@ -125,6 +133,8 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
         k: Number of top predictions considered (default 5).
     """
 
+    _direction = "up"
+
     def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
         super().__init__(top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
         self.k = k
@@ -138,6 +148,8 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
         k: Number of top predictions considered (default 5).
         from_sorted_ids: Whether `y_pred` holds class ids sorted by score instead of scores.
     """
+
+    _direction = "up"
 
     def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None,
                  from_sorted_ids=False):

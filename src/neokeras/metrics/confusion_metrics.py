@@ -191,6 +191,8 @@ class Precision(_PrecisionRecallBase):
         dtype: Dtype of the state.
     """
 
+    _direction = "up"
+
     _other_name = "false_positives"
 
     @property
@@ -201,6 +203,8 @@ class Precision(_PrecisionRecallBase):
 @keras_name("keras.metrics.Recall")
 class Recall(_PrecisionRecallBase):
     """`tp / (tp + fn)` over all data seen. Args as `Precision`."""
+
+    _direction = "up"
 
     _other_name = "false_negatives"
 
@@ -271,6 +275,8 @@ class SensitivityAtSpecificity(_AllCountsMetric):
         dtype: Dtype of the state.
     """
 
+    _direction = "up"
+
     def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
         super().__init__(specificity, "specificity", num_thresholds, class_id, name, dtype)
         self.specificity = specificity
@@ -283,6 +289,8 @@ class SensitivityAtSpecificity(_AllCountsMetric):
 class SpecificityAtSensitivity(_AllCountsMetric):
     """Best specificity over thresholds whose sensitivity is >= `sensitivity`. Args as
     `SensitivityAtSpecificity`."""
+
+    _direction = "up"
 
     def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
         super().__init__(sensitivity, "sensitivity", num_thresholds, class_id, name, dtype)
@@ -297,6 +305,8 @@ class PrecisionAtRecall(_AllCountsMetric):
     """Best precision over thresholds whose recall is >= `recall`. Args as
     `SensitivityAtSpecificity`."""
 
+    _direction = "up"
+
     def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
         super().__init__(recall, "recall", num_thresholds, class_id, name, dtype)
         self.recall = recall
@@ -309,6 +319,8 @@ class PrecisionAtRecall(_AllCountsMetric):
 class RecallAtPrecision(_AllCountsMetric):
     """Best recall over thresholds whose precision is >= `precision`. Args as
     `SensitivityAtSpecificity`."""
+
+    _direction = "up"
 
     def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
         super().__init__(precision, "precision", num_thresholds, class_id, name, dtype)
@@ -340,6 +352,8 @@ class AUC(Metric):
         label_weights: Optional per-label weights.
         from_logits: Whether predictions are logits (a sigmoid is applied).
     """
+
+    _direction = "up"
 
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation",
                  name=None, dtype=None, thresholds=None, multi_label=False, num_labels=None,

@@ -51,6 +51,8 @@ class PearsonCorrelation(MeanMetricWrapper):
         axis: Axis the correlation is computed along.
     """
 
+    _direction = "up"
+
     def __init__(self, name="pearson_correlation", dtype=None, axis=-1):
         super().__init__(pearson_correlation, name=name, dtype=dtype, axis=axis)
         self.axis = axis
@@ -66,6 +68,8 @@ class ConcordanceCorrelation(MeanMetricWrapper):
         dtype: Dtype of the state.
         axis: Axis the correlation is computed along.
     """
+
+    _direction = "up"
 
     def __init__(self, name="concordance_correlation", dtype=None, axis=-1):
         super().__init__(concordance_correlation, name=name, dtype=dtype, axis=axis)

@@ -21,6 +21,8 @@ class FBetaScore(Metric):
         dtype: Dtype of the state.
     """
 
+    _direction = "up"
+
     def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score", dtype=None):
         super().__init__(name=name, dtype=dtype)
         if average not in _AVERAGES:
@@ -96,6 +98,8 @@ class FBetaScore(Metric):
 @keras_name("keras.metrics.F1Score")
 class F1Score(FBetaScore):
     """F1 score, the harmonic mean of precision and recall. Args as `FBetaScore` without `beta`."""
+
+    _direction = "up"
 
     def __init__(self, average=None, threshold=None, name="f1_score", dtype=None):
         super().__init__(average=average, beta=1.0, threshold=threshold, name=name, dtype=dtype)

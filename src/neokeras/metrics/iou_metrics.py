@@ -23,6 +23,8 @@ class IoU(Metric):
         axis: The class axis of non-sparse inputs.
     """
 
+    _direction = "up"
+
     def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None,
                  sparse_y_true=True, sparse_y_pred=True, axis=-1):
         super().__init__(name=name, dtype=dtype)
@@ -86,6 +88,8 @@ class IoU(Metric):
 class MeanIoU(IoU):
     """IoU averaged over all `num_classes` classes. Args as `IoU` without `target_class_ids`."""
 
+    _direction = "up"
+
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
                  sparse_y_pred=True, axis=-1):
         super().__init__(num_classes, list(range(num_classes)), name=name, dtype=dtype,
@@ -109,6 +113,8 @@ class BinaryIoU(IoU):
         dtype: Dtype of the state.
     """
 
+    _direction = "up"
+
     def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):
         super().__init__(2, target_class_ids, name=name, dtype=dtype)
         self.threshold = threshold
@@ -127,6 +133,8 @@ class OneHotIoU(IoU):
     """IoU of one-hot targets and class scores (the arg max is the predicted class); args as
     `IoU` less `sparse_y_true`."""
 
+    _direction = "up"
+
     def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None,
                  sparse_y_pred=False, axis=-1):
         super().__init__(num_classes, target_class_ids, name=name, dtype=dtype,
@@ -143,6 +151,8 @@ class OneHotIoU(IoU):
 class OneHotMeanIoU(MeanIoU):
     """Mean IoU over all classes of one-hot targets and class scores; args as `MeanIoU` less
     `sparse_y_true`."""
+
+    _direction = "up"
 
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None,
                  sparse_y_pred=False, axis=-1):

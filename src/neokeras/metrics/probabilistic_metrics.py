@@ -14,6 +14,8 @@ class BinaryCrossentropy(MeanMetricWrapper):
         label_smoothing: Float in [0, 1].
     """
 
+    _direction = "down"
+
     def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False,
                  label_smoothing=0):
         super().__init__(losses.binary_crossentropy, name=name, dtype=dtype,
@@ -30,6 +32,8 @@ class CategoricalCrossentropy(MeanMetricWrapper):
         axis: The class axis.
     """
 
+    _direction = "down"
+
     def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False,
                  label_smoothing=0, axis=-1):
         super().__init__(losses.categorical_crossentropy, name=name, dtype=dtype,
@@ -45,6 +49,8 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
         axis: The class axis.
     """
 
+    _direction = "down"
+
     def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False,
                  axis=-1):
         super().__init__(losses.sparse_categorical_crossentropy, name=name, dtype=dtype,
@@ -55,6 +61,8 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
 class KLDivergence(MeanMetricWrapper):
     """Mean Kullback-Leibler divergence."""
 
+    _direction = "down"
+
     def __init__(self, name="kl_divergence", dtype=None):
         super().__init__(losses.kl_divergence, name=name, dtype=dtype)
 
@@ -62,6 +70,8 @@ class KLDivergence(MeanMetricWrapper):
 @keras_name("keras.metrics.Poisson")
 class Poisson(MeanMetricWrapper):
     """Mean Poisson loss."""
+
+    _direction = "down"
 
     def __init__(self, name="poisson", dtype=None):
         super().__init__(losses.poisson, name=name, dtype=dtype)
@@ -71,6 +81,8 @@ class Poisson(MeanMetricWrapper):
 class Hinge(MeanMetricWrapper):
     """Mean hinge loss."""
 
+    _direction = "down"
+
     def __init__(self, name="hinge", dtype=None):
         super().__init__(losses.hinge, name=name, dtype=dtype)
 
@@ -79,6 +91,8 @@ class Hinge(MeanMetricWrapper):
 class SquaredHinge(MeanMetricWrapper):
     """Mean squared hinge loss."""
 
+    _direction = "down"
+
     def __init__(self, name="squared_hinge", dtype=None):
         super().__init__(losses.squared_hinge, name=name, dtype=dtype)
 
@@ -86,6 +100,8 @@ class SquaredHinge(MeanMetricWrapper):
 @keras_name("keras.metrics.CategoricalHinge")
 class CategoricalHinge(MeanMetricWrapper):
     """Mean categorical hinge loss."""
+
+    _direction = "down"
 
     def __init__(self, name="categorical_hinge", dtype=None):
         super().__init__(losses.categorical_hinge, name=name, dtype=dtype)

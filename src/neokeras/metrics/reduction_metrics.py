@@ -1,5 +1,7 @@
 """Metrics that reduce values over batches: `Sum`, `Mean`, `MeanMetricWrapper`."""
 
+import inspect
+
 from neokeras import ops
 from neokeras.api_export import keras_name
 from neokeras.losses import squeeze_or_expand_to_same_rank
@@ -90,6 +92,8 @@ class MeanMetricWrapper(Mean):
         super().__init__(name=name or getattr(fn, "__name__", "mean_metric_wrapper"), dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs
+        if getattr(type(self), "_direction", None) is None and _is_builtin_loss(fn):
+            self._direction = "down"  # a wrapped Keras loss is minimized (auto-mode callbacks)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
@@ -199,3 +203,8 @@ class MeanTensor(Metric):
         if not self.built:
             self._build(ops.convert_to_tensor(values).shape)
         return super().__call__(values, sample_weight=sample_weight)
+
+
+def _is_builtin_loss(fn):
+    module = fn.__module__ if inspect.isfunction(fn) else type(fn).__module__
+    return (module or "").startswith("neokeras.losses")

@@ -19,6 +19,8 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 class MeanSquaredError(MeanMetricWrapper):
     """Mean of squared errors over all samples."""
 
+    _direction = "down"
+
     def __init__(self, name="mean_squared_error", dtype=None):
         super().__init__(losses.mean_squared_error, name=name, dtype=dtype)
 
@@ -26,6 +28,8 @@ class MeanSquaredError(MeanMetricWrapper):
 @keras_name("keras.metrics.MeanAbsoluteError")
 class MeanAbsoluteError(MeanMetricWrapper):
     """Mean of absolute errors over all samples."""
+
+    _direction = "down"
 
     def __init__(self, name="mean_absolute_error", dtype=None):
         super().__init__(losses.mean_absolute_error, name=name, dtype=dtype)
@@ -35,6 +39,8 @@ class MeanAbsoluteError(MeanMetricWrapper):
 class MeanAbsolutePercentageError(MeanMetricWrapper):
     """Mean absolute percentage error over all samples."""
 
+    _direction = "down"
+
     def __init__(self, name="mean_absolute_percentage_error", dtype=None):
         super().__init__(losses.mean_absolute_percentage_error, name=name, dtype=dtype)
 
@@ -42,6 +48,8 @@ class MeanAbsolutePercentageError(MeanMetricWrapper):
 @keras_name("keras.metrics.MeanSquaredLogarithmicError")
 class MeanSquaredLogarithmicError(MeanMetricWrapper):
     """Mean squared logarithmic error over all samples."""
+
+    _direction = "down"
 
     def __init__(self, name="mean_squared_logarithmic_error", dtype=None):
         super().__init__(losses.mean_squared_logarithmic_error, name=name, dtype=dtype)
@@ -55,6 +63,8 @@ class CosineSimilarity(MeanMetricWrapper):
         axis: Axis along which the similarity is computed.
     """
 
+    _direction = "up"
+
     def __init__(self, name="cosine_similarity", dtype=None, axis=-1):
         super().__init__(cosine_similarity, name=name, dtype=dtype, axis=axis)
 
@@ -63,6 +73,8 @@ class CosineSimilarity(MeanMetricWrapper):
 class LogCoshError(MeanMetricWrapper):
     """Mean of `log(cosh(y_pred - y_true))`."""
 
+    _direction = "down"
+
     def __init__(self, name="logcosh", dtype=None):
         super().__init__(losses.log_cosh, name=name, dtype=dtype)
 
@@ -70,6 +82,8 @@ class LogCoshError(MeanMetricWrapper):
 @keras_name("keras.metrics.RootMeanSquaredError")
 class RootMeanSquaredError(Mean):
     """Square root of the mean squared error over all samples seen."""
+
+    _direction = "down"
 
     def __init__(self, name="root_mean_squared_error", dtype=None):
         super().__init__(name=name, dtype=dtype)
@@ -98,6 +112,8 @@ class R2Score(Metric):
         name: Name in logs.
         dtype: Dtype of the state.
     """
+
+    _direction = "up"
 
     def __init__(self, class_aggregation="uniform_average", num_regressors=0, name="r2_score",
                  dtype=None):
