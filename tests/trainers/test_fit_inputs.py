@@ -217,6 +217,41 @@ def test_class_weight_equals_sample_weight():
     np.testing.assert_allclose(hc.history["loss"], hb.history["loss"], rtol=1e-5)
 
 
+_LABELS = np.array([0, 1, 2, 0, 1, 2, 0, 1])
+_CLASS_WEIGHT_CASES = {
+    "sparse, class 2 unnamed": (_LABELS, "sparse_categorical_crossentropy", {0: 1.0, 1: 2.0}),
+    "sparse, extra key": (_LABELS, "sparse_categorical_crossentropy",
+                          {0: 1.0, 1: 2.0, 2: 3.0, 5: 9.0}),
+    "one-hot, only class 1": (np.eye(3, dtype="float32")[_LABELS], "categorical_crossentropy",
+                              {1: 4.0}),
+    "float labels round": (_LABELS[:, None] - np.float32(0.4), "sparse_categorical_crossentropy",
+                           {0: 0.5, 2: 3.0}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_CLASS_WEIGHT_CASES))
+def test_class_weight_matches_keras(case):
+    """A class the dict does not name weighs 1 (Keras 3.15.1; no error), float labels round."""
+    keras = pytest.importorskip("keras")
+    import neokeras
+
+    y, loss, class_weight = _CLASS_WEIGHT_CASES[case]
+    x = np.random.default_rng(0).random((8, 3)).astype("float32")
+    results = []
+    for k in (keras, neokeras):
+        model = k.Sequential([k.Input((3,)), k.layers.Dense(3, activation="softmax")])
+        model.compile(k.optimizers.SGD(0.1), loss)
+        if not results:
+            weights = model.get_weights()
+        model.set_weights(weights)
+        history = model.fit(x, y, class_weight=class_weight, batch_size=4, epochs=2,
+                            shuffle=False, verbose=0)
+        results.append((history.history["loss"], model.get_weights()))
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-5)
+    for ours, theirs in zip(results[1][1], results[0][1]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
 def test_initial_epoch_steps_per_epoch_and_steps_per_execution():
     x, y = _data(64)
     model = _classifier()

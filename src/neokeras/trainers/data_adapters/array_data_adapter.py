@@ -227,14 +227,13 @@ def _apply_class_weight(y, sample_weight, class_weight, caller):
     leaves = [leaf for leaf in tree.flatten(y) if leaf is not None]
     if len(leaves) != 1:
         raise ValueError(f"{caller}: class_weight needs exactly one target array.")
-    labels = leaves[0]
+    labels = np.asarray(leaves[0])
     if labels.ndim > 1 and labels.shape[-1] > 1:
         labels = labels.argmax(axis=-1)
-    labels = labels.reshape(labels.shape[0], -1)[:, 0].astype("int64")
-    missing = set(np.unique(labels).tolist()) - set(int(k) for k in class_weight)
-    if missing:
-        raise ValueError(f"{caller}: class_weight has no entry for classes {sorted(missing)}.")
-    weights = np.asarray([class_weight[int(c)] for c in labels], dtype=config.floatx())
+    # Float labels round to the nearest class; a class the dict does not name weighs 1, as in
+    # Keras.
+    labels = np.round(labels.reshape(labels.shape[0], -1)[:, 0]).astype("int64")
+    weights = np.asarray([class_weight.get(int(c), 1.0) for c in labels], dtype=config.floatx())
     if sample_weight is not None:
         weights = weights * np.asarray(sample_weight, dtype=config.floatx()).reshape(weights.shape)
     return weights
