@@ -114,12 +114,24 @@ def test_map_without_default_serializes_entries_without_source_as_keras():
     assert _plain(dtype_policies.serialize(ours)) == _plain(keras.dtype_policies.serialize(theirs))
 
 
-def test_layer_with_policy_map_uses_its_entry():
+def _policy_map_dtypes(k):
+    import numpy as np
+
+    policy_map = k.dtype_policies.DTypePolicyMap(default_policy="float32")
+    policy_map["half"] = "bfloat16"
+    half = k.layers.Dense(2, name="half", dtype=policy_map)
+    full = k.layers.Dense(2, name="full", dtype=policy_map)
+    unbuilt = (half.compute_dtype, half.dtype, full.compute_dtype)  # no path yet: the default
+    output = half(np.ones((1, 3), "float32"))
+    full.build((None, 3))
+    return unbuilt, (half.compute_dtype, half.dtype, str(half.kernel.dtype), str(output.dtype),
+                     full.compute_dtype, str(full.kernel.dtype))
+
+
+def test_layer_with_policy_map_uses_its_entry_once_built_as_keras():
     from neokeras import layers
 
-    policy_map = dtype_policies.DTypePolicyMap(default_policy="float32")
-    policy_map["half"] = "bfloat16"
-    half = layers.Dense(2, name="half", dtype=policy_map)
-    full = layers.Dense(2, name="full", dtype=policy_map)
-    assert (half.compute_dtype, full.compute_dtype) == ("bfloat16", "float32")
-    assert half(__import__("numpy").ones((1, 3), "float32")).dtype == "bfloat16"
+    ours = _policy_map_dtypes(__import__("neokeras"))
+    assert ours == _policy_map_dtypes(keras)
+    assert ours[1][:3] == ("bfloat16", "bfloat16", "bfloat16")
+    assert layers.Dense(2, dtype="mixed_bfloat16").dtype == "float32"

@@ -224,3 +224,40 @@ def test_layout_map_key_written_for_keras_matches():
     query_kernel = next(v for v in model.weights if v.path.endswith("query/kernel"))
     assert query_kernel.path == "attention/query/kernel"
     assert layout_map[query_kernel.path] is not None
+
+
+def _layer_paths(k, name):
+    k.backend.clear_session()
+    model = BUILDERS[name](k)
+    # Layers holding weights: the ones a `DTypePolicyMap` looks up (weightless helper layers
+    # differ between the two in whether they are built at all).
+    return sorted((layer.name, layer.path) for layer in model._flatten_layers() if layer.weights)
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_layer_paths_equal_keras(name):
+    assert _layer_paths(neokeras, name) == _layer_paths(keras, name)
+
+
+def _unbuilt(k):
+    dense = k.layers.Dense(2, name="dense")
+    sequential = k.Sequential([k.layers.Dense(2, name="inner")], name="outer")
+    with k.name_scope("scope"):
+        scoped = k.layers.Dense(2, name="scoped")
+    before = [dense.path, sequential.path, sequential.layers[0].path, scoped.path]
+    dense.build((None, 3))
+    sequential.build((None, 3))
+    scoped.build((None, 3))
+    inputs = k.Input((3,))
+    functional = k.Model(inputs, k.layers.Dense(2, name="f_dense")(inputs), name="functional")
+    after = [dense.path, sequential.path, sequential.layers[0].path, scoped.path,
+             functional.path, functional.layers[-1].path, dense.kernel.path]
+    return before, after
+
+
+def test_unbuilt_layer_has_no_path_as_in_keras():
+    neokeras.backend.clear_session()
+    keras.backend.clear_session()
+    ours = _unbuilt(neokeras)
+    assert ours == _unbuilt(keras)
+    assert ours[0] == [None] * 4 and ours[1][:2] == ["dense", "outer"]

@@ -156,7 +156,6 @@ class Layer(LayerNodesMixin):
         self.name = name or naming.uniquify(naming.to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         self._dtype_policy = _dtype_policy(dtype)
-        self._dtype = self._effective_dtype_policy.variable_dtype
         self._autocast = bool(kwargs.get("autocast", True))
         self._remat_mode = remat.current_remat_mode()
         self.built = False
@@ -233,7 +232,7 @@ class Layer(LayerNodesMixin):
     @property
     def dtype(self):
         """The dtype of the layer's variables (`variable_dtype`)."""
-        return self._dtype
+        return self.variable_dtype
 
     @property
     def dtype_policy(self):
@@ -244,14 +243,13 @@ class Layer(LayerNodesMixin):
         from neokeras.dtype_policies import DTypePolicyMap
 
         policy = _dtype_policy(value)
-        if isinstance(self._dtype_policy, DTypePolicyMap) \
+        if isinstance(self._dtype_policy, DTypePolicyMap) and self.path \
                 and not isinstance(policy, DTypePolicyMap):
             if self.path in self._dtype_policy:
                 del self._dtype_policy[self.path]
             self._dtype_policy[self.path] = policy
         else:
             self._dtype_policy = policy
-        self._dtype = self._effective_dtype_policy.variable_dtype
         if policy.quantization_mode is not None and self.built \
                 and not getattr(self, "_is_quantized", False):
             if policy.quantization_mode in ("gptq", "awq"):
@@ -263,9 +261,9 @@ class Layer(LayerNodesMixin):
 
     @property
     def path(self):
-        """The layer's path: the scopes it was built in and its name (`"block/dense"`; the
-        name before it is built). The key `DTypePolicyMap` looks it up by."""
-        return self._path or self.name
+        """The layer's path: the scopes it was built in and its name (`"block/dense"`;
+        `None` before it is built). The key `DTypePolicyMap` looks it up by."""
+        return self._path
 
     def _open_name_scope(self):
         """The layer's variable scope; the path it is first opened under stays its parent."""
@@ -275,10 +273,11 @@ class Layer(LayerNodesMixin):
 
     @property
     def _effective_dtype_policy(self):
-        """The layer's own policy, looked up by path when its policy is a `DTypePolicyMap`."""
+        """The layer's own policy, looked up by path when its policy is a `DTypePolicyMap`
+        (whose default policy holds until the layer is built and has a path)."""
         from neokeras.dtype_policies import DTypePolicyMap
 
-        if isinstance(self._dtype_policy, DTypePolicyMap):
+        if isinstance(self._dtype_policy, DTypePolicyMap) and self.path:
             return self._dtype_policy[self.path]
         return self._dtype_policy
 
@@ -386,7 +385,7 @@ class Layer(LayerNodesMixin):
         from neokeras import constraints, regularizers
 
         shape = () if shape is None else tuple(int(d) for d in shape)
-        dtype = backend.standardize_dtype(dtype or self._dtype)
+        dtype = backend.standardize_dtype(dtype or self.variable_dtype)
         if initializer is None:
             initializer = "glorot_uniform" if "float" in dtype else "zeros"
         initializer = initializers_module.get(initializer)

@@ -8,6 +8,7 @@ and inside `stateless_call` alike.
 
 from neokeras.api_export import keras_name
 from neokeras.backend.common.keras_tensor import KerasTensor
+from neokeras.backend.common.name_scope import current_path
 from neokeras.layers.core.input_layer import InputLayer
 from neokeras.layers.layer import Layer
 from neokeras.models.model import Model
@@ -49,6 +50,8 @@ class Functional(Model):
         self._check_unique_names()
         for layer in self._graph_layers:
             self._track(layer)
+        with self._open_name_scope():  # built here, so it has its path (as in Keras)
+            self._path = current_path()
         self.built = True
 
     # ------------------------------------------------------------------ graph

@@ -49,6 +49,11 @@ class InputLayer(Layer):
         self.built = True
         Node(self, (), {}, KerasTensor(self.batch_shape, dtype=self._dtype, name=self.name))
 
+    @property
+    def dtype(self):
+        """The dtype of the input tensor."""
+        return self._dtype
+
     def call(self, inputs):
         return inputs
 
