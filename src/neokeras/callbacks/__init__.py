@@ -11,6 +11,7 @@ from neokeras.callbacks.history import History  # noqa: F401
 from neokeras.callbacks.lambda_callback import LambdaCallback  # noqa: F401
 from neokeras.callbacks.learning_rate_scheduler import LearningRateScheduler  # noqa: F401
 from neokeras.callbacks.model_checkpoint import ModelCheckpoint  # noqa: F401
+from neokeras.callbacks.orbax_checkpoint import OrbaxCheckpoint  # noqa: F401
 from neokeras.callbacks.progbar_logger import ProgbarLogger  # noqa: F401
 from neokeras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau  # noqa: F401
 from neokeras.callbacks.remote_monitor import RemoteMonitor  # noqa: F401

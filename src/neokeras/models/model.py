@@ -291,6 +291,50 @@ class Model(Trainer, Layer):
             raise TypeError(f"load_weights() got unexpected keyword argument(s) {sorted(kwargs)}.")
         saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
 
+    def get_state_tree(self, value_format="backend_tensor"):
+        """The model's variables as nested dicts keyed by the parts of their paths.
+
+        Returns `{"trainable_variables": ..., "non_trainable_variables": ...,
+        "optimizer_variables": ..., "metrics_variables": ...}`; e.g. the kernel of layer
+        `"dense"` in model `"net"` is `tree["trainable_variables"]["net"]["dense"]["kernel"]`.
+
+        Args:
+            value_format: `"backend_tensor"` (JAX arrays) or `"numpy_array"`.
+        """
+        if value_format not in ("backend_tensor", "numpy_array"):
+            raise ValueError(
+                f"get_state_tree: value_format must be 'backend_tensor' or 'numpy_array'. "
+                f"Received: value_format={value_format!r}")
+        optimizer = getattr(self, "optimizer", None)
+        groups = {
+            "trainable_variables": self.trainable_variables,
+            "non_trainable_variables": self.non_trainable_variables,
+            "optimizer_variables": optimizer.variables if optimizer is not None else [],
+            "metrics_variables": self.metrics_variables,
+        }
+        return {key: _nested_by_path(variables, value_format)
+                for key, variables in groups.items()}
+
+    def set_state_tree(self, state_tree):
+        """Assigns the values of a `get_state_tree()`-shaped dict to the variables whose paths
+        it names (paths the model does not have are ignored, as in Keras)."""
+        optimizer = getattr(self, "optimizer", None)
+        groups = {
+            "trainable_variables": lambda: self.trainable_variables,
+            "non_trainable_variables": lambda: self.non_trainable_variables,
+            "optimizer_variables": lambda: optimizer.variables if optimizer is not None else [],
+            "metrics_variables": lambda: self.metrics_variables,
+        }
+        for key, nested in state_tree.items():
+            if key not in groups:
+                raise ValueError(
+                    f"set_state_tree: unknown variable group {key!r}; expected some of "
+                    f"{sorted(groups)}.")
+            values = _flatten_by_path(nested)
+            for variable in groups[key]():
+                if variable.path in values:
+                    variable.assign(values[variable.path])
+
     def to_json(self, **kwargs):
         """The model's architecture (and compile config) as a JSON string."""
         import json
@@ -335,3 +379,28 @@ def _functional_variant(cls):
             "__doc__": cls.__doc__, "_functional_origin": cls})
         cls._functional_variant = variant
     return variant
+
+
+def _nested_by_path(variables, value_format):
+    nested = {}
+    for variable in variables:
+        *scopes, leaf = variable.path.split("/")
+        node = nested
+        for scope in scopes:
+            node = node.setdefault(scope, {})
+        if leaf in node:
+            raise ValueError(
+                f"get_state_tree: the variable path '{variable.path}' occurs twice in the model; "
+                "give its layers (and other objects) unique names.")
+        node[leaf] = variable.value if value_format == "backend_tensor" else variable.numpy()
+    return nested
+
+
+def _flatten_by_path(nested, prefix=""):
+    flat = {}
+    for key, value in nested.items():
+        if isinstance(value, dict):
+            flat.update(_flatten_by_path(value, f"{prefix}{key}/"))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat

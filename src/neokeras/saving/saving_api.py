@@ -3,6 +3,7 @@
 import os
 
 from neokeras.saving import legacy
+from neokeras.saving import orbax_checkpoints
 from neokeras.saving import saving_lib
 from neokeras.saving import sharded
 
@@ -76,8 +77,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Loads a model saved as `.keras` (Keras 3 or neokeras) or legacy `.h5` (Keras 2 or 3).
 
     Args:
-        filepath: The file, an open binary file object holding a `.keras` archive, or a
-            directory written by `save(..., zipped=False)`.
+        filepath: The file, an open binary file object holding a `.keras` archive, a
+            directory written by `save(..., zipped=False)`, or an Orbax checkpoint directory
+            (`OrbaxCheckpoint`; its latest step is loaded).
         custom_objects: `{name: class_or_function}` for custom objects in the file.
         compile: Whether to compile the model from the saved compile config.
         safe_mode: Refuse serialized lambdas (Python code) in the file.
@@ -90,8 +92,11 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     if os.path.isdir(path):
         if os.path.isfile(os.path.join(path, saving_lib.CONFIG_FILENAME)):
             return saving_lib.load_model(path, custom_objects, compile, safe_mode)
+        if orbax_checkpoints.is_orbax_checkpoint(path):
+            return orbax_checkpoints.load_model(path, custom_objects, compile, safe_mode)
         raise ValueError(f"'{path}' is a directory without a '{saving_lib.CONFIG_FILENAME}'; "
-                         "expected a .keras or .h5 file or a model saved with zipped=False.")
+                         "expected a .keras or .h5 file, a model saved with zipped=False or "
+                         "an Orbax checkpoint directory.")
     kind = _sniff(path)
     if kind == "zip":
         return saving_lib.load_model(path, custom_objects, compile, safe_mode)
@@ -128,12 +133,18 @@ def save_weights(model, filepath, overwrite=True):
 
 
 def load_weights(model, filepath, skip_mismatch=False, by_name=False):
-    """Loads weights from `.weights.h5`, `.keras` or a legacy `.h5` file into `model`."""
+    """Loads weights from `.weights.h5`, `.keras` or a legacy `.h5` file into `model`, or the
+    state saved in an Orbax checkpoint directory (latest step, or the step folder given)."""
     path = _path(filepath)
     if not os.path.exists(path):
         raise FileNotFoundError(f"No such file: '{path}'.")
     if not model.built:
         raise ValueError(f"Model '{model.name}' is not built yet; build it before load_weights.")
+    if os.path.isdir(path):
+        if not orbax_checkpoints.is_orbax_checkpoint(path):
+            raise ValueError(f"'{path}' is a directory but not an Orbax checkpoint; expected a "
+                             ".weights.h5, .keras or .h5 file.")
+        return orbax_checkpoints.load_weights(model, path)
     kind = _sniff(path)
     if kind == "zip":
         return saving_lib.load_weights_from_archive(model, path, skip_mismatch=skip_mismatch)

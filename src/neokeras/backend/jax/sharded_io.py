@@ -42,3 +42,15 @@ def gather_remote(values):
 def is_sharded(value):
     """Whether `value` is an array placed on several devices (with a layout to keep)."""
     return isinstance(value, jax.Array) and len(value.sharding.device_set) > 1
+
+
+def restore_target(shape, dtype, like=None):
+    """The abstract array an Orbax restore fills: placed like `like` (the current value of
+    the variable it will be assigned to) when the shapes match, else on this process's first
+    device, never on the devices recorded in the checkpoint (another topology may have
+    written it)."""
+    if isinstance(like, jax.Array) and tuple(like.shape) == tuple(shape):
+        sharding = like.sharding
+    else:
+        sharding = jax.sharding.SingleDeviceSharding(jax.local_devices()[0])
+    return jax.ShapeDtypeStruct(tuple(shape), dtype, sharding=sharding)
