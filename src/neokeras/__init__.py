@@ -36,6 +36,7 @@ from neokeras.layers import Layer  # noqa: F401
 from neokeras.models import Model  # noqa: F401
 from neokeras.models import Sequential  # noqa: F401
 from neokeras.drop_in import install_as_keras  # noqa: F401
+from neokeras.trainers.recompiles import RecompileWarning  # noqa: F401
 from neokeras.backend import Variable  # noqa: F401
 from neokeras.backend.common.stateless_scope import StatelessScope  # noqa: F401
 from neokeras.backend.common.device import device  # noqa: F401

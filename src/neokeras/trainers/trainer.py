@@ -24,6 +24,7 @@ from neokeras.trainers import compile_utils
 from neokeras.trainers import distributed
 from neokeras.trainers import epoch_loop
 from neokeras.trainers import inference
+from neokeras.trainers import recompiles
 from neokeras.trainers.data_adapters import ArrayDataAdapter
 from neokeras.trainers.data_adapters import BatchDataAdapter
 from neokeras.trainers.data_adapters import is_batch_data
@@ -313,8 +314,14 @@ class Trainer:
     def compile_count(self):
         """How many times each compiled function was traced (for checking against recompiles):
         `"train"` and `"test"` chunks, `"predict"` (inference) and `"forward"` (training
-        calls of `model(x)`)."""
+        calls of `model(x)`). A function compiled for more than five distinct input
+        signatures issues one `neokeras.RecompileWarning` naming the dimension that changed
+        (see `trainers.recompiles`)."""
         return dict(self._trace_counts)
+
+    def _trace_log(self, kind):
+        """A new `recompiles.TraceLog` for one compiled function of kind `kind`."""
+        return recompiles.TraceLog(self, kind)
 
     def _pads(self, mode, data):
         """Whether the last partial batch of `data` is padded to the full batch size (and
@@ -569,6 +576,8 @@ class Trainer:
                 if val_data is not None and _validates_after(epoch, validation_freq):
                     val_logs = self._evaluate_adapter(val_data, callback_list)
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                    # Keras hands callbacks (History) the keys sorted, `val_*` among them.
+                    epoch_logs = dict(sorted(epoch_logs.items()))
                 compiled = backend.compile_seconds()
                 self._epoch_compile_seconds = compiled - compiled_before
                 compiled_before = compiled

@@ -111,10 +111,26 @@ def default_test_step(model, state, batch, weights=None):
     return (trainable, non_trainable, metric_values), logs
 
 
+def _chunk_inputs(data, indices):
+    """The leaves of a chunk's inputs for a `TraceLog`: the step indices (steps per call, batch
+    size), then `x`, `y` and `sample_weight` (array data: every sample; batches: one batch)."""
+    from neokeras.trainers.recompiles import input_leaves
+
+    leaves = [("", indices.shape, indices.dtype,
+               {0: "steps per compiled call", 1: "the batch size"})]
+    for name, part in zip(("x", "y", "sample_weight"), data):
+        leaves += input_leaves(name, part, {0: "the number of samples"})
+    return leaves
+
+
 def _counted(model, kind, fn):
-    def traced(*args, **kwargs):
-        model._trace_counts[kind] = model._trace_counts.get(kind, 0) + 1
-        return fn(*args, **kwargs)
+    """`fn`, recording each of its traces in a `TraceLog` of `model` (which counts them in
+    `model.compile_count` and warns on many recompiles)."""
+    log = model._trace_log(kind)
+
+    def traced(state, data, indices, *args, **kwargs):
+        log.traced(_chunk_inputs(data, indices))
+        return fn(state, data, indices, *args, **kwargs)
 
     return traced
 
@@ -260,9 +276,12 @@ def make_forward_function(model, variables, eager=False):
 
         return run_eagerly
 
+    from neokeras.trainers.recompiles import input_leaves
+
+    logs = {True: model._trace_log("forward"), False: model._trace_log("predict")}
+
     def counted(trainable, non_trainable, x, training):
-        kind = "forward" if training else "predict"
-        model._trace_counts[kind] = model._trace_counts.get(kind, 0) + 1
+        logs[bool(training)].traced(input_leaves("x", x, {0: "the batch size"}))
         return forward(trainable, non_trainable, x, training)
 
     return jax.jit(counted, static_argnums=3)
