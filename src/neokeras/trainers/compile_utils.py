@@ -239,6 +239,7 @@ class CompileMetrics:
         y_pred_list = _as_output_list(y_pred, output_names)
         losses = [loss for _, loss, _ in compile_loss.per_output] if compile_loss else [None] * len(output_names)
         self._entries = []
+        counters = {}
         for spec, weighted in ((self.metrics, False), (self.weighted_metrics, True)):
             if not spec:
                 continue
@@ -256,8 +257,8 @@ class CompileMetrics:
                     if not getattr(metric, "built", True):  # data-shaped state (F1Score, ...)
                         metric.build(tuple(y_true_list[index].shape),
                                      tuple(y_pred_list[index].shape))
-                    if len(output_names) > 1:
-                        metric.name = f"{output_names[index]}_{metric.name}"
+                    prefix = f"{output_names[index]}_" if len(output_names) > 1 else ""
+                    metric.name = _unique_log_name(counters, prefix, metric.name, weighted)
                     self._entries.append((index, metric, weighted))
         self.output_names = output_names
         self.built = True
@@ -291,6 +292,25 @@ class CompileMetrics:
                        lambda yt, yp, m=metric: m._fn(*_same_rank(yt, yp), **m._fn_kwargs),
                        y_true_list[index], y_pred_list[index])
                    for index, metric, _ in self._entries)
+
+
+def _unique_log_name(counters, prefix, name, weighted):
+    """The logs key of a compiled metric, as Keras 3 names them: `prefix + name`; a repeated
+    name gets `_1`, `_2`, ... appended, except that a weighted metric first becomes
+    `prefix + "weighted_" + name` (`mae` and `weighted_mae` from metrics=["mae"],
+    weighted_metrics=["mae"])."""
+    key = prefix + name
+    if key not in counters:
+        counters[key] = 1
+        return key
+    if weighted:
+        key = f"{prefix}weighted_{name}"
+        if key not in counters:
+            counters[key] = 1
+            return key
+    index = counters[key]
+    counters[key] += 1
+    return f"{key}_{index}"
 
 
 def _is_list_of_lists(spec):
