@@ -24,6 +24,7 @@ from neokeras import callbacks  # noqa: F401
 from neokeras import distillation  # noqa: F401
 from neokeras import models  # noqa: F401
 from neokeras import saving  # noqa: F401
+from neokeras import export  # noqa: F401
 from neokeras import utils  # noqa: F401
 from neokeras import mixed_precision  # noqa: F401
 from neokeras import quantizers  # noqa: F401

@@ -291,6 +291,27 @@ class Model(Trainer, Layer):
             raise TypeError(f"load_weights() got unexpected keyword argument(s) {sorted(kwargs)}.")
         saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
 
+    def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None,
+               **kwargs):
+        """Writes the forward pass as a TensorFlow SavedModel (endpoint `serve`) for
+        inference without neokeras; needs TensorFlow. See `keras.export.ExportArchive`.
+
+        Args:
+            filepath: Destination directory.
+            format: `"tf_saved_model"` (the only format available).
+            verbose: Print the endpoints written (default True).
+            input_signature: The inputs' specs (default: the model's inputs, batch free).
+            **kwargs: `is_static` and `jax2tf_kwargs`, as for `ExportArchive.add_endpoint`.
+        """
+        if format != "tf_saved_model":
+            raise ValueError(
+                f"Model.export: format {format!r} is not available in neokeras; use "
+                "format='tf_saved_model'.")
+        from neokeras.export.saved_model import export_saved_model
+
+        export_saved_model(self, filepath, verbose=verbose, input_signature=input_signature,
+                           **kwargs)
+
     def get_state_tree(self, value_format="backend_tensor"):
         """The model's variables as nested dicts keyed by the parts of their paths.
 

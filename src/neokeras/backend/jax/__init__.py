@@ -12,6 +12,7 @@ from neokeras.backend.jax import math  # noqa: F401
 from neokeras.backend.jax import random  # noqa: F401
 from neokeras.backend.jax import host_callback  # noqa: F401
 from neokeras.backend.jax import sharded_io  # noqa: F401
+from neokeras.backend.jax import export  # noqa: F401
 from neokeras.backend.jax import sharpness_aware  # noqa: F401
 from neokeras.backend.jax import trainer  # noqa: F401
 from neokeras.backend.jax import distribution  # noqa: F401
