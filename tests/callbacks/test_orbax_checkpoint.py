@@ -118,6 +118,24 @@ def test_checkpoint_restores_across_frameworks(writer, reader, tmp_path):
 
 
 @pytest.mark.parametrize("writer", ["keras", "neokeras"])
+def test_sequential_checkpoint_restores_in_neokeras(writer, tmp_path):
+    """A Sequential model rebuilt from its config has paths without the model's name (in
+    Keras too, whose own reload then leaves the weights unassigned); neokeras matches the
+    saved `seq/...` paths and optimizer slots to them."""
+    k = sys.modules[writer]
+    model = k.Sequential([k.Input((3,)), k.layers.Dense(4, name="d1"),
+                          k.layers.Dense(1, name="d2")], name="seq")
+    model.compile(k.optimizers.Adam(0.01), "mse")
+    checkpoint = k.callbacks.OrbaxCheckpoint(str(tmp_path), save_on_background=False)
+    model.fit(_X, _Y, batch_size=8, epochs=2, verbose=0, callbacks=[checkpoint])
+    loaded = neokeras.saving.load_model(str(tmp_path))
+    np.testing.assert_allclose(loaded.predict(_X, verbose=0), model.predict(_X, verbose=0),
+                               rtol=1e-5, atol=1e-6)
+    saved = sorted(np.asarray(v.numpy()).tobytes() for v in model.optimizer.variables)
+    assert sorted(np.asarray(v.numpy()).tobytes() for v in loaded.optimizer.variables) == saved
+
+
+@pytest.mark.parametrize("writer", ["keras", "neokeras"])
 def test_weights_only_checkpoint(writer, tmp_path):
     k = sys.modules[writer]
     model = _model(k)

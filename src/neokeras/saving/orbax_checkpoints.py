@@ -16,8 +16,6 @@ import numpy as np
 # Entries whose presence marks a directory as an Orbax checkpoint (root or one step).
 _MARKERS = frozenset({"orbax.checkpoint", "pytree.orbax-checkpoint", "checkpoint_metadata",
                       "_CHECKPOINT_METADATA"})
-_STATE_GROUPS = ("trainable_variables", "non_trainable_variables", "optimizer_variables",
-                 "metrics_variables")
 
 
 def _orbax():
@@ -105,8 +103,7 @@ def load_model(path, custom_objects=None, compile=True, safe_mode=True):
         if "assets" in saved:
             request["assets"] = None
         loaded = api.load_checkpointables(step_dir, request)
-    model.set_state_tree({key: value for key, value in loaded["pytree"].items()
-                          if key in _STATE_GROUPS})
+    _assign_state(model, loaded["pytree"])
     _load_assets_tree(model, loaded.get("assets"))
     return model
 
@@ -119,7 +116,38 @@ def load_weights(model, path):
     with api.Context():
         targets = _restore_targets(step_dir, model)
         state = api.load_checkpointables(step_dir, {"pytree": targets})["pytree"]
-    model.set_state_tree(state)
+    _assign_state(model, state)
+
+
+def _assign_state(model, state):
+    """`model.set_state_tree(state)`, also matching (when unambiguous) a saved path that only
+    adds outer scopes to a variable's path: a Sequential model rebuilt from its config (in
+    Keras too) has `dense/kernel` where the saved model had `sequential/dense/kernel`, and
+    the optimizer slot `adam/dense_kernel_momentum` for `adam/sequential_dense_kernel_...`."""
+    from neokeras.models.model import _flatten_by_path
+
+    optimizer = getattr(model, "optimizer", None)
+    groups = {
+        "trainable_variables": model.trainable_variables,
+        "non_trainable_variables": model.non_trainable_variables,
+        "optimizer_variables": optimizer.variables if optimizer is not None else [],
+        "metrics_variables": model.metrics_variables,
+    }
+    for key, nested in state.items():
+        if key not in groups:
+            continue
+        saved = _flatten_by_path(nested)
+        for variable in groups[key]:
+            if variable.path in saved:
+                variable.assign(saved[variable.path])
+                continue
+            outer = [p for p in saved if p.endswith("/" + variable.path)]
+            if not outer and "/" in variable.path:
+                # Optimizer slots join the variable's path with "_": adam/sequential_dense_...
+                head, tail = variable.path.split("/", 1)
+                outer = [p for p in saved if p.startswith(head + "/") and p.endswith("_" + tail)]
+            if len(outer) == 1:
+                variable.assign(saved[outer[0]])
 
 
 def _restore_targets(step_dir, model):
