@@ -234,3 +234,54 @@ def test_keras3_alias_names_are_the_same_classes_as_in_keras(alias, cls, kwargs,
     # (Keras 3.15.1's Identity leaves `gain` out of its config; ours keeps it.)
     assert mine == {**theirs, "config": {**theirs["config"], **mine["config"]}}
     assert theirs["class_name"] == cls
+
+
+# Seeded initializers give Keras 3-on-JAX's values exactly: same keys, same `jax.random`
+# draws (taken from a flat draw of a power-of-two size, see backend.random.initial_normal).
+KERAS_VALUE_CASES = [
+    ("RandomNormal", {"mean": 0.3, "stddev": 0.7}), ("RandomUniform", {"minval": -2.0, "maxval": 0.5}),
+    ("TruncatedNormal", {"mean": -0.1, "stddev": 2.0}), ("GlorotUniform", {}),
+    ("GlorotNormal", {}), ("HeUniform", {}), ("HeNormal", {}), ("LecunUniform", {}),
+    ("LecunNormal", {}),
+    ("VarianceScaling", {"scale": 0.3, "mode": "fan_out", "distribution": "untruncated_normal"}),
+    ("VarianceScaling", {"scale": 2.5, "mode": "fan_avg", "distribution": "uniform"}),
+    ("VarianceScaling", {"scale": 1.5, "mode": "fan_in", "distribution": "truncated_normal"}),
+    ("Orthogonal", {"gain": 1.5}),
+]
+
+
+@pytest.mark.parametrize("name,kwargs", KERAS_VALUE_CASES)
+@pytest.mark.parametrize("shape,dtype", [((7,), "float32"), ((12, 40), "float32"),
+                                         ((3, 3, 5, 6), "float32"), ((300, 2), "bfloat16"),
+                                         ((5, 9), "float16")])
+def test_seeded_values_equal_keras(name, kwargs, shape, dtype):
+    keras = pytest.importorskip("keras")
+    if name == "Orthogonal" and (len(shape) < 2 or dtype != "float32"):
+        pytest.skip("Keras's Orthogonal needs 2 dims and fails for 16-bit floats (no QR)")
+    seed = 1000 + len(KERAS_VALUE_CASES) * len(shape)
+    theirs = np.asarray(getattr(keras.initializers, name)(seed=seed, **kwargs)(shape, dtype=dtype))
+    ours = np.asarray(getattr(initializers, name)(seed=seed, **kwargs)(shape, dtype=dtype))
+    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+    np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("name", ["RandomNormal", "RandomUniform", "TruncatedNormal"])
+def test_values_under_tracing_equal_keras_under_tracing(name):
+    # Inside a traced function the draw is staged as in Keras (XLA may then fold the scaling
+    # into the draw, one ulp away from the eager values, for both).
+    import jax
+
+    keras = pytest.importorskip("keras")
+    theirs = getattr(keras.initializers, name)(seed=5)
+    ours = getattr(initializers, name)(seed=5)
+    np.testing.assert_array_equal(np.asarray(jax.jit(lambda: ours((3, 70)))()),
+                                  np.asarray(jax.jit(lambda: theirs((3, 70)))()))
+
+
+@pytest.mark.parametrize("size", [1, 255, 256, 257, 1000])
+def test_values_do_not_depend_on_the_flat_draw_size(size):
+    # Sizes on both sides of a flat-draw boundary (256) give Keras's values.
+    keras = pytest.importorskip("keras")
+    theirs = np.asarray(keras.random.truncated_normal((size,), seed=3))
+    ours = np.asarray(initializers.TruncatedNormal(0.0, 1.0, seed=3)((size,)))
+    np.testing.assert_array_equal(ours, theirs)

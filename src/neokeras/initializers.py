@@ -1,8 +1,8 @@
 """Weight initializers, by name (`"glorot_uniform"`) or class (`GlorotUniform(seed=1)`).
 
-An initializer is called as `initializer(shape, dtype)` and returns an array. Initial values
-are computed on the host (numpy arrays are accepted by every backend), which needs no
-compilation per weight shape. As in Keras 3, an initializer made with `seed=None` draws its own
+An initializer is called as `initializer(shape, dtype)` and returns an array. Seeded random
+initializers give the values of Keras 3 on JAX (see `backend.random.initial_normal`), drawn by
+programs compiled once per size class rather than per weight shape. As in Keras 3, an initializer made with `seed=None` draws its own
 int seed from Python's `random` when it is created (so `random.seed(n)` or
 `utils.set_random_seed(n)` before creating it makes it repeatable), and every call of one
 initializer then returns the same values, as with an explicit int seed; `get_config` still
@@ -106,7 +106,7 @@ class RandomNormal(_RandomInitializer):
         self.mean, self.stddev = mean, stddev
 
     def __call__(self, shape, dtype=None):
-        return random.host_normal(shape, self.mean, self.stddev, dtype=dtype, seed=self.seed)
+        return random.initial_normal(shape, self.mean, self.stddev, dtype=dtype, seed=self.seed)
 
     def get_config(self):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self._init_seed}
@@ -121,7 +121,7 @@ class RandomUniform(_RandomInitializer):
         self.minval, self.maxval = minval, maxval
 
     def __call__(self, shape, dtype=None):
-        return random.host_uniform(shape, self.minval, self.maxval, dtype=dtype, seed=self.seed)
+        return random.initial_uniform(shape, self.minval, self.maxval, dtype=dtype, seed=self.seed)
 
     def get_config(self):
         return {"minval": self.minval, "maxval": self.maxval, "seed": self._init_seed}
@@ -136,7 +136,7 @@ class TruncatedNormal(_RandomInitializer):
         self.mean, self.stddev = mean, stddev
 
     def __call__(self, shape, dtype=None):
-        return random.host_truncated_normal(shape, self.mean, self.stddev, dtype=dtype, seed=self.seed)
+        return random.initial_truncated_normal(shape, self.mean, self.stddev, dtype=dtype, seed=self.seed)
 
     def get_config(self):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self._init_seed}
@@ -197,11 +197,11 @@ class VarianceScaling(_RandomInitializer):
         if self.distribution == "truncated_normal":
             # Standard deviation of a unit normal truncated to [-2, 2].
             stddev = math.sqrt(variance) / 0.87962566103423978
-            return random.host_truncated_normal(shape, 0.0, stddev, dtype=dtype, seed=self.seed)
+            return random.initial_truncated_normal(shape, 0.0, stddev, dtype=dtype, seed=self.seed)
         if self.distribution == "untruncated_normal":
-            return random.host_normal(shape, 0.0, math.sqrt(variance), dtype=dtype, seed=self.seed)
+            return random.initial_normal(shape, 0.0, math.sqrt(variance), dtype=dtype, seed=self.seed)
         limit = math.sqrt(3.0 * variance)
-        return random.host_uniform(shape, -limit, limit, dtype=dtype, seed=self.seed)
+        return random.initial_uniform(shape, -limit, limit, dtype=dtype, seed=self.seed)
 
     def get_config(self):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
@@ -259,12 +259,17 @@ class Orthogonal(_RandomInitializer):
         rows = math.prod(shape[:-1])
         cols = shape[-1]
         flat_shape = (max(rows, cols), min(rows, cols))
-        a = np.asarray(random.host_normal(flat_shape, dtype="float32", seed=self.seed))
-        q, r = np.linalg.qr(a)
+        dtype = dtype or _floatx()
+        a = random.initial_normal(flat_shape, dtype=dtype, seed=self.seed)
+        # The factorization runs in the backend (as in Keras) so the values match Keras's; the
+        # sign flip, transpose and gain are exact and done on the host.
+        if dtype not in ("float32", "float64"):  # no 16-bit QR (Keras fails there)
+            a = ops.cast(a, "float32")
+        q, r = (np.asarray(t) for t in ops.qr(a))
         q = q * np.sign(np.diag(r))
         if rows < cols:
             q = q.T
-        return ops.convert_to_tensor(self.gain * q.reshape(shape), dtype=dtype or _floatx())
+        return ops.convert_to_tensor(q.reshape(shape) * np.asarray(self.gain, q.dtype), dtype=dtype)
 
     def get_config(self):
         return {"gain": self.gain, "seed": self._init_seed}

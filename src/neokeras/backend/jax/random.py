@@ -5,9 +5,13 @@ advances on each draw, also inside compiled steps), a raw `uint32[2]` key array,
 global generator; not allowed while tracing). The same seed gives the same numbers as real Keras.
 """
 
+import functools
+
 import jax
+import jax.extend.random
 import jax.numpy as jnp
 import numpy as np
+from jax.extend.random import threefry2x32_p
 
 from neokeras import config
 
@@ -108,34 +112,73 @@ def beta(shape, alpha, beta, dtype=None, seed=None):
                            shape=_shape(shape), dtype=dtype)
 
 
-# Initial values of weights are drawn on the host: a `jax.random` draw compiles a program per
-# new shape (about a second each on a busy CPU), which made building models slow. These draws
-# are seeded by the same keys but do not reproduce Keras's numbers; under tracing they fall back
-# to the `jax.random` draws above.
+# Initial values of weights. A `jax.random` draw compiles a program per new shape (about a second
+# each on a busy CPU), which made building models slow. With partitionable threefry (JAX's
+# default) the random bits of flat element i depend only on the key and i, and the float
+# transforms are elementwise. So a weight is drawn in fixed-size chunks by one compiled program
+# per (distribution, dtype): the chunk's key carries its first flat index, its bits are those of
+# elements `start + j`, and `jax.random`'s own float transforms turn them into the values of
+# `jax.random` for the whole shape (Keras's).
+
+_CHUNK = 1 << 16
 
 
-def _host(draw, traced, a_default, b_default):
-    def host_draw(shape, a=a_default, b=b_default, dtype=None, seed=None):
+def _chunk_random_bits(key_data, bit_width, shape):
+    """Threefry bits of flat elements `start + j` for key data `[k1, k2, start]`."""
+    count = key_data[2] + jax.lax.iota(np.uint32, int(np.prod(shape))).reshape(shape)
+    k1, k2 = (jnp.broadcast_to(k, shape) for k in (key_data[0], key_data[1]))
+    bits1, bits2 = threefry2x32_p.bind(k1, k2, jnp.zeros_like(count), count)
+    if bit_width == 64:
+        return (bits1.astype(np.uint64) << np.uint64(32)) | bits2.astype(np.uint64)
+    return (bits1 ^ bits2).astype(f"uint{bit_width}")
+
+
+def _not_for_chunks(*args):
+    raise TypeError("chunk keys only draw random bits")
+
+
+_CHUNK_IMPL = jax.extend.random.define_prng_impl(
+    key_shape=(3,), seed=_not_for_chunks, split=_not_for_chunks,
+    random_bits=_chunk_random_bits, fold_in=_not_for_chunks, name="neokeras_chunk")
+
+
+@functools.partial(jax.jit, static_argnums=(0, 1))
+def _chunk(kind, dtype, key_data, a, b):
+    # `a` and `b` are arguments (not constants) as in `jax.random`'s own programs, so that XLA
+    # computes the transforms exactly as there.
+    key = jax.random.wrap_key_data(key_data, impl=_CHUNK_IMPL)
+    if kind == "uniform":
+        return jax.random.uniform(key, (_CHUNK,), dtype, minval=a, maxval=b)
+    if kind == "normal":
+        return jax.random.normal(key, (_CHUNK,), dtype)
+    return jax.random.truncated_normal(key, a, b, (_CHUNK,), dtype)
+
+
+def _initial(kind, traced):
+    def initial_draw(shape, a=0.0, b=1.0, dtype=None, seed=None):
+        from neokeras.backend.jax.core import in_tracing_scope
+
+        dtype = dtype or config.floatx()
         key = _key(seed)
-        if isinstance(key, jax.core.Tracer):
-            return traced(shape, a, b, dtype=dtype, seed=key)
-        host = np.random.default_rng(np.asarray(key, dtype=np.uint32).tolist())
-        return jax.device_put(draw(host, a, b, _shape(shape)).astype(dtype or config.floatx()))
+        shape = _shape(shape)
+        n = int(np.prod(shape))
+        if (isinstance(key, jax.core.Tracer) or in_tracing_scope() or n >= 2**32
+                or not jax.config.jax_threefry_partitionable):
+            return traced(shape, a, b, dtype=dtype, seed=jnp.asarray(key))
+        k1, k2 = np.asarray(key, np.uint32).tolist()
+        low, high = (a, b) if kind == "uniform" else (-2.0, 2.0)
+        flat = np.concatenate(
+            [np.asarray(_chunk(kind, np.dtype(dtype).name, np.array([k1, k2, start], np.uint32),
+                               low, high))
+             for start in range(0, max(n, 1), _CHUNK)])[:n]
+        if kind != "uniform":
+            # As `sample * stddev + mean` on a JAX array: two roundings in the sample's dtype.
+            flat = (flat * np.asarray(b, flat.dtype)).astype(flat.dtype) + np.asarray(a, flat.dtype)
+        return jax.device_put(flat.reshape(shape))
 
-    return host_draw
+    return initial_draw
 
 
-def _truncated(host, mean, stddev, shape):
-    sample = host.standard_normal(shape)
-    outside = np.abs(sample) > 2.0
-    while outside.any():
-        sample[outside] = host.standard_normal(int(outside.sum()))
-        outside = np.abs(sample) > 2.0
-    return sample * stddev + mean
-
-
-host_normal = _host(lambda host, mean, stddev, shape: host.normal(mean, stddev, shape), normal,
-                    0.0, 1.0)
-host_uniform = _host(lambda host, low, high, shape: host.uniform(low, high, shape), uniform,
-                     0.0, 1.0)
-host_truncated_normal = _host(_truncated, truncated_normal, 0.0, 1.0)
+initial_normal = _initial("normal", normal)
+initial_uniform = _initial("uniform", uniform)
+initial_truncated_normal = _initial("truncated_normal", truncated_normal)
