@@ -20,6 +20,7 @@ from neokeras.layers.attention.multi_head_attention import check_sliding_window
 from neokeras.layers.attention.multi_head_attention import combined_attention_mask
 from neokeras.layers.attention.multi_head_attention import flash_attention_setting
 from neokeras.layers.attention.multi_head_attention import fused_attention
+from neokeras.layers.attention.multi_head_attention import projection_settings
 from neokeras.layers.layer import Layer
 from neokeras.layers.layer import _no_stateless_scope
 from neokeras.layers.masking.keras_mask import get_keras_mask
@@ -95,7 +96,7 @@ class GroupedQueryAttention(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
         self.seed = seed
-        self.seed_generator = SeedGenerator(seed) if dropout > 0 else None
+        self.seed_generator = None  # made in `build`, in Keras's order
         self.supports_masking = True
         self._build_shapes_all = None
 
@@ -120,15 +121,11 @@ class GroupedQueryAttention(Layer):
                     f"sequence, features). Received shape {tuple(shape)}")
         self._build_shapes_all = (tuple(query_shape), tuple(value_shape),
                                   None if given_key_shape is None else tuple(given_key_shape))
-        settings = {kind: {"initializer": getattr(self, f"{kind}_initializer"),
-                           "regularizer": getattr(self, f"{kind}_regularizer"),
-                           "constraint": getattr(self, f"{kind}_constraint")}
-                    for kind in ("kernel", "bias")}
 
         def projection(name, dim, heads, activation=None):
             return _Projection("btm,mnh->btnh", (dim, heads, self.head_dim),
-                               (heads, self.head_dim) if self.use_bias else None, settings,
-                               activation=activation, name=name)
+                               (heads, self.head_dim) if self.use_bias else None,
+                               projection_settings(self), activation=activation, name=name)
 
         # Creation order is Keras's weight order: query, key, gate, value, output.
         self._query_dense = projection("query", query_shape[-1], self.num_query_heads)
@@ -137,10 +134,13 @@ class GroupedQueryAttention(Layer):
             self._gate_dense = projection("gate", query_shape[-1], self.num_query_heads,
                                           ops.sigmoid)
         self._value_dense = projection("value", value_shape[-1], self.num_key_value_heads)
+        if self.dropout > 0:  # where Keras makes its dropout layer (and draws its seed)
+            self.seed_generator = SeedGenerator(self.seed)
         feature_dim = query_shape[-1]
         self._output_dense = _Projection(
             "btnh,nhm->btm", (self.num_query_heads, self.head_dim, feature_dim),
-            (feature_dim,) if self.use_bias else None, settings, name="attention_output")
+            (feature_dim,) if self.use_bias else None, projection_settings(self),
+            name="attention_output")
         for layer in self._tracked_layers:
             layer.build()
         self.built = True

@@ -1,5 +1,6 @@
 """`MultiHeadAttention`: scaled dot-product attention over several learned projections."""
 
+import functools
 import math
 import numbers
 import string
@@ -46,12 +47,42 @@ def fused_attention(q, k, v, mask, flash_attention):
                                      flash_attention=flash_attention)
 
 
+def projection_settings(layer):
+    """Initializers, regularizers and constraints of one projection of an attention layer.
+
+    Each projection gets its own copy of the initializers, as in Keras: an unseeded copy draws
+    a new seed when made (so query and key kernels differ), in Keras's order.
+    """
+    def clone(initializer):
+        return type(initializer).from_config(initializer.get_config())
+
+    return {kind: {"initializer": clone(getattr(layer, f"{kind}_initializer")),
+                   "regularizer": getattr(layer, f"{kind}_regularizer"),
+                   "constraint": getattr(layer, f"{kind}_constraint")}
+            for kind in ("kernel", "bias")}
+
+
+def _with_einsum_fans(initializer, input_axes, output_axes):
+    """A variance-scaling kernel initializer with the fans of an einsum kernel (as EinsumDense)."""
+    if not isinstance(initializer, initializers.VarianceScaling) or (
+            initializer.input_axes is not None and initializer.output_axes is not None):
+        return initializer
+    return type(initializer).from_config({**initializer.get_config(), "seed": initializer.seed,
+                                          "input_axes": input_axes, "output_axes": output_axes})
+
+
 class _Projection(Layer):
     """`einsum(equation, x, kernel) + bias`: the EinsumDense-shaped projections of the layer."""
 
     def __init__(self, equation, kernel_shape, bias_shape, settings, activation=None, **kwargs):
         super().__init__(**kwargs)
         self.equation = equation
+        kernel_letters, output_letters = equation.split(",")[1].split("->")
+        settings = {**settings, "kernel": dict(settings["kernel"])}
+        settings["kernel"]["initializer"] = _with_einsum_fans(
+            settings["kernel"]["initializer"],
+            [i for i, c in enumerate(kernel_letters) if c not in output_letters],
+            [i for i, c in enumerate(kernel_letters) if c in output_letters])
         self.activation = activation
         self.kernel_shape = tuple(kernel_shape)
         self.bias_shape = None if bias_shape is None else tuple(bias_shape)
@@ -205,7 +236,7 @@ class MultiHeadAttention(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
         self.seed = seed
-        self.seed_generator = SeedGenerator(seed) if dropout > 0 else None
+        self.seed_generator = None  # made in `build`, where Keras makes its dropout layer
         self.supports_masking = True
         self._build_shapes_all = None
 
@@ -237,15 +268,12 @@ class MultiHeadAttention(Layer):
         letters = string.ascii_lowercase
         x, feature = letters[:rank - 1], letters[rank - 1]
         heads, depth = letters[rank], letters[rank + 1]
-        settings = {kind: {"initializer": getattr(self, f"{kind}_initializer"),
-                           "regularizer": getattr(self, f"{kind}_regularizer"),
-                           "constraint": getattr(self, f"{kind}_constraint")}
-                    for kind in ("kernel", "bias")}
+        settings = functools.partial(projection_settings, self)
 
         def projection(name, dim, size, activation=None):
             return _Projection(f"{x}{feature},{feature}{heads}{depth}->{x}{heads}{depth}",
                                (dim, self.num_heads, size),
-                               (self.num_heads, size) if self.use_bias else None, settings,
+                               (self.num_heads, size) if self.use_bias else None, settings(),
                                activation=activation, name=name)
 
         self._query_dense = projection("query", query_shape[-1], self.key_dim)
@@ -253,12 +281,14 @@ class MultiHeadAttention(Layer):
         if self.use_gate:  # created between key and value, the order of Keras's weights
             self._gate_dense = projection("gate", query_shape[-1], self.value_dim, ops.sigmoid)
         self._value_dense = projection("value", value_shape[-1], self.value_dim)
+        if self.dropout > 0:
+            self.seed_generator = SeedGenerator(self.seed)
         out_shape = self._output_shape or (query_shape[-1],)
         out_letters = letters[rank + 2:rank + 2 + len(out_shape)]
         self._output_dense = _Projection(
             f"{x}{heads}{depth},{heads}{depth}{out_letters}->{x}{out_letters}",
             (self.num_heads, self.value_dim) + out_shape,
-            out_shape if self.use_bias else None, settings, name="attention_output")
+            out_shape if self.use_bias else None, settings(), name="attention_output")
         for layer in self._tracked_layers:
             layer.build()
         self._set_attention_equations(rank + 1)

@@ -161,8 +161,10 @@ class EinsumDense(Layer):
         initializer = self.kernel_initializer
         if isinstance(initializer, initializers.VarianceScaling) and (
                 initializer.input_axes is None or initializer.output_axes is None):
-            # The fans of an einsum kernel are the sizes of its contracted and produced axes.
-            config = {**initializer.get_config(), "input_axes": in_axes, "output_axes": out_axes}
+            # The fans of an einsum kernel are the sizes of its contracted and produced axes. The
+            # copy keeps the drawn seed (as Keras's does), so it gives the original's values.
+            config = {**initializer.get_config(), "seed": initializer.seed,
+                      "input_axes": in_axes, "output_axes": out_axes}
             initializer = type(initializer).from_config(config)
         self.input_spec = InputSpec(ndim=len(input_shape))
         if self.quantization_mode:

@@ -23,6 +23,8 @@ class ConvLSTMCell(RecurrentCell):
     `padding` and `dilation_rate`; recurrent convolutions are stride-1 `"same"` convolutions.
     """
 
+    _seed_generator_first = True
+
     def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, activation="tanh", recurrent_activation="sigmoid",
                  use_bias=True, unit_forget_bias=True, **kwargs):

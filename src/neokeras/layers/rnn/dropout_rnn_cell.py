@@ -26,6 +26,11 @@ class RecurrentCell(Layer):
     loop body draws nothing.
     """
 
+    # Keras's SimpleRNNCell and ConvLSTMCell make their SeedGenerator before their initializers
+    # (LSTMCell and GRUCell after): unseeded ones draw their seeds from Python's `random` in
+    # that order, so the same order gives Keras's weights after `set_random_seed`.
+    _seed_generator_first = False
+
     def __init__(self, units, activation="tanh", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
                  bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
@@ -40,6 +45,8 @@ class RecurrentCell(Layer):
         self.units = int(units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
+        if self._seed_generator_first:
+            self.seed_generator = SeedGenerator(seed)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.recurrent_initializer = initializers.get(recurrent_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
@@ -52,7 +59,8 @@ class RecurrentCell(Layer):
         self.dropout = _check_rate(owner, "dropout", dropout)
         self.recurrent_dropout = _check_rate(owner, "recurrent_dropout", recurrent_dropout)
         self.seed = seed
-        self.seed_generator = SeedGenerator(seed)
+        if not self._seed_generator_first:
+            self.seed_generator = SeedGenerator(seed)
         self.output_size = units
         self._dropout_masks = None
 

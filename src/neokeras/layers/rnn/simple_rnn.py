@@ -24,6 +24,8 @@ class SimpleRNNCell(RecurrentCell):
         seed: Int seed for the dropout masks.
     """
 
+    _seed_generator_first = True
+
     def __init__(self, units, activation="tanh", use_bias=True, **kwargs):
         super().__init__(units, activation=activation, use_bias=use_bias, **kwargs)
         self.state_size = units
