@@ -285,3 +285,20 @@ def test_values_do_not_depend_on_the_flat_draw_size(size):
     theirs = np.asarray(keras.random.truncated_normal((size,), seed=3))
     ours = np.asarray(initializers.TruncatedNormal(0.0, 1.0, seed=3)((size,)))
     np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("name", ["RandomNormal", "TruncatedNormal", "HeUniform", "Orthogonal"])
+def test_seed_generator_seed_gives_keras_values_and_config(name):
+    # A SeedGenerator seed advances on each call (new values each time), as in Keras.
+    keras = pytest.importorskip("keras")
+    from neokeras import random
+
+    theirs = getattr(keras.initializers, name)(seed=keras.random.SeedGenerator(11))
+    ours = getattr(initializers, name)(seed=random.SeedGenerator(11))
+    for _ in range(2):
+        np.testing.assert_array_equal(np.asarray(ours((4, 6))), np.asarray(theirs((4, 6))))
+    config = initializers.serialize(ours)
+    assert config == keras.initializers.serialize(theirs)
+    copy = initializers.deserialize(config)
+    np.testing.assert_array_equal(np.asarray(copy((4, 6))),
+                                  np.asarray(keras.initializers.deserialize(config)((4, 6))))

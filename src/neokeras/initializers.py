@@ -16,6 +16,7 @@ import numpy as np
 
 from neokeras import ops
 from neokeras.api_export import keras_name
+from neokeras.backend import SeedGenerator
 from neokeras.backend import random
 
 
@@ -37,9 +38,16 @@ keras_name("keras.initializers.Initializer")(Initializer)
 
 
 def _check_seed(cls_name, seed):
-    if seed is not None and not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"{cls_name}(seed=...) must be an int or None. Received: seed={seed!r}")
-    return None if seed is None else int(seed)
+    if isinstance(seed, dict):  # a serialized SeedGenerator
+        from neokeras.saving.serialization import deserialize_keras_object
+
+        seed = deserialize_keras_object(seed)
+    if seed is None or isinstance(seed, SeedGenerator):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"{cls_name}(seed=...) must be an int, a SeedGenerator or None. "
+                         f"Received: seed={seed!r}")
+    return int(seed)
 
 
 @keras_name("keras.initializers.Constant")
@@ -93,8 +101,15 @@ class _RandomInitializer(Initializer):
         self._init_seed = _check_seed(type(self).__name__, seed)
         self.seed = self._init_seed if seed is not None else python_random.randint(1, 10**9)
 
+    def _seed_config(self):
+        if isinstance(self._init_seed, SeedGenerator):
+            from neokeras.saving.serialization import serialize_keras_object
+
+            return serialize_keras_object(self._init_seed)
+        return self._init_seed
+
     def get_config(self):
-        return {"seed": self._init_seed}
+        return {"seed": self._seed_config()}
 
 
 @keras_name("keras.initializers.RandomNormal")
@@ -109,7 +124,7 @@ class RandomNormal(_RandomInitializer):
         return random.initial_normal(shape, self.mean, self.stddev, dtype=dtype, seed=self.seed)
 
     def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self._init_seed}
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self._seed_config()}
 
 
 @keras_name("keras.initializers.RandomUniform")
@@ -124,7 +139,7 @@ class RandomUniform(_RandomInitializer):
         return random.initial_uniform(shape, self.minval, self.maxval, dtype=dtype, seed=self.seed)
 
     def get_config(self):
-        return {"minval": self.minval, "maxval": self.maxval, "seed": self._init_seed}
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self._seed_config()}
 
 
 @keras_name("keras.initializers.TruncatedNormal")
@@ -139,7 +154,7 @@ class TruncatedNormal(_RandomInitializer):
         return random.initial_truncated_normal(shape, self.mean, self.stddev, dtype=dtype, seed=self.seed)
 
     def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self._init_seed}
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self._seed_config()}
 
 
 def _fans(shape, input_axes=None, output_axes=None):
@@ -166,7 +181,7 @@ class VarianceScaling(_RandomInitializer):
         scale: Positive scaling factor.
         mode: `"fan_in"`, `"fan_out"` or `"fan_avg"`.
         distribution: `"truncated_normal"`, `"untruncated_normal"` or `"uniform"`.
-        seed: Int or None.
+        seed: Int, `SeedGenerator` (new values on each call) or None.
         input_axes, output_axes: Optional lists of axes whose sizes multiply to the fan-in and
             fan-out (instead of the usual dense/convolution rule).
     """
@@ -205,7 +220,7 @@ class VarianceScaling(_RandomInitializer):
 
     def get_config(self):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
-                "seed": self._init_seed, "input_axes": self.input_axes, "output_axes": self.output_axes}
+                "seed": self._seed_config(), "input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
 def _variance_scaling_preset(public_name, scale, mode, distribution, doc):
@@ -217,7 +232,7 @@ def _variance_scaling_preset(public_name, scale, mode, distribution, doc):
 
         def get_config(self):
             # Keras >= 3.12 writes input_axes/output_axes; older files simply omit them.
-            return {"seed": self._init_seed, "input_axes": self.input_axes,
+            return {"seed": self._seed_config(), "input_axes": self.input_axes,
                     "output_axes": self.output_axes}
 
     Preset.__name__ = Preset.__qualname__ = public_name.rsplit(".", 1)[1]
@@ -272,7 +287,7 @@ class Orthogonal(_RandomInitializer):
         return ops.convert_to_tensor(q.reshape(shape) * np.asarray(self.gain, q.dtype), dtype=dtype)
 
     def get_config(self):
-        return {"gain": self.gain, "seed": self._init_seed}
+        return {"gain": self.gain, "seed": self._seed_config()}
 
 
 @keras_name("keras.initializers.STFT", "keras.initializers.STFTInitializer")
