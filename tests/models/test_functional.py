@@ -245,3 +245,93 @@ def test_layers_come_in_keras_depth_order():
     expected = [layer.name for layer in _residual_graph(real_keras).layers]
     assert [layer.name for layer in _residual_graph(keras).layers] == expected
     assert expected.index("branch_1") < expected.index("shortcut")
+
+
+# ---------------------------------------------------------------------- call kwargs as Keras
+def _call_dropout(m, x, e, mk):
+    return [m.layers.Dropout(0.5, name="plain")(x),
+            m.layers.Dropout(0.5, name="off")(x, training=False),
+            m.layers.Dropout(0.5, name="on")(x, training=True)]
+
+
+def _call_norms(m, x, e, mk):
+    return [m.layers.BatchNormalization(name="bn")(x), m.layers.LayerNormalization(name="ln")(x),
+            m.layers.Dense(2, name="dense")(x), m.layers.GaussianNoise(0.1, name="noise")(x)]
+
+
+def _call_rnn(m, x, e, mk):
+    states = [m.layers.Dense(2, name="h")(x), m.layers.Dense(2, name="c")(x)]
+    return [m.layers.LSTM(2, name="plain")(e), m.layers.LSTM(2, name="masked")(e, mask=mk),
+            m.layers.LSTM(2, name="init")(e, initial_state=states),
+            m.layers.GRU(2, name="gru_off")(e, training=False)]
+
+
+def _call_attention(m, x, e, mk):
+    return [m.layers.MultiHeadAttention(2, 2, name="causal")(e, e, use_causal_mask=True),
+            m.layers.MultiHeadAttention(2, 2, name="keyed")(e, e, key=e),
+            m.layers.MultiHeadAttention(2, 2, name="three")(e, e, e)]
+
+
+def _call_mixed(m, x, e, mk):
+    """Under mixed_float16 a float32 input is converted first, so Keras fills nothing in."""
+    return [m.layers.Dropout(0.5, name="mixed_drop", dtype="mixed_float16")(x)]
+
+
+@pytest.mark.parametrize("calls", [_call_dropout, _call_norms, _call_rnn, _call_attention,
+                                   _call_mixed], ids=lambda f: f.__name__[6:])
+def test_node_call_arguments_match_keras(calls):
+    """`inbound_nodes` args/kwargs as Keras 3.15.1 writes them: a plain call of a layer whose
+    `call` has `training=False` records it, one with a `mask` argument records the input's
+    mask (null here), given keyword arguments are recorded as given."""
+    real = pytest.importorskip("keras")
+    nodes = []
+    for m in (keras, real):
+        x = m.Input((4,), name="x")
+        e = m.Input((5, 3), name="e")
+        mk = m.Input((5,), dtype="bool", name="mk")
+        model = m.Model([x, e, mk], calls(m, x, e, mk))
+        nodes.append({layer["name"]: layer["inbound_nodes"]
+                      for layer in json.loads(json.dumps(model.get_config()))["layers"]})
+    assert nodes[0] == nodes[1]
+
+
+def test_keras_written_training_kwargs_follow_the_model_mode(tmp_path):
+    """A Keras file records `training: false` for every plain Dropout call; as in Keras 3, the
+    model's mode wins over it (fit drops units, predict and a plain call do not), and an
+    explicit `training=True` node stays active in a plain call."""
+    real = pytest.importorskip("keras")
+    inputs = real.Input((200,))
+    off = real.layers.Dropout(0.5, name="off")(inputs, training=False)
+    on = real.layers.Dropout(0.5, name="on")(inputs, training=True)
+    plain = real.layers.Dropout(0.5, name="plain")(inputs)
+    real.Model(inputs, [off, on, plain]).save(tmp_path / "dropout.keras")
+    loaded = keras.models.load_model(tmp_path / "dropout.keras")
+    x = np.ones((2, 200), "float32")
+
+    def dropped(outputs):
+        return [int((np.asarray(o) == 0).sum()) for o in outputs]
+
+    off_count, on_count, plain_count = dropped(loaded(x))
+    assert off_count == plain_count == 0 and on_count > 0
+    assert min(dropped(loaded(x, training=True))) > 0
+    assert dropped(loaded.predict(x, verbose=0)) == [0, 0, 0]
+
+
+@pytest.mark.parametrize("module_name", ["keras", "neokeras"])
+def test_dropout_with_training_false_trains_as_in_keras(tmp_path, module_name):
+    """Keras 3.15.1 runs `Dropout(...)(x, training=False)` in training mode during fit (the
+    model's mode wins); a Keras-written file loaded here behaves the same."""
+    real = pytest.importorskip("keras")
+    inputs = real.Input((50,))
+    hidden = real.layers.Dropout(0.5, seed=1)(inputs, training=False)
+    outputs = real.layers.Dense(1, use_bias=False, kernel_initializer="ones")(hidden)
+    model = real.Model(inputs, outputs)
+    if module_name == "neokeras":
+        model.save(tmp_path / "m.keras")
+        model = keras.models.load_model(tmp_path / "m.keras")
+    model.compile(optimizer=(real if module_name == "keras" else keras).optimizers.SGD(0.0),
+                  loss="mse")
+    x, y = np.ones((8, 50), "float32"), np.zeros((8, 1), "float32")
+    evaluated = model.evaluate(x, y, verbose=0)  # 50 ** 2: no dropout
+    trained = model.fit(x, y, epochs=1, verbose=0).history["loss"][0]
+    assert evaluated == pytest.approx(2500.0) and abs(trained - evaluated) > 1.0

@@ -107,7 +107,8 @@ def _evaluate(tensors, known, training, shifts=None):
 
             args = tree.map_structure(lookup, node.call_args)
             kwargs = tree.map_structure(lookup, node.call_kwargs)
-            if getattr(layer, "_call_has_training_arg", False) and "training" not in kwargs:
+            if getattr(layer, "_call_has_training_arg", False) and (
+                    training is not None or "training" not in kwargs):  # the mode wins, as Keras 3
                 kwargs["training"] = training
             outputs = layer(*args, **kwargs)
             for output, result in zip(node.output_tensors, tree.flatten(outputs)):

@@ -709,8 +709,29 @@ class Layer(LayerNodesMixin):
         from neokeras.layers.node import Node
 
         outputs = self._symbolic_outputs(*args, **kwargs)
-        Node(self, args, kwargs, outputs)
+        Node(self, args, self._node_kwargs(args, kwargs), outputs)
         return outputs
+
+    def _node_kwargs(self, args, kwargs):
+        """The keyword arguments Keras 3 records in the graph (and `config.json`) for a call.
+
+        A call on a single tensor of the layer's compute dtype without keyword arguments also
+        records what Keras fills in: `training` (the `call` default, when not None) and `mask`
+        (the input's mask, or None). A mask computed outside the graph (no history, where Keras
+        records an op node such as `NotEqual`) is left out.
+        """
+        first = args[0] if len(args) == 1 else None
+        if kwargs or not isinstance(first, KerasTensor) or \
+                backend.standardize_dtype(first.dtype) != self.compute_dtype:
+            return kwargs
+        recorded = {}
+        if self._call_has_training_arg and self._call_training_default is not None:
+            recorded["training"] = self._call_training_default
+        if self._call_has_mask_arg:
+            mask = keras_mask.get_keras_mask(first)
+            if mask is None or getattr(mask, "_keras_history", None) is not None:
+                recorded["mask"] = mask
+        return recorded
 
     def _symbolic_outputs(self, *args, **kwargs):
         """The output `KerasTensor`s (with masks) of a call on symbolic inputs; no graph node

@@ -184,6 +184,10 @@ class Functional(Model):
         for node in self._nodes + self._loss_nodes:
             args = tree.map_structure(lookup, node.call_args)
             kwargs = tree.map_structure(lookup, node.call_kwargs)
+            if training is not None and isinstance(node.layer, Layer):
+                # As Keras 3: the model's mode (fit, predict, an explicit `training`) wins
+                # over one recorded in the graph, such as Dropout's default `training=False`.
+                kwargs["training"] = training
             outputs = node.layer(*args, **kwargs)
             for tensor, value in zip(node.output_tensors, tree.flatten(outputs)):
                 computed[id(tensor)] = value

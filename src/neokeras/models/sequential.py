@@ -201,7 +201,10 @@ class Sequential(Model):
 
 def _symbolic_output(layer, tensor):
     """`layer(tensor)` on a symbolic tensor, reusing the node of an earlier build if any."""
+    plain = layer._node_kwargs((tensor,), {})  # what a call without keywords records
     for node in layer._inbound_nodes:
-        if len(node.call_args) == 1 and node.call_args[0] is tensor and not node.call_kwargs:
+        if len(node.call_args) == 1 and node.call_args[0] is tensor and \
+                node.call_kwargs.keys() == plain.keys() and \
+                all(node.call_kwargs[k] is plain[k] for k in plain):
             return node.outputs
     return layer(tensor)

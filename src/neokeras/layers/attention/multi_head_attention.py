@@ -242,15 +242,17 @@ class MultiHeadAttention(Layer):
 
     # The three inputs' shapes are all needed to build, so building happens here rather than
     # from the first input alone.
-    def __call__(self, query, value=None, key=None, **kwargs):
+    def __call__(self, query, value=None, *args, **kwargs):
         if value is None:
             raise ValueError(f"MultiHeadAttention '{self.name}' needs both `query` and `value`.")
+        key = args[0] if args else kwargs.get("key")
         if not self.built:
             with _no_stateless_scope():
                 self.build(tuple(query.shape), tuple(value.shape),
                            None if key is None else tuple(key.shape))
             self.built = True
-        return super().__call__(query, value, key, **kwargs)
+        # Passed on as given, so a graph records the call as Keras does.
+        return super().__call__(query, value, *args, **kwargs)
 
     def build(self, query_shape, value_shape=None, key_shape=None):
         given_key_shape = key_shape
