@@ -264,7 +264,8 @@ class Model(Trainer, Layer):
         return cls(**config)
 
     def get_compile_config(self):
-        return self._compile_config
+        """The arguments of the last `compile` ({} before one, which Keras writes too)."""
+        return {} if self._compile_config is None else self._compile_config
 
     # ------------------------------------------------------------------ saving
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):

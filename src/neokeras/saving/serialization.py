@@ -65,7 +65,9 @@ def _public_parts(obj):
             object_registration.get_registered_name(target)
     if public is not None:
         module, _, name = public.rpartition(".")
-        return module, name, None
+        # Keras classes without a public name (`Functional`) carry their class name as the
+        # registered name, as Keras writes them.
+        return module, name, name if module.startswith("keras.src.") else None
     module = getattr(target, "__module__", None)
     # Keras names an unregistered custom class by its class name (it looks custom_objects up
     # by registered_name); plain functions keep None and are written as "function".

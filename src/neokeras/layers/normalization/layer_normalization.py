@@ -82,6 +82,9 @@ class LayerNormalization(Layer):
         return ops.cast(outputs, inputs.dtype)
 
     def get_config(self):
-        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
+        axis = self.axis
+        if self.built:  # Keras keeps the axes as a sorted list once built
+            axis = sorted(axis) if isinstance(axis, (list, tuple)) else [axis]
+        return {**super().get_config(), "axis": axis, "epsilon": self.epsilon,
                 "center": self.center, "scale": self.scale, "rms_scaling": self.rms_scaling,
                 **affine_config(self)}

@@ -114,6 +114,5 @@ class Normalization(Layer):
         def plain(value):
             return np.asarray(value).tolist() if isinstance(value, np.ndarray) else value
 
-        axis = self.axis[0] if len(self.axis) == 1 else (list(self.axis) or None)
-        return {**super().get_config(), "axis": axis, "invert": self.invert,
+        return {**super().get_config(), "axis": self.axis, "invert": self.invert,
                 "mean": plain(self.input_mean), "variance": plain(self.input_variance)}
