@@ -44,7 +44,7 @@ def _check_seed(cls_name, seed):
         seed = deserialize_keras_object(seed)
     if seed is None or isinstance(seed, SeedGenerator):
         return seed
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+    if not isinstance(seed, (int, np.integer)):
         raise ValueError(f"{cls_name}(seed=...) must be an int, a SeedGenerator or None. "
                          f"Received: seed={seed!r}")
     return int(seed)
