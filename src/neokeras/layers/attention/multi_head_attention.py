@@ -393,13 +393,22 @@ class MultiHeadAttention(Layer):
         if shapes and not self.built:
             self.build(*shapes)
 
+    def _configured_attention_axes(self):
+        """The axes as Keras writes them: once built, resolved (default filled in, negative
+        axes counted from the query's rank)."""
+        axes = self.attention_axes
+        if self._build_shapes_all is not None:
+            rank = len(self._build_shapes_all[0])
+            axes = tuple(range(1, rank - 1)) if axes is None else \
+                tuple(a if a >= 0 else rank + a for a in axes)
+        return None if axes is None else list(axes)
+
     def get_config(self):
         return {**super().get_config(), "num_heads": self.num_heads, "key_dim": self.key_dim,
                 "value_dim": self.value_dim, "dropout": self.dropout, "use_bias": self.use_bias,
                 "use_gate": self.use_gate,
                 "output_shape": None if self._output_shape is None else list(self._output_shape),
-                "attention_axes": (None if self.attention_axes is None
-                                   else list(self.attention_axes)),
+                "attention_axes": self._configured_attention_axes(),
                 "sliding_window": self.sliding_window,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
