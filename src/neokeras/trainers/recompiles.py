@@ -7,7 +7,7 @@ calls it only when JAX traces the function, so calls that reuse a compiled progr
 Once a function has been traced for more than `RECOMPILE_WARNING_THRESHOLD` distinct input
 signatures, it issues one `RecompileWarning` naming the input dimension that keeps changing and
 the sizes it took. Sizes that are powers of two count as one: padding to powers of two (what
-inference does with batch sizes) compiles at most log2 of the largest size programs.
+inference does with batch sizes) compiles at most log2(largest size) + 1 programs.
 """
 
 import functools
