@@ -468,14 +468,9 @@ def _family_models(m):
     return models
 
 
-# Differences left (docs/parity_notes.md): Keras writes `build_config` for layers it does not
-# build at construction (Flatten, Rescaling) and leaves it out for those it does (Activation),
-# neokeras the other way round; Keras's MultiHeadAttention saves empty groups for its Softmax
-# and Dropout sublayers.
+# Differences left (docs/parity_notes.md): Keras's MultiHeadAttention saves empty groups for
+# its Softmax and Dropout sublayers.
 _KNOWN_FILE_DIFFERENCES = {
-    "reshaping": ["config/layers[2]/build_config: only in keras"],
-    "activations": ["config/layers[1]/build_config: only in neokeras"],
-    "preprocessing": ["config/layers[2]/build_config: only in keras"],
     "attention": ["h5 only in keras: layers/multi_head_attention/_dropout_layer",
                   "h5 only in keras: layers/multi_head_attention/_dropout_layer/vars",
                   "h5 only in keras: layers/multi_head_attention/_softmax",

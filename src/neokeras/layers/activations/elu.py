@@ -17,6 +17,7 @@ class ELU(Layer):
 
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
+        self.built = True  # nothing to build (as Keras: no build_config)
         if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
             raise ValueError(f"ELU(alpha=...) must be a number. Received: alpha={alpha!r}")
         self.alpha = float(alpha)

@@ -20,6 +20,7 @@ class LeakyReLU(Layer):
             # Keras 2 configs and programs spell it `alpha`; saved configs use the Keras 3 key.
             negative_slope = kwargs.pop("alpha")
         super().__init__(**kwargs)
+        self.built = True  # nothing to build (as Keras: no build_config)
         self.negative_slope = non_negative_number("LeakyReLU", "negative_slope", negative_slope)
         self.supports_masking = True
 

@@ -21,6 +21,7 @@ class ReLU(Layer):
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)
+        self.built = True  # nothing to build (as Keras: no build_config)
         self.max_value = non_negative_number("ReLU", "max_value", max_value, allow_none=True)
         self.negative_slope = non_negative_number("ReLU", "negative_slope", negative_slope)
         self.threshold = non_negative_number("ReLU", "threshold", threshold)

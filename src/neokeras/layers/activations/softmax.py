@@ -27,6 +27,7 @@ class Softmax(Layer):
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
+        self.built = True  # nothing to build (as Keras: no build_config)
         if isinstance(axis, (list, tuple)):
             axis = [int(a) for a in axis]
         else:

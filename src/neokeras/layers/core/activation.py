@@ -15,6 +15,7 @@ class Activation(Layer):
 
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
+        self.built = True  # nothing to build (as Keras: no build_config)
         self.activation = activations.get(activation)
         self.supports_masking = True
 

@@ -16,7 +16,6 @@ class _Cropping(Layer):
         self.cropping = normalize_pairs(cropping, self.rank, "cropping", type(self).__name__)
         self.data_format = normalize_data_format(data_format, type(self).__name__)
         self.input_spec = InputSpec(ndim=self.rank + 2)
-        self.built = True
 
     def call(self, inputs):
         index = [slice(None)] * inputs.ndim

@@ -21,7 +21,6 @@ class Flatten(Layer):
         from neokeras import config
 
         self.data_format = data_format or config.image_data_format()
-        self.built = True
 
     def call(self, inputs):
         if self.data_format == "channels_first" and inputs.ndim > 2:

@@ -27,7 +27,6 @@ class Permute(Layer):
         self.dims = dims
         self.input_spec = InputSpec(ndim=len(dims) + 1)
         self.supports_masking = True
-        self.built = True
 
     def call(self, inputs):
         return ops.transpose(inputs, (0,) + self.dims)

@@ -22,7 +22,6 @@ class RepeatVector(Layer):
             raise ValueError(f"RepeatVector(n=...) must be a positive int. Received: n={n!r}")
         self.n = int(n)
         self.input_spec = InputSpec(ndim=2)
-        self.built = True
 
     def call(self, inputs):
         return ops.repeat(ops.expand_dims(inputs, 1), self.n, axis=1)

@@ -38,7 +38,6 @@ class _UpSampling(Layer):
                              f"Received: interpolation={interpolation!r}")
         self.interpolation = interpolation
         self.input_spec = InputSpec(ndim=self.rank + 2)
-        self.built = True
 
     def call(self, inputs):
         x = inputs

@@ -17,7 +17,6 @@ class _ZeroPadding(Layer):
         self.padding = normalize_pairs(padding, self.rank, "padding", type(self).__name__)
         self.data_format = normalize_data_format(data_format, type(self).__name__)
         self.input_spec = InputSpec(ndim=self.rank + 2)
-        self.built = True
 
     def call(self, inputs):
         pad_width = [(0, 0)] * inputs.ndim
