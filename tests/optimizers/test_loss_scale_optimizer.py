@@ -91,3 +91,25 @@ def test_files_cross_without_warning_and_training_resumes(tmp_path, writer, init
     _assert_same(_state(loaded), _state(model), first=2)
     for a, b in zip(loaded.get_weights(), model.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_files_from_earlier_neokeras_versions_load(tmp_path):
+    """Before it matched Keras, neokeras's wrapper saved [step_counter, dynamic_scale, inner
+    variables...] (no iteration and learning rate of its own)."""
+    h5py = pytest.importorskip("h5py")
+    model = _model(neokeras, 1e38)
+    model.fit(X, Y, batch_size=4, epochs=1, shuffle=False, verbose=0)
+    model.save_weights(tmp_path / "m.weights.h5")
+    with h5py.File(tmp_path / "m.weights.h5", "a") as f:
+        group = f["optimizer/vars"]
+        values = [group[str(i)][()] for i in range(len(group))]
+        for i in range(len(group)):
+            del group[str(i)]
+        for i, value in enumerate(values[2:]):
+            group.create_dataset(str(i), data=value)
+    fresh = _model(neokeras, 2.0**15)
+    fresh.optimizer.build(fresh.trainable_variables)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fresh.load_weights(tmp_path / "m.weights.h5")
+    _assert_same(_state(fresh), _state(model), first=2)

@@ -256,6 +256,10 @@ def read_weights(model, h5file, skip_mismatch=False):
                 obj.build(model.trainable_variables)
                 variables = own_variables(obj)
             variables = optimizer_targets(saved, variables, _is_integer_dataset(group, "0"))
+            if saved == len(variables) - 2 and hasattr(obj, "dynamic_scale"):
+                # A LossScaleOptimizer saved by neokeras before it had Keras's own iteration
+                # and learning rate: [step_counter, dynamic_scale, inner optimizer's...].
+                variables = variables[2:]
             if saved != len(variables):
                 warnings.warn(
                     f"Skipping the optimizer state: the file holds {saved} optimizer variables, "
