@@ -81,6 +81,12 @@ def baseline(make, x, y, batch_size):
     return _BASELINES[key]
 
 
+# The attention key bias adds the same q.b to every score of a query, which softmax ignores: its
+# gradient is zero up to rounding, and Adam scales that rounding noise up to full-size steps, so
+# its value differs between any two summation orders (1 vs 8 devices) by up to ~1e-4.
+_ZERO_GRADIENT_WEIGHTS = {"mha/key/bias"}
+
+
 def assert_same_run(run, reference, atol=2e-5):
     model, history, scores, predictions = run
     ref_model, ref_history, ref_scores, ref_predictions = reference
@@ -93,6 +99,8 @@ def assert_same_run(run, reference, atol=2e-5):
     np.testing.assert_allclose(predictions, ref_predictions, rtol=1e-5, atol=atol)
     for v, ref in zip(model.weights, ref_model.weights):
         assert v.path == ref.path, (v.path, ref.path)
+        if v.path in _ZERO_GRADIENT_WEIGHTS:
+            continue
         np.testing.assert_allclose(np.asarray(v), np.asarray(ref), rtol=1e-5, atol=atol,
                                    err_msg=v.path)
 
