@@ -9,42 +9,26 @@ same (AWQ degrades to plain 4-bit rounding). The oracle is Keras with that hook 
 real inputs.
 """
 
-import contextlib
 import warnings
 
 import numpy as np
 import pytest
 
 import neokeras
+from keras_calibration import CharTokenizer, hook_quantized_call
 
 keras = pytest.importorskip("keras")
 awq_core = pytest.importorskip("keras.src.quantizers.awq_core")
 
 
-@contextlib.contextmanager
 def _streaming_keras_activations(layers, awq_objects):
-    for name, layer in layers.items():
-        def hook(*args, _name=name, _forward=layer.quantized_call, **kwargs):
-            rows = awq_objects[_name].rows
-            awq_objects[_name].update_activation_magnitudes(
-                keras.ops.reshape(args[0], (-1, rows)))
-            return _forward(*args, **kwargs)
-        layer.quantized_call = hook
-    try:
-        yield
-    finally:
-        for layer in layers.values():
-            del layer.quantized_call
+    return hook_quantized_call(keras, layers, awq_objects,
+                               lambda state, inputs: state.update_activation_magnitudes(inputs))
 
 
 @pytest.fixture
 def keras_streams_activations(monkeypatch):
     monkeypatch.setattr(awq_core, "stream_activations", _streaming_keras_activations)
-
-
-class _Tokenizer:
-    def tokenize(self, text):
-        return np.array([ord(c) % 20 for c in text], dtype="int32")
 
 
 def _model(k):
@@ -71,7 +55,7 @@ X = (np.arange(16).reshape(2, 8) * 3) % 20
 def _quantized(k, **options):
     model, structure = _model(k)
     options = {"dataset": TOKENS, "num_samples": 3, **options}
-    config = k.quantizers.AWQConfig(tokenizer=_Tokenizer(), sequence_length=8,
+    config = k.quantizers.AWQConfig(tokenizer=CharTokenizer(), sequence_length=8,
                                     quantization_layer_structure=structure, **options)
     with pytest.warns(UserWarning):  # InputLayer / Embedding have no AWQ
         model.quantize("awq", config=config)
@@ -142,7 +126,7 @@ def _one_block(k, group_size=2):
     for variable in model.weights:
         variable.assign(rng.normal(size=variable.shape).astype("float32"))
     config = k.quantizers.AWQConfig(
-        dataset=TOKENS, tokenizer=_Tokenizer(), num_samples=2, sequence_length=4,
+        dataset=TOKENS, tokenizer=CharTokenizer(), num_samples=2, sequence_length=4,
         group_size=group_size, num_grid_points=4,
         quantization_layer_structure={"pre_block_layers": [embedding],
                                       "sequential_blocks": [block]})

@@ -8,40 +8,25 @@ to nearest). The oracle is Keras with that hook on `quantized_call`: its own Hes
 damping, column loop, grouping and activation order then run on the real inputs.
 """
 
-import contextlib
 
 import numpy as np
 import pytest
 
 import neokeras
+from keras_calibration import CharTokenizer, hook_quantized_call
 
 keras = pytest.importorskip("keras")
 gptq_core = pytest.importorskip("keras.src.quantizers.gptq_core")
 
 
-@contextlib.contextmanager
 def _streaming_keras_hessians(layers, gptq_objects):
-    for name, layer in layers.items():
-        def hook(*args, _name=name, _forward=layer.quantized_call, **kwargs):
-            rows = gptq_objects[_name].rows
-            gptq_objects[_name].update_hessian_with_batch(keras.ops.reshape(args[0], (-1, rows)))
-            return _forward(*args, **kwargs)
-        layer.quantized_call = hook
-    try:
-        yield
-    finally:
-        for layer in layers.values():
-            del layer.quantized_call
+    return hook_quantized_call(keras, layers, gptq_objects,
+                               lambda state, inputs: state.update_hessian_with_batch(inputs))
 
 
 @pytest.fixture
 def keras_streams_inputs(monkeypatch):
     monkeypatch.setattr(gptq_core, "stream_hessians", _streaming_keras_hessians)
-
-
-class _Tokenizer:
-    def tokenize(self, text):
-        return np.array([ord(c) % 20 for c in text], dtype="int32")
 
 
 def _model(k):
@@ -61,7 +46,7 @@ TEXT = ["the quick brown fox", "jumps over the lazy dog"]
 
 def _quantized(k, dataset=TOKENS, **options):
     model, structure = _model(k)
-    config = k.quantizers.GPTQConfig(dataset=dataset, tokenizer=_Tokenizer(), num_samples=5,
+    config = k.quantizers.GPTQConfig(dataset=dataset, tokenizer=CharTokenizer(), num_samples=5,
                                      sequence_length=8, quantization_layer_structure=structure,
                                      **options)
     with pytest.warns(UserWarning):  # InputLayer / Embedding have no GPTQ
@@ -167,7 +152,7 @@ def test_a_gptq_built_layer_computes_in_float_until_calibrated():
 ])
 def test_bad_gptq_calls_raise_clearly(change, error, kind):
     model, structure = _model(neokeras)
-    arguments = dict(dataset=TOKENS, tokenizer=_Tokenizer(), num_samples=2, sequence_length=8,
+    arguments = dict(dataset=TOKENS, tokenizer=CharTokenizer(), num_samples=2, sequence_length=8,
                      quantization_layer_structure=structure)
     arguments.update(change)
     config = neokeras.quantizers.GPTQConfig(**arguments)
@@ -192,7 +177,7 @@ def _einsum_model(k):
 def _einsum_quantized(k, **options):
     model, structure = _einsum_model(k)
     options = {"num_samples": 3, **options}
-    config = k.quantizers.GPTQConfig(dataset=TOKENS, tokenizer=_Tokenizer(), sequence_length=8,
+    config = k.quantizers.GPTQConfig(dataset=TOKENS, tokenizer=CharTokenizer(), sequence_length=8,
                                      quantization_layer_structure=structure, **options)
     with pytest.warns(UserWarning):
         model.quantize("gptq", config=config)
