@@ -327,33 +327,30 @@ class Model(Trainer, Layer):
             raise ValueError(
                 f"get_state_tree: value_format must be 'backend_tensor' or 'numpy_array'. "
                 f"Received: value_format={value_format!r}")
+        return {key: _nested_by_path(variables, value_format)
+                for key, variables in self._state_groups().items()}
+
+    def _state_groups(self):
+        """The variable groups of `get_state_tree`/`set_state_tree`, by group name."""
         optimizer = getattr(self, "optimizer", None)
-        groups = {
+        return {
             "trainable_variables": self.trainable_variables,
             "non_trainable_variables": self.non_trainable_variables,
             "optimizer_variables": optimizer.variables if optimizer is not None else [],
             "metrics_variables": self.metrics_variables,
         }
-        return {key: _nested_by_path(variables, value_format)
-                for key, variables in groups.items()}
 
     def set_state_tree(self, state_tree):
         """Assigns the values of a `get_state_tree()`-shaped dict to the variables whose paths
         it names (paths the model does not have are ignored, as in Keras)."""
-        optimizer = getattr(self, "optimizer", None)
-        groups = {
-            "trainable_variables": lambda: self.trainable_variables,
-            "non_trainable_variables": lambda: self.non_trainable_variables,
-            "optimizer_variables": lambda: optimizer.variables if optimizer is not None else [],
-            "metrics_variables": lambda: self.metrics_variables,
-        }
+        groups = self._state_groups()
         for key, nested in state_tree.items():
             if key not in groups:
                 raise ValueError(
                     f"set_state_tree: unknown variable group {key!r}; expected some of "
                     f"{sorted(groups)}.")
             values = _flatten_by_path(nested)
-            for variable in groups[key]():
+            for variable in groups[key]:
                 if variable.path in values:
                     variable.assign(values[variable.path])
 

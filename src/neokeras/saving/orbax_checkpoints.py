@@ -126,13 +126,7 @@ def _assign_state(model, state):
     the optimizer slot `adam/dense_kernel_momentum` for `adam/sequential_dense_kernel_...`."""
     from neokeras.models.model import _flatten_by_path
 
-    optimizer = getattr(model, "optimizer", None)
-    groups = {
-        "trainable_variables": model.trainable_variables,
-        "non_trainable_variables": model.non_trainable_variables,
-        "optimizer_variables": optimizer.variables if optimizer is not None else [],
-        "metrics_variables": model.metrics_variables,
-    }
+    groups = model._state_groups()
     for key, nested in state.items():
         if key not in groups:
             continue
