@@ -1,5 +1,5 @@
-"""The patches + matrix-product lowering of convolutions: values and gradients equal the native
-convolution's; the choice is made once per shape, kept on disk, and can be forced."""
+"""The patches + matrix-product and "split" lowerings of convolutions: values and gradients equal
+the native convolution's; the choice is made once per shape, kept on disk, and can be forced."""
 
 import numpy as np
 import pytest
@@ -31,13 +31,14 @@ def _conv(lowering, monkeypatch, x, k, strides, padding, dilation):
                     data_format="channels_last")
 
 
+@pytest.mark.parametrize("lowering", ["patches", "split"])
 @pytest.mark.parametrize("shape, kernel_shape, strides, padding, dilation", CASES)
-def test_patches_lowering_matches_native_values_and_gradients(
-        monkeypatch, shape, kernel_shape, strides, padding, dilation):
+def test_lowering_matches_native_values_and_gradients(
+        monkeypatch, lowering, shape, kernel_shape, strides, padding, dilation):
     x = RNG.standard_normal(shape).astype("float32")
     k = RNG.standard_normal(kernel_shape).astype("float32")
     results = {}
-    for lowering in ("native", "patches"):
+    for lowering in ("native", lowering):
         def loss(x, k, lowering=lowering):
             out = _conv(lowering, monkeypatch, x, k, strides, padding, dilation)
             weights = jnp.linspace(-1.0, 1.0, out.size).reshape(out.shape)
@@ -45,7 +46,7 @@ def test_patches_lowering_matches_native_values_and_gradients(
 
         (_, out), grads = jax.value_and_grad(loss, argnums=(0, 1), has_aux=True)(x, k)
         results[lowering] = (out,) + grads
-    for a, b in zip(results["native"], results["patches"]):
+    for a, b in zip(results["native"], results[lowering]):
         assert a.shape == b.shape
         np.testing.assert_allclose(np.asarray(b), np.asarray(a), rtol=1e-5, atol=1e-5)
 
@@ -114,6 +115,44 @@ def test_patches_gradient_matches_finite_differences(monkeypatch):
     np.testing.assert_allclose(analytic, numeric, rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.parametrize("shape, kernel_shape", [((2, 7, 6, 3), (3, 2, 3, 4)),
+                                                  ((2, 6, 6, 1), (3, 3, 1, 2))])
+def test_split_lowering_forward_mode_and_second_order_match_native(monkeypatch, shape,
+                                                                   kernel_shape):
+    # "split" is a custom JVP: forward mode, a kernel-only gradient (the input's tangent a
+    # symbolic zero) and a Hessian-vector product must be the native convolution's.
+    x = RNG.standard_normal(shape).astype("float32")
+    k = RNG.standard_normal(kernel_shape).astype("float32")
+    x_dot = RNG.standard_normal(shape).astype("float32")
+    k_dot = RNG.standard_normal(kernel_shape).astype("float32")
+    results = {}
+    for lowering in ("native", "split"):
+        def conv(x, k, lowering=lowering):
+            return _conv(lowering, monkeypatch, x, k, 1, "same", 1)
+
+        def loss(x, k, conv=conv):
+            return jnp.sum(jnp.tanh(conv(x, k)) * jnp.arange(1.0, 1.0 + x[..., :1].size)
+                           .reshape(x.shape[:-1] + (1,)))
+
+        forward = jax.jvp(conv, (x, k), (x_dot, k_dot))
+        kernel_grad = jax.grad(loss, argnums=1)(x, k)
+        hvp = jax.jvp(lambda k: jax.grad(loss, argnums=1)(x, k), (k,), (k_dot,))[1]
+        results[lowering] = forward + (kernel_grad, hvp)
+    for a, b in zip(results["native"], results["split"]):
+        np.testing.assert_allclose(np.asarray(b), np.asarray(a), rtol=1e-4, atol=1e-4)
+
+
+def test_split_lowering_computes_the_kernel_gradient_from_matrix_products(monkeypatch):
+    # Its point: no convolution for the kernel gradient, and none for the gradient of an input
+    # that is not differentiated (a first layer's).
+    monkeypatch.setenv("NEOKERAS_CONV_LOWERING", "split")
+    x = np.ones((2, 8, 8, 3), "float32")
+    k = np.ones((3, 3, 3, 4), "float32")
+    hlo = jax.jit(jax.grad(lambda k: jnp.sum(ops.conv(x, k) ** 2))).lower(k).as_text()
+    assert hlo.count("stablehlo.convolution") == 1  # the forward pass
+    assert hlo.count("stablehlo.dot_general") == 9  # one per kernel offset
+
+
 def test_the_choice_is_measured_once_per_shape_and_kept_on_disk(monkeypatch, tmp_path):
     monkeypatch.delenv("NEOKERAS_CONV_LOWERING", raising=False)
     monkeypatch.setenv("NEOKERAS_JAX_CACHE", str(tmp_path))
@@ -122,8 +161,8 @@ def test_the_choice_is_measured_once_per_shape_and_kept_on_disk(monkeypatch, tmp
     monkeypatch.setattr(conv_lowering, "_loaded", [False])
     measured = []
 
-    def measure(*args):
-        measured.append(args[-1])  # whether gradients were timed too
+    def measure(candidates, *args):
+        measured.append((args[-1], sorted(candidates)))  # whether gradients were timed too
         return "patches"
 
     monkeypatch.setattr(conv_lowering, "_measure", measure)
@@ -135,13 +174,15 @@ def test_the_choice_is_measured_once_per_shape_and_kept_on_disk(monkeypatch, tmp
     with conv_lowering.differentiated():
         jax.grad(lambda k: jnp.sum(ops.conv(x, k)))(k)
     ops.conv(x[:1], k)  # a new shape
-    assert measured == [False, True, False]
+    assert measured == [(False, ["native", "patches"]),
+                        (True, ["native", "patches", "split"]),
+                        (False, ["native", "patches"])]
     np.testing.assert_allclose(np.asarray(first), 27.0)
     # A new process (decisions read back from the file) measures nothing.
     monkeypatch.setattr(conv_lowering, "_decisions", {})
     monkeypatch.setattr(conv_lowering, "_loaded", [False])
     ops.conv(x, k)
-    assert measured == [False, True, False]
+    assert len(measured) == 3
     assert (tmp_path / "conv-lowerings.json").exists()
 
 

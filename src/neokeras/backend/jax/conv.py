@@ -104,16 +104,21 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     def patches(inputs, kernel):
         return conv_lowering.patches_conv(inputs, kernel, strides, pads, dilation)
 
+    def split(inputs, kernel):
+        return conv_lowering.split_conv(native, inputs, kernel, strides, pads, dilation)
+
     return _lowered("conv", inputs, kernel, strides, pads, dilation, native, patches,
-                    data_format == "channels_last" and groups == 1)
+                    data_format == "channels_last" and groups == 1, split)
 
 
-def _lowered(op, inputs, kernel, strides, pads, dilation, native, patches, eligible):
-    """`native` or `patches` applied to `(inputs, kernel)`, as `conv_lowering` chooses."""
+def _lowered(op, inputs, kernel, strides, pads, dilation, native, patches, eligible,
+             split=None):
+    """`native`, `patches` or `split` applied to `(inputs, kernel)`, as `conv_lowering`
+    chooses."""
     config = (tuple(strides), tuple(map(tuple, pads)), tuple(dilation))
-    if conv_lowering.choose(op, inputs, kernel, config, native, patches, eligible) == "patches":
-        return patches(inputs, kernel)
-    return native(inputs, kernel)
+    lowerings = {"native": native, "patches": patches, "split": split}
+    choice = conv_lowering.choose(op, inputs, kernel, config, native, patches, eligible, split)
+    return lowerings[choice](inputs, kernel)
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,

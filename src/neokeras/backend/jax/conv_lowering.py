@@ -3,21 +3,22 @@ built from shifted slices of the input ("patches"): for `conv`, the slices conca
 the reshaped kernel (one matrix product); for `depthwise_conv` (and so `separable_conv`, whose
 pointwise step is a `conv`), the slices times their offset's per-channel weights, summed; for
 `conv_transpose`, one matrix product giving every offset's contribution, added at the output
-positions.
+positions. A differentiated `conv` has a third candidate, "split": the native convolution and
+input gradient, with the kernel gradient as matrix products of the shifted slices and the
+output gradient (`split_conv`).
 
-XLA:CPU runs some convolutions far below the matrix-product rate, above all their gradients
-(a first layer with one input channel: the native gradient is ~5x slower than the gradient of
-the same convolution written as shifted slices, concatenated, times the reshaped kernel). Which
-one is faster depends on the shape and on whether the convolution is differentiated, so on CPU
-the first trace of a shape times both (a few runs each, on random data) and keeps the faster;
-elsewhere the native convolution is always used. Both compute the same sums: the patches forms
-are exact, and their gradients are JAX's derivatives of slicing, padding and products. Only
-channels-last, ungrouped (for `conv`) convolutions are candidates.
+XLA:CPU runs some convolutions far below the matrix-product rate, above all their kernel
+gradients (the benchmark CNN's second layer: ~22 ms native against ~12 ms split). Which one is
+faster depends on the shape and on whether the convolution is differentiated, so on CPU
+the first trace of a shape times the candidates (a few runs each, on random data) and keeps the
+fastest; elsewhere the native convolution is always used. All compute the same sums: the
+patches forms are exact, and their gradients are JAX's derivatives of slicing, padding and
+products. Only channels-last, ungrouped (for `conv`) convolutions are candidates.
 
 Decisions are kept per process and, with the persistent compilation cache on, in
 `conv-lowerings.json` beside it, so a second run measures nothing. The environment variable
-`NEOKERAS_CONV_LOWERING` (`native` or `patches`) forces one lowering for all of them (for tests and
-benchmarks).
+`NEOKERAS_CONV_LOWERING` (`native`, `patches` or `split`) forces one lowering for all of them
+(for tests and benchmarks; `split` applies to `conv` only, the others stay native).
 """
 
 import contextlib
@@ -31,6 +32,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
+from jax.custom_derivatives import SymbolicZero
 
 from neokeras.backend.common.symbolic_scope import in_symbolic_scope
 from neokeras.backend.jax import compilation_cache
@@ -77,6 +79,56 @@ def patches_conv(inputs, kernel, strides, pads, dilation):
     patches = pieces[0] if len(pieces) == 1 else jnp.concatenate(pieces, axis=-1)
     flat = kernel.reshape(-1, kernel.shape[-1])
     return lax.dot_general(patches, flat, (((rank + 1,), (0,)), ((), ())))
+
+
+def split_conv(native, inputs, kernel, strides, pads, dilation):
+    """`native(inputs, kernel)` (a channels-last, ungrouped convolution) with the same value and
+    input gradient, and its kernel gradient computed from the shifted slices of the input: with
+    the output gradient `g` as a matrix (output channels, positions), one matrix product
+    `g @ slice` per kernel offset, or, with one input channel, the stacked slices times `g`.
+
+    XLA:CPU computes the native kernel gradient as a convolution with the output gradient as
+    its kernel (e.g. 11x11 over a 13x13 input), at a third of the matrix-product rate. Its fast
+    matrix products (YNNPACK) take only row-major `(m, k) @ (k, n)` operands; an optimization
+    barrier keeps XLA from folding the transpose of `g` into the product (which would leave a
+    slower, transposed-operand product)."""
+    rank = inputs.ndim - 2
+    window = kernel.shape[:rank]
+
+    def kernel_tangent(x, kernel_dot):
+        # Linear in `kernel_dot`; JAX's transpose of it is the kernel gradient described above.
+        # The barriers keep XLA from folding transposes into the products (in either pass).
+        barrier = lax.optimization_barrier
+        pieces = _shifted_slices(x, window, strides, pads, dilation)
+        out_shape = pieces[0].shape[:-1] + (kernel_dot.shape[-1],)
+        flat = kernel_dot.reshape((len(pieces),) + kernel_dot.shape[rank:])
+        if x.shape[-1] == 1:
+            stacked = jnp.stack([piece.reshape(-1) for piece in pieces])  # (offsets, positions)
+            product = lax.dot_general(stacked, barrier(flat[:, 0]), (((0,), (0,)), ((), ())))
+            return barrier(product).reshape(out_shape)
+        flat = barrier(jnp.swapaxes(flat, 1, 2))  # (offsets, out channels, in channels)
+        product = sum(lax.dot_general(flat[i], piece.reshape(-1, piece.shape[-1]),
+                                      (((1,), (1,)), ((), ())))
+                      for i, piece in enumerate(pieces))  # (out channels, positions)
+        return barrier(product).T.reshape(out_shape)
+
+    @jax.custom_jvp
+    def conv(x, k):
+        return native(x, k)
+
+    def conv_jvp(primals, tangents):
+        x, k = primals
+        x_dot, k_dot = tangents
+        out = native(x, k)
+        parts = []
+        if not isinstance(k_dot, SymbolicZero):
+            parts.append(kernel_tangent(x, k_dot))
+        if not isinstance(x_dot, SymbolicZero):
+            parts.append(native(x_dot, k))
+        return out, sum(parts) if parts else jnp.zeros_like(out)
+
+    conv.defjvp(conv_jvp, symbolic_zeros=True)
+    return conv(inputs, kernel)
 
 
 def patches_depthwise_conv(inputs, kernel, strides, pads, dilation):
@@ -176,8 +228,8 @@ def _measure(candidates, shape, kernel_shape, dtype, grads):
     return min(seconds, key=seconds.get)
 
 
-def choose(op, inputs, kernel, config, native, patches, eligible=True):
-    """`"native"` or `"patches"` for this convolution (see the module docstring).
+def choose(op, inputs, kernel, config, native, patches, eligible=True, split=None):
+    """`"native"`, `"patches"` or `"split"` for this convolution (see the module docstring).
 
     Args:
         op: The operation's name (`"conv"`, `"depthwise_conv"`, `"conv_transpose"`).
@@ -185,6 +237,8 @@ def choose(op, inputs, kernel, config, native, patches, eligible=True):
         config: Hashable rest of the key (strides, padding, dilation).
         native, patches: The two lowerings as functions of `(inputs, kernel)`.
         eligible: False when the patches form does not apply (e.g. channels-first).
+        split: The native lowering with its kernel gradient from the shifted slices, if this
+            operation has one; a candidate only for differentiated convolutions.
 
     Only known shapes are candidates for patches, and shape inference (a symbolic scope)
     measures nothing."""
@@ -193,17 +247,21 @@ def choose(op, inputs, kernel, config, native, patches, eligible=True):
         return "native"
     if forced in ("native", "patches"):
         return forced
+    if forced == "split":
+        return "native" if split is None else "split"
     if (jax.default_backend() != "cpu" or in_symbolic_scope()
             or any(not isinstance(d, int) for d in inputs.shape)):
         return "native"
     grads = getattr(_state, "differentiated", False)
+    candidates = {"native": native, "patches": patches}
+    if grads and split is not None:
+        candidates["split"] = split
     key = repr((op, tuple(inputs.shape), tuple(kernel.shape), str(inputs.dtype), config, grads,
-                jax.__version__))
+                tuple(candidates), jax.__version__))
     _load()
     if key not in _decisions:
         with jax.ensure_compile_time_eval():
-            _decisions[key] = _measure({"native": native, "patches": patches},
-                                       tuple(inputs.shape), tuple(kernel.shape), inputs.dtype,
-                                       grads)
+            _decisions[key] = _measure(candidates, tuple(inputs.shape), tuple(kernel.shape),
+                                       inputs.dtype, grads)
         _save()
     return _decisions[key]
