@@ -142,15 +142,18 @@ def test_split_lowering_forward_mode_and_second_order_match_native(monkeypatch, 
         np.testing.assert_allclose(np.asarray(b), np.asarray(a), rtol=1e-4, atol=1e-4)
 
 
-def test_split_lowering_computes_the_kernel_gradient_from_matrix_products(monkeypatch):
-    # Its point: no convolution for the kernel gradient, and none for the gradient of an input
-    # that is not differentiated (a first layer's).
+@pytest.mark.parametrize("channels, convolutions, products", [(3, 1, 9), (1, 0, 1)])
+def test_split_lowering_computes_the_kernel_gradient_from_matrix_products(
+        monkeypatch, channels, convolutions, products):
+    # Its point: no convolution for the kernel gradient (one product per kernel offset, or one
+    # of the stacked slices with one input channel, whose value is then slices times weights
+    # too), and none for the gradient of an input that is not differentiated.
     monkeypatch.setenv("NEOKERAS_CONV_LOWERING", "split")
-    x = np.ones((2, 8, 8, 3), "float32")
-    k = np.ones((3, 3, 3, 4), "float32")
+    x = np.ones((2, 8, 8, channels), "float32")
+    k = np.ones((3, 3, channels, 4), "float32")
     hlo = jax.jit(jax.grad(lambda k: jnp.sum(ops.conv(x, k) ** 2))).lower(k).as_text()
-    assert hlo.count("stablehlo.convolution") == 1  # the forward pass
-    assert hlo.count("stablehlo.dot_general") == 9  # one per kernel offset
+    assert hlo.count("stablehlo.convolution") == convolutions
+    assert hlo.count("stablehlo.dot_general") == products
 
 
 def test_the_choice_is_measured_once_per_shape_and_kept_on_disk(monkeypatch, tmp_path):

@@ -82,16 +82,18 @@ def patches_conv(inputs, kernel, strides, pads, dilation):
 
 
 def split_conv(native, inputs, kernel, strides, pads, dilation):
-    """`native(inputs, kernel)` (a channels-last, ungrouped convolution) with the same value and
-    input gradient, and its kernel gradient computed from the shifted slices of the input: with
-    the output gradient `g` as a matrix (output channels, positions), one matrix product
+    """`native(inputs, kernel)` (a channels-last, ungrouped convolution) with the same input
+    gradient, and its kernel gradient computed from the shifted slices of the input: with the
+    output gradient `g` as a matrix (output channels, positions), one matrix product
     `g @ slice` per kernel offset, or, with one input channel, the stacked slices times `g`.
+    With one input channel the value too is computed from the slices (each times its offset's
+    weights, summed), which XLA fuses with the bias, activation and pooling that follow.
 
     XLA:CPU computes the native kernel gradient as a convolution with the output gradient as
     its kernel (e.g. 11x11 over a 13x13 input), at a third of the matrix-product rate. Its fast
-    matrix products (YNNPACK) take only row-major `(m, k) @ (k, n)` operands; an optimization
-    barrier keeps XLA from folding the transpose of `g` into the product (which would leave a
-    slower, transposed-operand product)."""
+    matrix products (YNNPACK) take only row-major `(m, k) @ (k, n)` operands; optimization
+    barriers keep XLA from folding transposes into the products (which would leave slower,
+    transposed-operand products)."""
     rank = inputs.ndim - 2
     window = kernel.shape[:rank]
 
@@ -112,14 +114,21 @@ def split_conv(native, inputs, kernel, strides, pads, dilation):
                       for i, piece in enumerate(pieces))  # (out channels, positions)
         return barrier(product).T.reshape(out_shape)
 
+    def forward(x, k):
+        if x.shape[-1] != 1:
+            return native(x, k)
+        pieces = _shifted_slices(x, window, strides, pads, dilation)
+        weights = k.reshape(len(pieces), k.shape[-1])
+        return sum(piece * weights[i] for i, piece in enumerate(pieces))
+
     @jax.custom_jvp
     def conv(x, k):
-        return native(x, k)
+        return forward(x, k)
 
     def conv_jvp(primals, tangents):
         x, k = primals
         x_dot, k_dot = tangents
-        out = native(x, k)
+        out = forward(x, k)
         parts = []
         if not isinstance(k_dot, SymbolicZero):
             parts.append(kernel_tangent(x, k_dot))
