@@ -19,11 +19,12 @@ import argparse
 import json
 import os
 import re
-import resource
 import subprocess
 import sys
 import tempfile
 import time
+
+import import_time  # this directory's import benchmark
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEMO = os.path.join(ROOT, "examples", "demo.py")
@@ -150,19 +151,8 @@ def report_demo(label, result):
 
 def import_times(runs, src):
     """Best wall and CPU seconds of fresh `import jax` and `import neokeras` processes."""
-    env = {**os.environ, "PYTHONPATH": src}
-    best = {}
-    for _ in range(runs):
-        for module in ("jax", "neokeras"):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            start = time.perf_counter()
-            subprocess.run([sys.executable, "-c", f"import {module}"], env=env, check=True)
-            wall = time.perf_counter() - start
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-            old = best.get(module, (float("inf"), float("inf")))
-            best[module] = (min(old[0], wall), min(old[1], cpu))
-    return best
+    best = import_time.import_times(runs, [src], basic=False)
+    return {"jax": best["jax"], "neokeras": best[f"neokeras [{src}]"]}
 
 
 def main():

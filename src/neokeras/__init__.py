@@ -2,6 +2,9 @@
 
     import neokeras as keras
     model = keras.Sequential([keras.layers.Dense(10, input_dim=4, activation="softmax")])
+
+`import neokeras` imports the foundation below; every other namespace (`layers`, `models`,
+`losses`, ...) and name (`Sequential`, `Model`, ...) is imported on first use (`lazy.py`).
 """
 
 __version__ = "0.1.0"
@@ -16,28 +19,6 @@ from neokeras import activations  # noqa: F401
 from neokeras import constraints  # noqa: F401
 from neokeras import initializers  # noqa: F401
 from neokeras import regularizers  # noqa: F401
-from neokeras import losses  # noqa: F401
-from neokeras import metrics  # noqa: F401
-from neokeras import optimizers  # noqa: F401
-from neokeras import layers  # noqa: F401
-from neokeras import callbacks  # noqa: F401
-from neokeras import distillation  # noqa: F401
-from neokeras import models  # noqa: F401
-from neokeras import saving  # noqa: F401
-from neokeras import export  # noqa: F401
-from neokeras import utils  # noqa: F401
-from neokeras import mixed_precision  # noqa: F401
-from neokeras import quantizers  # noqa: F401
-from neokeras import datasets  # noqa: F401
-from neokeras import distribution  # noqa: F401
-from neokeras import visualization  # noqa: F401
-from neokeras import legacy  # noqa: F401
-from neokeras.layers import Input  # noqa: F401
-from neokeras.layers import Layer  # noqa: F401
-from neokeras.models import Model  # noqa: F401
-from neokeras.models import Sequential  # noqa: F401
-from neokeras.drop_in import install_as_keras  # noqa: F401
-from neokeras.trainers.recompiles import RecompileWarning  # noqa: F401
 from neokeras.backend import Variable  # noqa: F401
 from neokeras.backend.common.stateless_scope import StatelessScope  # noqa: F401
 from neokeras.backend.common.device import device  # noqa: F401
@@ -49,34 +30,30 @@ from neokeras.backend.common.symbolic_scope import SymbolicScope  # noqa: F401
 from neokeras.dtype_policies import DTypePolicy  # noqa: F401
 from neokeras.dtype_policies import FloatDTypePolicy  # noqa: F401
 from neokeras.initializers import Initializer  # noqa: F401
-from neokeras.layers import InputSpec  # noqa: F401
-from neokeras.losses import Loss  # noqa: F401
-from neokeras.metrics import Metric  # noqa: F401
-from neokeras.ops.operation_api import Function  # noqa: F401
-from neokeras.ops.operation_api import Operation  # noqa: F401
-from neokeras.optimizers import Optimizer  # noqa: F401
-from neokeras.quantizers import Quantizer  # noqa: F401
 from neokeras.regularizers import Regularizer  # noqa: F401
-
-
-# `keras.applications` (dozens of model builders) loads on first use, keeping `import neokeras`
-# fast; `wrappers` imports scikit-learn, so it too waits until asked for; so does tf-keras's
-# `experimental` (premade models).
-_LAZY_SUBMODULES = ("applications", "experimental", "wrappers")
-
-
-def __getattr__(name):
-    if name in _LAZY_SUBMODULES:
-        import importlib
-
-        return importlib.import_module(f"neokeras.{name}")
-    raise AttributeError(f"module 'neokeras' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY_SUBMODULES))
 
 
 def version():
     """The neokeras version string."""
     return __version__
+
+
+from neokeras.lazy import lazy_namespace as _lazy_namespace  # noqa: E402
+
+__getattr__, __dir__, __all__ = _lazy_namespace(__name__, {
+    ".layers": ["Input", "InputSpec", "Layer"],
+    ".models": ["Model", "Sequential"],
+    ".losses": ["Loss"],
+    ".metrics": ["Metric"],
+    ".ops.operation_api": ["Function", "Operation"],
+    ".optimizers": ["Optimizer"],
+    ".quantizers": ["Quantizer"],
+    ".drop_in": ["install_as_keras"],
+    ".trainers.recompiles": ["RecompileWarning"],
+}, submodules=[
+    "applications", "callbacks", "datasets", "distillation", "distribution", "experimental",
+    "export", "layers", "legacy", "losses", "metrics", "mixed_precision", "models",
+    "optimizers", "preprocessing", "quantizers", "saving", "utils", "visualization", "wrappers",
+])
+# `from neokeras import *` leaves out the namespaces that pull in large or optional packages.
+__all__ = [name for name in __all__ if name not in ("applications", "experimental", "wrappers")]

@@ -1,7 +1,15 @@
-"""`neokeras.models`: `Sequential`, `Model`."""
+"""`neokeras.models`: `Sequential`, `Model`.
 
-from neokeras.models import experimental  # noqa: F401
-from neokeras.models.model import Model  # noqa: F401
-from neokeras.models.sequential import Sequential  # noqa: F401
-from neokeras.saving.saving_api import (  # noqa: F401,E402
-    clone_model, load_model, model_from_config, model_from_json, model_from_yaml, save_model)
+Each name's module is imported the first time the name is used (see `neokeras/lazy.py`).
+"""
+
+from neokeras.lazy import lazy_namespace as _lazy_namespace
+
+__getattr__, __dir__, __all__ = _lazy_namespace(__name__, {
+    ".model": ["Model"],
+    ".sequential": ["Sequential"],
+    "neokeras.saving.saving_api": [
+        "clone_model", "load_model", "model_from_config", "model_from_json", "model_from_yaml",
+        "save_model",
+    ],
+}, submodules=["experimental"])

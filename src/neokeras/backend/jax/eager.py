@@ -21,7 +21,6 @@ import contextlib
 import threading
 
 import jax
-import jax.extend.core
 
 # The conversions JAX refuses on every tracer, even one with a concrete value.
 _CONVERSIONS = ("__array__", "__float__", "__complex__", "tolist", "__format__")
@@ -57,6 +56,8 @@ def _install():
     with _install_lock:
         if _installed:
             return
+        # Imported here, not at the top: `jax.extend` imports Pallas (~25 ms on `import neokeras`).
+        import jax.extend.core  # noqa: F401
         for name in _CONVERSIONS:
             setattr(jax.core.Tracer, name, _detached(name, getattr(jax.core.Tracer, name)))
         _installed = True

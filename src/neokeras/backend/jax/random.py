@@ -8,10 +8,8 @@ global generator; not allowed while tracing). The same seed gives the same numbe
 import functools
 
 import jax
-import jax.extend.random
 import jax.numpy as jnp
 import numpy as np
-from jax.extend.random import threefry2x32_p
 
 from neokeras import config
 
@@ -127,7 +125,7 @@ def _chunk_random_bits(key_data, bit_width, shape):
     """Threefry bits of flat elements `start + j` for key data `[k1, k2, start]`."""
     count = key_data[2] + jax.lax.iota(np.uint32, int(np.prod(shape))).reshape(shape)
     k1, k2 = (jnp.broadcast_to(k, shape) for k in (key_data[0], key_data[1]))
-    bits1, bits2 = threefry2x32_p.bind(k1, k2, jnp.zeros_like(count), count)
+    bits1, bits2 = jax.extend.random.threefry2x32_p.bind(k1, k2, jnp.zeros_like(count), count)
     if bit_width == 64:
         return (bits1.astype(np.uint64) << np.uint64(32)) | bits2.astype(np.uint64)
     return (bits1 ^ bits2).astype(f"uint{bit_width}")
@@ -137,16 +135,21 @@ def _not_for_chunks(*args):
     raise TypeError("chunk keys only draw random bits")
 
 
-_CHUNK_IMPL = jax.extend.random.define_prng_impl(
-    key_shape=(3,), seed=_not_for_chunks, split=_not_for_chunks,
-    random_bits=_chunk_random_bits, fold_in=_not_for_chunks, name="neokeras_chunk")
+@functools.cache
+def _chunk_impl():
+    # Defined on first use: `jax.extend` imports Pallas (~25 ms on `import neokeras`).
+    import jax.extend.random
+
+    return jax.extend.random.define_prng_impl(
+        key_shape=(3,), seed=_not_for_chunks, split=_not_for_chunks,
+        random_bits=_chunk_random_bits, fold_in=_not_for_chunks, name="neokeras_chunk")
 
 
 @functools.partial(jax.jit, static_argnums=(0, 1))
 def _chunk(kind, dtype, key_data, a, b):
     # `a` and `b` are arguments (not constants) as in `jax.random`'s own programs, so that XLA
     # computes the transforms exactly as there.
-    key = jax.random.wrap_key_data(key_data, impl=_CHUNK_IMPL)
+    key = jax.random.wrap_key_data(key_data, impl=_chunk_impl())
     if kind == "uniform":
         return jax.random.uniform(key, (_CHUNK,), dtype, minval=a, maxval=b)
     if kind == "normal":
