@@ -144,3 +144,36 @@ def test_index_names_the_registering_module():
     indexed = {name: module for module, names in MODULES.items() for name in names}
     seen = dict(api_export._NAME_TO_MODULE)
     assert seen and {name: indexed.get(name) for name in seen} == seen
+
+
+@pytest.mark.slow
+def test_every_module_imports_when_it_is_the_first_one_touched():
+    # Lazy loading lets any module be the first imported after the foundation, so an import
+    # cycle that the old fixed import order hid would now surface: import each module first, in
+    # a child forked from a process that has only run `import neokeras`.
+    code = """
+import importlib, json, os, pkgutil, warnings
+import neokeras
+names = []
+def walk(path, prefix):  # the module tree, from the files (importing nothing)
+    for info in pkgutil.iter_modules(path, prefix):
+        names.append(info.name)
+        if info.ispkg:
+            walk([os.path.join(path[0], info.name.rpartition(".")[2])], info.name + ".")
+walk(neokeras.__path__, "neokeras.")
+failed = []
+for name in names:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            warnings.simplefilter("error")
+            importlib.import_module(name)
+        except BaseException:
+            os._exit(1)
+        os._exit(0)
+    if os.waitpid(pid, 0)[1]:
+        failed.append(name)
+print(json.dumps([len(names), failed]))
+"""
+    count, failed = _run(code)
+    assert count > 300 and failed == []
