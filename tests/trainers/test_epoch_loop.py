@@ -114,7 +114,7 @@ def test_generator_batches_share_one_program_with_the_padded_last_one():
     assert ours.compile_count == {"train": 1}
 
 
-def test_validation_data_moves_to_the_device_once_per_fit(monkeypatch):
+def test_training_data_moves_to_the_device_once_per_fit_validation_data_streams(monkeypatch):
     moved = []
     original = neokeras.backend.trainer.to_device
     monkeypatch.setattr(neokeras.backend.trainer, "to_device",
@@ -124,7 +124,22 @@ def test_validation_data_moves_to_the_device_once_per_fit(monkeypatch):
     x = RNG.standard_normal((12, 5)).astype("float32")
     y = RNG.integers(0, 3, 12)
     model.fit(x, y, batch_size=4, epochs=4, verbose=0, validation_data=(x, y))
-    assert len(moved) == 2  # the training data and the validation data, once each
+    # The validation rows go with each compiled call, so its program fits any data length.
+    assert len(moved) == 1
+
+
+@pytest.mark.parametrize("n_val, n_test", [(13, 26), (16, 13), (26, 3)])
+def test_validation_and_evaluate_of_any_length_share_one_test_program(n_val, n_test):
+    x = RNG.standard_normal((40, 5)).astype("float32")
+    y = RNG.integers(0, 3, 40)
+    ours, theirs = _pair(_mlp, "sparse_categorical_crossentropy", ["accuracy"])
+    _assert_same_training(ours, theirs, x[:26], y[:26], batch_size=8, epochs=2,
+                          validation_data=(x[26:26 + n_val], y[26:26 + n_val]))
+    results = [m.evaluate(x[:n_test], y[:n_test], batch_size=8, verbose=0)
+               for m in (ours, theirs)]
+    np.testing.assert_allclose(results[0], results[1], rtol=2e-5, atol=1e-6)
+    # A test set smaller than one batch is one batch of its own size: a program of its own.
+    assert ours.compile_count == {"train": 1, "test": 1 if n_test >= 8 else 2}
 
 
 def _convnet(lib):

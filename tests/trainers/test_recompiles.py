@@ -80,18 +80,29 @@ def test_varying_batch_size_in_train_on_batch_warns():
     assert "the batch size took values 3, 5, 6, 7, 9, 10; " in messages[0]
 
 
-def test_varying_number_of_samples_in_evaluate_warns():
+def test_varying_number_of_samples_in_fit_warns():
     model = _dense_model()
     model.compile("sgd", "mse")
     sizes = (40, 41, 50, 70, 100, 130)
     messages = _recompile_warnings(lambda: [
-        model.evaluate(np.ones((n, 4), "float32"), np.ones((n, 1), "float32"), batch_size=8,
-                       verbose=0) for n in sizes])
+        model.fit(np.ones((n, 4), "float32"), np.ones((n, 1), "float32"), batch_size=8,
+                  verbose=0) for n in sizes])
     assert len(messages) == 1
-    assert "compiled its evaluation step (evaluate, test_on_batch) 6 times" in messages[0]
+    assert "compiled its training step (fit, train_on_batch) 6 times" in messages[0]
     assert ("input 'x' dimension 0 (the number of samples) took sizes 40, 41, 50, 70, 100, 130"
             in messages[0])
     assert "input 'y'" not in messages[0]  # it changes with `x`: named once
+    assert "fit() hands array data to the compiled step whole" in messages[0]
+
+
+def test_varying_number_of_samples_in_evaluate_compiles_once():
+    model = _dense_model()
+    model.compile("sgd", "mse")
+    messages = _recompile_warnings(lambda: [
+        model.evaluate(np.ones((n, 4), "float32"), np.ones((n, 1), "float32"), batch_size=8,
+                       verbose=0) for n in (40, 41, 50, 70, 100, 130, 1000)])
+    assert messages == []
+    assert model.compile_count == {"test": 1}
 
 
 def test_dict_inputs_are_named_by_key():

@@ -12,18 +12,28 @@ import math
 import numpy as np
 
 
-def chunk_size(model, steps, per_batch, fuses=True):
+def chunk_size(model, steps, per_batch, fuses=True, bucketed=False):
     """Steps per compiled call: 1 when a callback needs every batch, `steps_per_execution`
     when the user set it, 1 when the backend runs this model's steps slower in a loop
     (`fuses=False`), else about eight calls per epoch (few enough that Python overhead
-    vanishes, enough that the progress bar still moves)."""
+    vanishes, enough that the progress bar still moves).
+
+    `bucketed` (for streamed chunks, see `ArrayDataAdapter.chunks`) does not cap the size by
+    `steps` and rounds the automatic one up to a power of two, so that passes of different
+    lengths share one compiled chunk; steps past the data are skipped.
+    """
     if per_batch or not steps:
         return 1
     if model.steps_per_execution > 1:
+        if bucketed:
+            return model.steps_per_execution
         return min(model.steps_per_execution, steps)
     if not fuses:
         return 1
-    return min(steps, max(16, math.ceil(steps / 8)))
+    size = max(16, math.ceil(steps / 8))
+    if bucketed:
+        return 1 << (size - 1).bit_length()
+    return min(steps, size)
 
 
 def run_epoch(model, chunks, chunk_function, state, callbacks, mode, per_batch):

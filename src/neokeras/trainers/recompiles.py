@@ -129,9 +129,9 @@ def _changing_dimensions(signatures):
 
 def _advice(meaning):
     if meaning == "the number of samples":
-        return ("fit() and evaluate() hand array data to the compiled step whole, so each new "
-                "number of samples compiles it again: reuse one data size, or feed batches "
-                "from a keras.utils.PyDataset or a generator.")
+        return ("fit() hands array data to the compiled step whole, so each new number of "
+                "samples compiles it again: reuse one data size, or feed batches from a "
+                "keras.utils.PyDataset or a generator.")
     if meaning == "the batch size":
         return ("Use one batch size (predict(x, batch_size=...) and fit pad the last batch), "
                 "or pad batches to a few sizes.")

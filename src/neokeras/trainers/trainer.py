@@ -323,12 +323,14 @@ class Trainer:
         """A new `recompiles.TraceLog` for one compiled function of kind `kind`."""
         return recompiles.TraceLog(self, kind)
 
-    def _pads(self, mode, data):
+    def _pads(self, mode, data, always=False):
         """Whether the last partial batch of `data` is padded to the full batch size (and
-        masked) so that one program serves every batch. Only where padding provably leaves the
-        result unchanged: the default steps and losses, and a forward pass whose rows are
-        independent (no stateful layers, no moving statistics, no `add_loss`)."""
-        if self._eager or not data.has_partial_batch:
+        masked) so that one program serves every batch (with `always`, whether steps are
+        masked even when there is no partial batch, so that data with and without one share
+        the program). Only where padding provably leaves the result unchanged: the default
+        steps and losses, and a forward pass whose rows are independent (no stateful layers,
+        no moving statistics, no `add_loss`)."""
+        if self._eager or not (always or data.has_partial_batch):
             return False
         if self._overrides(f"{mode}_step") or any(self._overrides(m) for m in _STEP_METHODS):
             return False
@@ -643,16 +645,19 @@ class Trainer:
     def _evaluate_adapter(self, data, callback_list):
         """One pass of the test step over `data`; returns the logs as floats."""
         per_batch = callback_list is not None and callback_list.needs_batch_hooks("test")
-        pad = self._pads("test", data)
+        # Array data is streamed (see `ArrayDataAdapter.chunks`): validation and `evaluate`
+        # on any number of samples of one batch size run one compiled program.
+        streamed = isinstance(data, ArrayDataAdapter)
+        pad = self._pads("test", data, always=streamed)
         size = epoch_loop.chunk_size(self, data.fusable_steps(pad), per_batch,
-                                     self._fuses_steps("test", data))
+                                     self._fuses_steps("test", data), bucketed=streamed)
         self.reset_metrics()
         if callback_list is not None:
             callback_list.on_test_begin()  # before the state is read: it may swap weights
         state = self._new_state("test")
-        chunks, function = self._distribute(data, pad, data.chunks(size, pad),
-                                            self._chunk_function("test"), state,
-                                            getattr(data, "caller", "evaluate"))
+        chunks = data.chunks(size, pad, streamed=True) if streamed else data.chunks(size, pad)
+        chunks, function = self._distribute(data, pad, chunks, self._chunk_function("test"),
+                                            state, getattr(data, "caller", "evaluate"))
         logs = epoch_loop.run_epoch(self, chunks, function, state, callback_list, "test",
                                     per_batch)
         if logs is None:

@@ -1,8 +1,9 @@
 """In-memory arrays (numpy, lists, nested lists/dicts of arrays) as batches of a dataset.
 
 The arrays are validated once (equal lengths, numeric dtypes, no NaN targets), converted to the
-dtypes the backend uses, and then either moved to the device whole, once (fit/evaluate: each
-compiled chunk gathers its batches there), or sliced per batch (predict).
+dtypes the backend uses, and then either moved to the device whole, once (fit: each compiled
+chunk gathers its batches there), gathered on the host chunk by chunk (evaluation, so that
+data of any length runs one compiled program), or sliced per batch (predict).
 """
 
 import math
@@ -17,6 +18,9 @@ from neokeras.trainers.data_adapters.chunk import group_steps
 from neokeras.trainers.data_adapters.chunk import padded_batch_rows
 from neokeras.trainers.data_adapters.torch_data_loader_adapter import is_torch_dataset
 from neokeras.utils import tree
+
+# At most this many bytes of rows are gathered into one streamed chunk (see `chunks`).
+_CHUNK_BYTES = 64 << 20
 
 
 def is_array_data(x):
@@ -142,17 +146,31 @@ class ArrayDataAdapter:
             lambda a: None if a is None else a[:self.batch_size], part)
             for part in self.arrays())
 
-    def chunks(self, chunk_size, pad, shuffle=False, rng=None):
-        """The epoch's `Chunk`s of `chunk_size` steps over the device-resident data.
+    def chunks(self, chunk_size, pad, shuffle=False, rng=None, streamed=False):
+        """The epoch's `Chunk`s of `chunk_size` steps.
+
+        By default a chunk indexes the whole dataset, moved to the device once. With
+        `streamed`, each chunk carries only its own rows, gathered on the host (the chunk
+        shortened to at most `_CHUNK_BYTES` of them): the compiled program then does not
+        depend on the number of samples, so passes over data of any length share it, at the
+        cost of sending the rows with every pass.
 
         With `pad`, a last partial batch is padded to the full batch size (and masked by its
         weights) so that every chunk runs one compiled program; without, it forms a chunk of
-        its own with fewer rows.
+        its own with fewer rows. Streamed padded chunks always carry weights, so that data
+        with and without a partial batch share the program.
         """
+        if streamed:
+            row_bytes = sum(a.nbytes // max(len(a), 1)
+                            for a in tree.flatten(self.arrays()) if a is not None)
+            chunk_size = max(1, min(chunk_size,
+                                    _CHUNK_BYTES // max(row_bytes * self.batch_size, 1)))
         if distributed.current() is not None:
             source = self.arrays()  # on the host: each step's batch is sent split over the mesh
+        elif streamed:
+            source = None
         else:
-            if self._device_data is None:  # moved once, reused by every epoch and evaluation
+            if self._device_data is None:  # moved once, reused by every epoch
                 self._device_data = backend.trainer.to_device(self.arrays())
             source = self._device_data
         full, last = self.epoch_indices(shuffle, rng)
@@ -166,10 +184,24 @@ class ArrayDataAdapter:
             weights = np.ones(full.shape, "float32")
             weights[-1] = last_weights
             last = None
+        elif pad and streamed:
+            weights = np.ones(full.shape, "float32")
         for rows, row_weights, count, first in group_steps(full, weights, chunk_size):
-            yield Chunk(source, rows, row_weights, count, first)
+            yield self._chunk(source, rows, row_weights, count, first)
         if last is not None:
-            yield Chunk(source, last[None], None, 1, len(full))
+            yield self._chunk(source, last[None], None, 1, len(full))
+
+    def _chunk(self, source, rows, weights, count, first):
+        if source is None:  # streamed: the chunk's own rows, in step order
+            flat = rows.reshape(-1)
+            if flat[-1] - flat[0] == flat.size - 1 and (np.diff(flat) == 1).all():
+                rows_of = slice(int(flat[0]), int(flat[-1]) + 1)  # a view, not a copy
+            else:
+                rows_of = flat
+            source = tuple(None if part is None else tree.map_structure(
+                lambda a: None if a is None else a[rows_of], part) for part in self.arrays())
+            rows = np.arange(flat.size, dtype="int32").reshape(rows.shape)
+        return Chunk(source, rows, weights, count, first)
 
     def batch_rows(self, pad):
         """The distinct batch sizes of an epoch (see `chunks`)."""
