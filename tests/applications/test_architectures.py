@@ -58,6 +58,7 @@ def test_every_constructor_has_a_reference_case():
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("keras_initial_weights_not_drawn")
 @pytest.mark.parametrize("constructor", CONSTRUCTORS)
 def test_full_size_build_matches_live_keras(constructor):
     keras = pytest.importorskip("keras")
