@@ -8,11 +8,16 @@ It prints the best wall and CPU (user + system) seconds of each, and each one's 
 `import jax` (the issue 17 target: `import neokeras` <= `import jax` + 0.3 s). Alternating the
 commands in every round keeps a load change on a shared machine from favouring one of them.
 
+On a loaded machine wall (and even CPU) seconds of whole processes mostly measure the load; the
+last table, from `python -X importtime`, is steadier: the modules each command imports beyond
+`import jax`, and the best sum of their self times.
+
     PYTHONPATH=src .venv/bin/python benchmarks/import_time.py [--runs 7] [--src src --src OTHER/src]
 """
 
 import argparse
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -52,6 +57,26 @@ def import_times(runs, srcs, basic=True):
     return best
 
 
+def beyond_jax(runs, srcs):
+    """`{label: (modules, best self-time seconds)}` of what each command imports beyond jax."""
+    def imported(code, src):
+        env = {**os.environ, "PYTHONPATH": src} if src else dict(os.environ)
+        err = subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=env,
+                             check=True, capture_output=True, text=True).stderr
+        return {m[2]: int(m[1]) for m in re.finditer(r"import time:\s+(\d+) \|\s+\d+ \| *(\S+)", err)}
+
+    best = {}
+    for _ in range(runs):
+        jax_modules = imported("import jax", None)
+        for src in srcs:
+            for label, code in ((f"neokeras [{src}]", "import neokeras"),
+                                (f"neokeras + basic names [{src}]", BASIC_NAMES)):
+                extra = {m: t for m, t in imported(code, src).items() if m not in jax_modules}
+                seconds = sum(extra.values()) / 1e6
+                best[label] = (len(extra), min(best.get(label, (0, seconds))[1], seconds))
+    return best
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -67,6 +92,9 @@ def main():
     for label, (wall, cpu) in best.items():
         excess = "" if label == "jax" else f"{wall - jax_wall:+11.3f} {cpu - jax_cpu:+10.3f}"
         print(f"{'import ' + label:{width}} {wall:8.3f} {cpu:8.3f} {excess}")
+    print(f"\n-X importtime, beyond `import jax` (best of {args.runs}):")
+    for label, (count, seconds) in beyond_jax(args.runs, srcs).items():
+        print(f"{'import ' + label:{width}} {count:4d} modules {seconds:7.3f} s self time")
     print(f"load average {os.getloadavg()[0]:.1f}")
 
 
