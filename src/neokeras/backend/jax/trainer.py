@@ -211,7 +211,7 @@ def make_chunk_function(model, step, kind, donate_state, eager=False):
 
 # XLA:CPU's default copy insertion cannot tell that a step reads a weight (forward and backward
 # matrix products) before the optimizer writes its new value, and copies every such weight on
-# every step of the loop (the MLP benchmark's 512x512 kernel: ~0.06 ms of a ~4 ms step); with
+# every step of the loop (the MLP benchmark's 512x512 kernel: 0.04-0.1 ms of a ~4 ms step); with
 # region analysis it updates them in place.
 _CPU_LOOP_OPTIONS = {"xla_cpu_copy_insertion_use_region_analysis": True}
 
