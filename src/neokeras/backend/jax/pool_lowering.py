@@ -14,6 +14,7 @@ Used on CPU only, for windows of up to 16 positions; `NEOKERAS_MAX_POOL_LOWERING
 `slices`) forces one lowering.
 """
 
+import functools
 import itertools
 import math
 import os
@@ -39,6 +40,8 @@ def use_slices(inputs, window, strides):
     return forced == "slices" or jax.default_backend() == "cpu"
 
 
+# Compiled as one program: run eagerly, its dozens of slices and selects would each compile alone.
+@functools.partial(jax.jit, static_argnums=(1, 2, 3))
 def slices_max_pool(inputs, window, strides, padding):
     """Max pooling (full-rank `window` and `strides`, ones on batch and channels)."""
     pads = lax.padtype_to_pads(inputs.shape, window, strides, padding)
