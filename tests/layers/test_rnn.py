@@ -369,6 +369,7 @@ def test_the_loop_keeps_only_the_recurrent_products(monkeypatch, name, kwargs,
     import jax.extend.core
 
     monkeypatch.setenv("NEOKERAS_RNN_HOIST", hoist)
+    monkeypatch.setenv("NEOKERAS_RNN_FUSED", "0")  # the LSTM's whole-sequence op: tested below
 
     layer = getattr(layers, name)(4, **kwargs)
     x = _x((2, 7, 3))
@@ -399,3 +400,81 @@ def test_the_loop_keeps_only_the_recurrent_products(monkeypatch, name, kwargs,
     unrolled_jaxpr = jax.make_jaxpr(
         lambda w, x: unrolled.stateless_call(w, [], x)[0])(weights, x).jaxpr
     assert not list(scans(unrolled_jaxpr.eqns))  # unroll=True writes the steps out
+
+
+def _jaxpr_primitives(jaxpr):
+    import jax.extend.core
+
+    for e in jaxpr.eqns:
+        yield e.primitive.name
+        for sub in jax.extend.core.jaxprs_in_params(e.params):
+            yield from _jaxpr_primitives(sub)
+
+
+@pytest.mark.parametrize("flags", [
+    {},
+    {"return_sequences": True},
+    {"go_backwards": True, "return_state": True},
+    {"return_sequences": True, "return_state": True, "initial_state": True},
+    {"use_bias": False, "unit_forget_bias": False},
+    {"dropout": 0.3, "seed": 3, "return_sequences": True},
+])
+def test_fused_lstm_matches_the_scan(monkeypatch, flags):
+    # The whole-sequence LSTM with its hand-written backward pass (the default on CPU) against
+    # the cell's scan: values and gradients of weights, inputs and initial states.
+    import jax
+
+    flags = dict(flags)
+    with_initial_state = flags.pop("initial_state", False)
+    training = "dropout" in flags
+    x = _x((3, 6, 5))
+    initial = [_x((3, 4), seed=1), _x((3, 4), seed=2)] if with_initial_state else None
+    layer = layers.LSTM(4, **flags)
+    layer(x)
+    weights = [v.value for v in layer.trainable_variables]
+
+    def make_loss():  # a new function each time: JAX caches traces by function
+        def loss(weights, x, initial):
+            kwargs = {"initial_state": initial} if initial is not None else {}
+            out, _ = layer.stateless_call(
+                weights, [v.value for v in layer.non_trainable_variables], x,
+                training=training, **kwargs)
+            return sum((o * np.linspace(-1, 1, o.shape[-1])).sum() + (o ** 2).sum()
+                       for o in _as_tuple(out))
+
+        return loss
+
+    results = {}
+    for fused in ("1", "0"):
+        monkeypatch.setenv("NEOKERAS_RNN_FUSED", fused)
+        loss = make_loss()
+        jaxpr = jax.make_jaxpr(loss)(weights, x, initial).jaxpr
+        assert ("custom_vjp_call" in set(_jaxpr_primitives(jaxpr))) == (fused == "1")
+        results[fused] = jax.value_and_grad(loss, argnums=(0, 1, 2))(weights, x, initial)
+    (value, grads), (plain_value, plain_grads) = results["1"], results["0"]
+    np.testing.assert_allclose(value, plain_value, rtol=1e-6, atol=1e-5)
+    assert len(jax.tree_util.tree_leaves(grads)) == 4 + 2 * with_initial_state - (
+        not layer.use_bias)
+    for a, b in zip(jax.tree_util.tree_leaves(grads), jax.tree_util.tree_leaves(plain_grads)):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("kwargs,call_kwargs", [
+    ({"recurrent_dropout": 0.3, "seed": 1}, {"training": True}),
+    ({"activation": "relu"}, {}),
+    ({"recurrent_activation": "hard_sigmoid"}, {}),
+    ({"unroll": True}, {}),
+    ({}, {"mask": np.array([[True] * 6, [True] * 4 + [False] * 2])}),
+])
+def test_lstm_runs_its_scan_where_the_fused_sequence_does_not_apply(monkeypatch, kwargs,
+                                                                    call_kwargs):
+    import jax
+
+    monkeypatch.setenv("NEOKERAS_RNN_FUSED", "1")
+    layer = layers.LSTM(4, **kwargs)
+    x = _x((2, 6, 3))
+    layer(x)
+    weights = [v.value for v in layer.trainable_variables]
+    jaxpr = jax.make_jaxpr(lambda w, x: layer.stateless_call(
+        w, [v.value for v in layer.non_trainable_variables], x, **call_kwargs)[0])(weights, x)
+    assert "custom_vjp_call" not in set(_jaxpr_primitives(jaxpr.jaxpr))

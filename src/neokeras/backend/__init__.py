@@ -29,6 +29,7 @@ standardize_dtype = impl.standardize_dtype
 compute_output_spec = impl.compute_output_spec
 compile_seconds = impl.compilation_cache.compile_seconds
 hoists_rnn_input_projection = impl.core.hoists_rnn_input_projection
+rnn_ops = impl.rnn
 call_on_host = impl.host_callback.call_on_host
 
 

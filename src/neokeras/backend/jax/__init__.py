@@ -10,6 +10,7 @@ from neokeras.backend.jax import indexing  # noqa: F401
 from neokeras.backend.jax import linalg  # noqa: F401
 from neokeras.backend.jax import math  # noqa: F401
 from neokeras.backend.jax import random  # noqa: F401
+from neokeras.backend.jax import rnn  # noqa: F401
 from neokeras.backend.jax import host_callback  # noqa: F401
 from neokeras.backend.jax import sharded_io  # noqa: F401
 from neokeras.backend.jax import export  # noqa: F401

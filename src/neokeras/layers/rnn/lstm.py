@@ -1,6 +1,7 @@
 """`LSTMCell` and `LSTM`: long short-term memory, gates in the order i, f, c, o."""
 
 from neokeras import activations
+from neokeras import backend
 from neokeras import ops
 from neokeras.api_export import keras_name
 from neokeras.layers.rnn.dropout_rnn_cell import RecurrentCell
@@ -67,6 +68,26 @@ class LSTMCell(RecurrentCell):
         o = self.recurrent_activation(z_o)
         h = o * self.activation(c)
         return h, [h, c]
+
+    def _fused_sequence(self, steps, states, return_sequences):
+        """`(outputs, h, c)` of the whole time-major sequence in one backend operation, or None
+        where that does not apply (another backend choice, other activations, recurrent
+        dropout, a subclass with its own `call`). `outputs` is the last `h` unless
+        `return_sequences`."""
+        if not (self._splits_steps() and backend.rnn_ops.fuses_lstm()
+                and self.activation is activations.tanh
+                and self.recurrent_activation is activations.sigmoid):
+            return None
+        input_mask, recurrent_mask = self._dropout_masks or (None, None)
+        if recurrent_mask is not None:
+            return None
+        if input_mask is not None:
+            steps = steps * input_mask
+        bias = self.bias if self.bias is not None else ops.zeros(
+            (4 * self.units,), dtype=self.compute_dtype)
+        weights = [ops.convert_to_tensor(w, dtype=self.compute_dtype)
+                   for w in (self.kernel, self.recurrent_kernel, bias)]
+        return backend.rnn_ops.lstm_sequence(bool(return_sequences), steps, *states, *weights)
 
     def get_config(self):
         config = super().get_config()

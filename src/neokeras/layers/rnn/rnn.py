@@ -199,11 +199,19 @@ class RNN(Layer):
             return new_states, output
 
         try:
-            xs = (steps, step_masks) if mask is not None else steps
-            if self.unroll:
-                states, outputs = _unrolled_scan(step, states, xs, steps.shape[0])
+            # A cell may run the whole sequence as one backend operation (LSTM on CPU).
+            fused_sequence = getattr(self.cell, "_fused_sequence", None)
+            fused = None
+            if fused_sequence is not None and mask is None and not self.unroll:
+                fused = fused_sequence(steps, states, self.return_sequences)
+            if fused is not None:
+                outputs, *states = fused
             else:
-                states, outputs = ops.scan(step, states, xs)
+                xs = (steps, step_masks) if mask is not None else steps
+                if self.unroll:
+                    states, outputs = _unrolled_scan(step, states, xs, steps.shape[0])
+                else:
+                    states, outputs = ops.scan(step, states, xs)
         finally:
             if prepare is not None:
                 self.cell._clear_dropout_masks()
@@ -214,7 +222,7 @@ class RNN(Layer):
         if self.return_sequences:
             output = outputs if self.time_major else ops.swapaxes(outputs, 0, 1)
         else:
-            output = outputs[-1]
+            output = outputs if fused is not None else outputs[-1]
         if self.return_state:
             if self._nested_state:
                 states = tree.pack_sequence_as(self._state_structure, states)
