@@ -8,14 +8,14 @@ through any spelling: `neokeras.layers.Dense`, `from neokeras.layers import Dens
 Serialized names (`"keras.layers.Dense"` in a `.keras` file) resolve the same way through the
 registry index in `api_export`.
 
-This is the one mechanism for deferred imports in neokeras: a namespace package calls
-`lazy_namespace` once, at its end, instead of importing its members.
+This is the one mechanism for lazy namespaces in neokeras: a namespace package calls
+`lazy_namespace` once, at its end, instead of importing its members. (Deferred imports of
+third-party modules stay in the few functions that need them.)
 """
 
 import importlib
 import importlib.util
 import sys
-
 
 
 def lazy_namespace(package, exports=None, submodules=()):
