@@ -464,6 +464,7 @@ def test_fused_lstm_matches_the_scan(monkeypatch, flags):
     ({"activation": "relu"}, {}),
     ({"recurrent_activation": "hard_sigmoid"}, {}),
     ({"unroll": True}, {}),
+    ({"dtype": "mixed_bfloat16"}, {}),
     ({}, {"mask": np.array([[True] * 6, [True] * 4 + [False] * 2])}),
 ])
 def test_lstm_runs_its_scan_where_the_fused_sequence_does_not_apply(monkeypatch, kwargs,

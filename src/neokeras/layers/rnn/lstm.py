@@ -76,8 +76,11 @@ class LSTMCell(RecurrentCell):
         `return_sequences`."""
         if not (self._splits_steps() and backend.rnn_ops.fuses_lstm()
                 and self.activation is activations.tanh
-                and self.recurrent_activation is activations.sigmoid):
-            return None
+                and self.recurrent_activation is activations.sigmoid
+                and self.compute_dtype == "float32"
+                and all(backend.standardize_dtype(t.dtype) == "float32"
+                        for t in (steps, *states))):
+            return None  # mixed precision keeps the scan's dtype handling
         input_mask, recurrent_mask = self._dropout_masks or (None, None)
         if recurrent_mask is not None:
             return None
