@@ -20,9 +20,11 @@ from neokeras.backend.jax.eager import eager_step
 
 
 def _donates():
-    """Whether to donate the state: buffer donation lets XLA update it in place; the CPU runtime
-    cannot use it and warns. Asked when a step is built, not at import, so that importing
-    neokeras leaves JAX's backend uninitialized (`keras.distribution.initialize` needs that)."""
+    """Whether to donate the state: buffer donation lets XLA update it in place. Not on CPU,
+    where the fused loop already updates in place (`_CPU_LOOP_OPTIONS`) and donating would
+    save ~0.02 ms a step while deleting arrays the user may still hold. Asked when a step is
+    built, not at import, so that importing neokeras leaves JAX's backend uninitialized
+    (`keras.distribution.initialize` needs that)."""
     return jax.default_backend() != "cpu"
 
 
