@@ -41,6 +41,9 @@ def _fresh_session():
     yield
 
 
+_XLA_CPU_COLLECTIVE_ABORT = "seconds exceeded. Exiting to ensure a consistent program state"
+
+
 @pytest.fixture(scope="session")
 def run_checks_script():
     """Runs a script of checks in a fresh process (its own XLA device flags, e.g. 8 simulated
@@ -53,6 +56,14 @@ def run_checks_script():
         env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
         done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
                               text=True, timeout=900)
+        if _XLA_CPU_COLLECTIVE_ABORT in done.stderr:
+            # XLA:CPU's own deadlock of simulated devices (see `backend.jax.distribution.settle`,
+            # which keeps neokeras's compiled calls out of it): the checks are deterministic,
+            # so one rerun tells this apart from a failure of neokeras.
+            sys.stderr.write(f"{pathlib.Path(script).name}: XLA:CPU aborted a collective; "
+                             "rerunning once\n")
+            done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
+                                  text=True, timeout=900)
         lines = [line for line in done.stdout.splitlines() if line.startswith("RESULTS ")]
         assert lines, (f"{pathlib.Path(script).name} failed:\n{done.stdout[-3000:]}\n"
                        f"{done.stderr[-3000:]}")

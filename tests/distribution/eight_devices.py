@@ -11,6 +11,7 @@ os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=8"
 os.environ["JAX_PLATFORMS"] = "cpu"
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
+import functools  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
 import traceback  # noqa: E402
@@ -228,6 +229,42 @@ def check_batch_is_split():
     assert spec(x) == (None, "batch", None), x.sharding
     assert {s.data.shape for s in x.addressable_shards} == {(2, 8, 16)}
     np.testing.assert_array_equal(np.asarray(x), X[:32].reshape(2, 16, 16))
+
+
+def check_compiled_calls_run_one_at_a_time():
+    """XLA:CPU deadlocks when two programs with collectives over more devices than cores are in
+    flight (a plain jitted step dispatched back to back on 8 devices and 2 cores aborts within
+    200 steps), so on CPU each compiled chunk under a distribution has run when its call returns
+    (`backend.jax.distribution.settle`), and 400 such steps in a row complete."""
+    import jax
+    import jax.numpy as jnp
+
+    from neokeras.trainers import distributed
+
+    keras.backend.clear_session()
+    distribution = dist.DataParallel()
+    mesh = distribution.device_mesh.backend_mesh
+    batch = distributed.plan(distribution, []).batch
+    x = jax.device_put(X[:64], batch)
+
+    @functools.partial(jax.jit, static_argnames="plan")
+    def step(w, data, indices, weights, num_steps, plan=None):
+        del indices, weights, num_steps, plan
+        return w - 0.01 * jnp.mean(jnp.tanh(data[0] @ w), axis=0)[:, None]
+
+    run = distributed.bind(step, distributed.plan(distribution, []), distribution)
+    w = jnp.ones((16, 16))
+    for _ in range(400):
+        w = run(w, (x,), None, None, 1)
+        assert w.is_ready()
+    np.testing.assert_allclose(np.asarray(w), _numpy_steps(X[:64], 400), rtol=1e-4)
+
+
+def _numpy_steps(x, steps):
+    w = np.ones((16, 16), "float32")
+    for _ in range(steps):
+        w = w - 0.01 * np.tanh(x @ w).mean(axis=0)[:, None]
+    return w
 
 
 def other_entry_points(distribution):

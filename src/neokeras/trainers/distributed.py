@@ -103,16 +103,18 @@ def chunks(chunks_, distribution, caller):
                     chunk.first_step)
 
 
-def bind(function, plan):
+def bind(function, plan, distribution):
     """`function` (a compiled chunk function) called with `plan`, or, on a chunk whose batch
-    is replicated, with a plan that leaves the batch unconstrained."""
+    is replicated, with a plan that leaves the batch unconstrained; each call returns once its
+    program has run where programs over the mesh must not overlap (see `settle`)."""
     whole = plan._replace(batch=None)
+    mesh = distribution.device_mesh.backend_mesh
 
     def run(values, data, indices, weights, num_steps):
         leaf = next(a for a in tree.flatten(data) if a is not None)
         split = not leaf.sharding.is_fully_replicated
-        return function(values, data, indices, weights, num_steps,
-                        plan=plan if split else whole)
+        return _lib().settle(function(values, data, indices, weights, num_steps,
+                                      plan=plan if split else whole), mesh)
 
     return run
 
@@ -142,10 +144,12 @@ def place_inputs(inputs, distribution, caller="predict"):
 
 
 def local_outputs(outputs, distribution):
-    """Inference outputs as this process's rows (with one process, all of them)."""
+    """Inference outputs as this process's rows (with one process, all of them), once the
+    program that made them has run where programs over the mesh must not overlap."""
+    lib = _lib()
+    outputs = lib.settle(outputs, distribution.device_mesh.backend_mesh)
     if distribution.num_processes == 1:
         return outputs
-    lib = _lib()
     sharding = lib.batch_sharding(distribution.device_mesh.backend_mesh,
                                   distribution.batch_dim_name)
     return tree.map_structure(lambda a: lib.local_rows(a, sharding), outputs)

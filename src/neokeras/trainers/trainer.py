@@ -308,7 +308,8 @@ class Trainer:
             for rows in data.batch_rows(pad):
                 distributed.check_rows(rows, current, caller, full)
         return (distributed.chunks(chunks, current, caller),
-                distributed.bind(function, distributed.plan(current, state.variables)))
+                distributed.bind(function, distributed.plan(current, state.variables),
+                                 current))
 
     @property
     def compile_count(self):

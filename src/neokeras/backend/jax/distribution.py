@@ -109,6 +109,20 @@ def distribute_data(local, sharding):
     return jax.make_array_from_process_local_data(sharding, np.asarray(local))
 
 
+def settle(outputs, mesh):
+    """`outputs` of a program run over `mesh`, waited for when the mesh is several CPU devices.
+
+    XLA:CPU runs each device's part of a program on a thread of one pool, which has only as many
+    threads as devices when the machine has fewer cores than devices (simulated devices), and a
+    part waiting in a collective holds its thread. A second such program dispatched before the
+    first finished can take threads the first still needs: both wait, and XLA aborts the process
+    after 40 s ("Termination timeout for all reduce"). Plain `jax.jit` loops hit it within
+    seconds on 2 cores with 8 devices; one multi-device CPU program at a time cannot."""
+    if mesh.devices.size > 1 and mesh.devices.flat[0].platform == "cpu":
+        jax.block_until_ready(outputs)
+    return outputs
+
+
 def replicated(mesh):
     return jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec())
 
