@@ -1,5 +1,6 @@
-"""The patches + matrix-product and "split" lowerings of convolutions: values and gradients equal
-the native convolution's; the choice is made once per shape, kept on disk, and can be forced."""
+"""The patches + matrix-product, "split" and "widened" lowerings of convolutions: values and
+gradients equal the native convolution's; the choice is made once per shape, kept on disk, and can
+be forced."""
 
 import numpy as np
 import pytest
@@ -31,7 +32,7 @@ def _conv(lowering, monkeypatch, x, k, strides, padding, dilation):
                     data_format="channels_last")
 
 
-@pytest.mark.parametrize("lowering", ["patches", "split"])
+@pytest.mark.parametrize("lowering", ["patches", "split", "widened"])
 @pytest.mark.parametrize("shape, kernel_shape, strides, padding, dilation", CASES)
 def test_lowering_matches_native_values_and_gradients(
         monkeypatch, lowering, shape, kernel_shape, strides, padding, dilation):
@@ -117,10 +118,12 @@ def test_patches_gradient_matches_finite_differences(monkeypatch):
     np.testing.assert_allclose(analytic, numeric, rtol=1e-4, atol=1e-4)
 
 
-@pytest.mark.parametrize("shape, kernel_shape", [((2, 7, 6, 3), (3, 2, 3, 4)),
-                                                  ((2, 6, 6, 1), (3, 3, 1, 2))])
-def test_split_lowering_forward_mode_and_second_order_match_native(monkeypatch, shape,
-                                                                   kernel_shape):
+@pytest.mark.parametrize("lowering", ["split", "widened"])
+@pytest.mark.parametrize("shape, kernel_shape, padding", [((2, 7, 6, 3), (3, 2, 3, 4), "same"),
+                                                          ((2, 6, 6, 1), (3, 3, 1, 2), "same"),
+                                                          ((2, 7, 8, 3), (3, 3, 3, 2), "valid")])
+def test_forward_mode_and_second_order_match_native(monkeypatch, lowering, shape, kernel_shape,
+                                                    padding):
     # "split" is a custom JVP: forward mode, a kernel-only gradient (the input's tangent a
     # symbolic zero) and a Hessian-vector product must be the native convolution's.
     x = RNG.standard_normal(shape).astype("float32")
@@ -128,19 +131,20 @@ def test_split_lowering_forward_mode_and_second_order_match_native(monkeypatch, 
     x_dot = RNG.standard_normal(shape).astype("float32")
     k_dot = RNG.standard_normal(kernel_shape).astype("float32")
     results = {}
-    for lowering in ("native", "split"):
+    for lowering in ("native", lowering):
         def conv(x, k, lowering=lowering):
-            return _conv(lowering, monkeypatch, x, k, 1, "same", 1)
+            return _conv(lowering, monkeypatch, x, k, 1, padding, 1)
 
         def loss(x, k, conv=conv):
-            return jnp.sum(jnp.tanh(conv(x, k)) * jnp.arange(1.0, 1.0 + x[..., :1].size)
-                           .reshape(x.shape[:-1] + (1,)))
+            out = conv(x, k)
+            return jnp.sum(jnp.tanh(out) * jnp.arange(1.0, 1.0 + out[..., :1].size)
+                           .reshape(out.shape[:-1] + (1,)))
 
         forward = jax.jvp(conv, (x, k), (x_dot, k_dot))
         kernel_grad = jax.grad(loss, argnums=1)(x, k)
         hvp = jax.jvp(lambda k: jax.grad(loss, argnums=1)(x, k), (k,), (k_dot,))[1]
         results[lowering] = forward + (kernel_grad, hvp)
-    for a, b in zip(results["native"], results["split"]):
+    for a, b in zip(results["native"], results[lowering]):
         np.testing.assert_allclose(np.asarray(b), np.asarray(a), rtol=1e-4, atol=1e-4)
 
 
@@ -179,9 +183,9 @@ def test_the_choice_is_measured_once_per_shape_and_kept_on_disk(monkeypatch, tmp
     with conv_lowering.differentiated():
         jax.grad(lambda k: jnp.sum(ops.conv(x, k)))(k)
     ops.conv(x[:1], k)  # a new shape
-    assert measured == [(False, ["native", "patches"]),
-                        (True, ["native", "patches", "split"]),
-                        (False, ["native", "patches"])]
+    assert measured == [(False, ["native", "patches", "widened"]),
+                        (True, ["native", "patches", "split", "widened"]),
+                        (False, ["native", "patches", "widened"])]
     np.testing.assert_allclose(np.asarray(first), 27.0)
     # A new process (decisions read back from the file) measures nothing.
     monkeypatch.setattr(conv_lowering, "_decisions", {})

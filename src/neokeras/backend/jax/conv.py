@@ -107,17 +107,21 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     def split(inputs, kernel):
         return conv_lowering.split_conv(native, inputs, kernel, strides, pads, dilation)
 
+    def widened(inputs, kernel):
+        return conv_lowering.widened_conv(inputs, kernel, strides, pads, dilation)
+
     return _lowered("conv", inputs, kernel, strides, pads, dilation, native, patches,
-                    data_format == "channels_last" and groups == 1, split)
+                    data_format == "channels_last" and groups == 1, split, widened)
 
 
 def _lowered(op, inputs, kernel, strides, pads, dilation, native, patches, eligible,
-             split=None):
-    """`native`, `patches` or `split` applied to `(inputs, kernel)`, as `conv_lowering`
-    chooses."""
+             split=None, widened=None):
+    """`native`, `patches`, `split` or `widened` applied to `(inputs, kernel)`, as
+    `conv_lowering` chooses."""
     config = (tuple(strides), tuple(map(tuple, pads)), tuple(dilation))
-    lowerings = {"native": native, "patches": patches, "split": split}
-    choice = conv_lowering.choose(op, inputs, kernel, config, native, patches, eligible, split)
+    lowerings = {"native": native, "patches": patches, "split": split, "widened": widened}
+    choice = conv_lowering.choose(op, inputs, kernel, config, native, patches, eligible, split,
+                                  widened)
     return lowerings[choice](inputs, kernel)
 
 
