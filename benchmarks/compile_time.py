@@ -4,7 +4,9 @@ Runs `examples/demo.py` in fresh processes from an empty `KERAS_HOME` (so with a
 persistent compilation cache): once cold, then `--warm-runs` times warm. For each run it prints
 the progress line's "this epoch included N s of compilation" (epoch 1), the whole process's
 compilation (`neokeras.backend.compile_seconds()`), and per traced function the wall and CPU
-seconds of JAX's tracing, lowering and XLA compilation (or cache read) spans. CPU seconds are
+seconds of JAX's tracing, lowering and XLA compilation (or cache read) spans, and of neokeras's
+stored-program lookups ("stored": key, read and load of `fit`'s chunk programs, see
+`neokeras/backend/jax/executable_cache.py`; a miss's trace, lowering and compilation nest in it). CPU seconds are
 those of the compiling thread, which other processes on a loaded machine inflate far less than
 wall seconds; the counts (functions traced, programs compiled, cache hits) do not depend on
 load at all.
@@ -38,7 +40,8 @@ import atexit, json, os, sys, time
 
 STAGES = {"/jax/core/compile/jaxpr_trace_duration": "trace",
           "/jax/core/compile/jaxpr_to_mlir_module_duration": "lower",
-          "/jax/core/compile/backend_compile_duration": "compile"}
+          "/jax/core/compile/backend_compile_duration": "compile",
+          "/neokeras/executable_cache/duration": "stored"}
 started = {}  # (event, fun_name) -> stack of thread CPU times at the span's start
 spans = []
 events = {}
@@ -134,14 +137,16 @@ def report_demo(label, result):
         wall, spent, count = row.get(stage, (0.0, 0.0, 0))
         row[stage] = (wall + end - start, spent + cpu, count + 1)
     print(f"  {'function':28s} {'trace wall/cpu':>16s} {'lower wall/cpu':>16s} "
-          f"{'compile wall/cpu':>17s}   (s, in order; nested traces are inside their caller's)")
+          f"{'compile wall/cpu':>17s} {'stored wall/cpu':>16s}   (s, in order; nested spans "
+          "are inside their caller's)")
     for name, row in rows.items():
         cells = []
-        for stage in ("trace", "lower", "compile"):
+        for stage in ("trace", "lower", "compile", "stored"):
             wall, spent, count = row.get(stage, (0.0, 0.0, 0))
             times = f"{wall:.3f}/{spent:.3f}" + (f" x{count}" if count > 1 else "")
             cells.append(times if count else "-")
-        print(f"  {str(name)[:28]:28s} {cells[0]:>16s} {cells[1]:>16s} {cells[2]:>17s}")
+        print(f"  {str(name)[:28]:28s} {cells[0]:>16s} {cells[1]:>16s} {cells[2]:>17s} "
+              f"{cells[3]:>16s}")
     top = [(s, e) for _, _, s, e, _ in spans]
     cpu = sum(c for stage, _, s, e, c in spans
               if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for _, _, s2, e2, _ in spans))

@@ -13,6 +13,10 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 # Convolutions use XLA's native lowering unless a test asks otherwise: choosing one by timing
 # both (benchmarks) would make the suite slower and its programs depend on the machine's load.
 os.environ.setdefault("NEOKERAS_CONV_LOWERING", "native")
+# No neokeras cache directory (stored fit programs, convolution decisions) unless a test sets
+# one: the suite's programs go to the JAX cache below, and results must not depend on what
+# earlier runs left in ~/.keras.
+os.environ.setdefault("NEOKERAS_JAX_CACHE", "0")
 
 import jax  # noqa: E402
 import pytest  # noqa: E402

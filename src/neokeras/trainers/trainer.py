@@ -24,6 +24,7 @@ from neokeras.trainers import compile_utils
 from neokeras.trainers import distributed
 from neokeras.trainers import epoch_loop
 from neokeras.trainers import inference
+from neokeras.trainers import program_key
 from neokeras.trainers import recompiles
 from neokeras.trainers.data_adapters import ArrayDataAdapter
 from neokeras.trainers.data_adapters import BatchDataAdapter
@@ -292,7 +293,8 @@ class Trainer:
             step = backend.trainer.train_step if mode == "train" else backend.trainer.test_step
             fn = self._functions[key] = backend.trainer.make_chunk_function(
                 self, functools.partial(step, self), mode, donate_state=mode == "train",
-                eager=self._eager)
+                eager=self._eager, program_key=functools.partial(
+                    program_key.program_key, self, mode))
         return fn
 
     def _distribute(self, data, pad, chunks, function, state, caller):

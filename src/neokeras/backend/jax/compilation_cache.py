@@ -36,9 +36,11 @@ def enable():
 # JAX reports how long each tracing, lowering and XLA compilation (or cache read) took, as time
 # spans; a jit traced inside another's trace reports a span nested in the outer one. The union of
 # the spans is the time spent compiling, with nothing counted twice and no execution counted.
+# `executable_cache` reports its key computations, reads and loads as one more span.
 _STAGES = ("/jax/core/compile/jaxpr_trace_duration",
            "/jax/core/compile/jaxpr_to_mlir_module_duration",
-           "/jax/core/compile/backend_compile_duration")
+           "/jax/core/compile/backend_compile_duration",
+           "/neokeras/executable_cache/duration")
 _total = [0.0]
 _spans = []  # the latest counted (start, end) spans, to discount those an outer span covers
 

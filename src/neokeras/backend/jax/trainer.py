@@ -16,6 +16,7 @@ import jax.numpy as jnp
 
 from neokeras.backend.common.stateless_scope import StatelessScope
 from neokeras.backend.jax import conv_lowering
+from neokeras.backend.jax import executable_cache
 from neokeras.backend.jax.eager import eager_step
 
 
@@ -125,10 +126,9 @@ def _chunk_inputs(data, indices):
     return leaves
 
 
-def _counted(model, kind, fn):
-    """`fn`, recording each of its traces in a `TraceLog` of `model` (which counts them in
-    `model.compile_count` and warns on many recompiles)."""
-    log = model._trace_log(kind)
+def _counted(log, fn):
+    """`fn`, recording each of its traces in `log`, a `TraceLog` of the model (which counts
+    them in `model.compile_count` and warns on many recompiles)."""
 
     def traced(state, data, indices, *args, **kwargs):
         log.traced(_chunk_inputs(data, indices))
@@ -141,7 +141,7 @@ def _constrain(tree, sharding):
     return jax.tree_util.tree_map(lambda a: jax.lax.with_sharding_constraint(a, sharding), tree)
 
 
-def make_chunk_function(model, step, kind, donate_state, eager=False):
+def make_chunk_function(model, step, kind, donate_state, eager=False, program_key=None):
     """`(state, data, indices[k, b], weights[k, b] or None, num_steps, plan=None) ->
     (state, logs)`.
 
@@ -153,6 +153,10 @@ def make_chunk_function(model, step, kind, donate_state, eager=False):
     Under a distribution `plan` (a static `trainers.distributed.Plan`) gives the sharding of
     every state value and of a step's batch; the chunk is then one SPMD program whose state
     keeps its layouts (and `indices[i]` may be one index into stacked batches).
+
+    `program_key()` (or None) is the model's key for stored programs (see `executable_cache`):
+    with it, a program another process stored for the same key and arguments is loaded
+    instead of traced and lowered.
     """
 
     def one(state, data, rows, weights, plan):
@@ -203,12 +207,19 @@ def make_chunk_function(model, step, kind, donate_state, eager=False):
                 for values, shardings in zip(state, plan.state))
         return state, logs
 
-    counted = _counted(model, kind, chunk)
+    log = model._trace_log(kind)
+    counted = _counted(log, chunk)
     options = _CPU_LOOP_OPTIONS if jax.default_backend() == "cpu" else None
-    if donate_state and _donates():
-        return jax.jit(counted, donate_argnums=0, static_argnames="plan",
-                       compiler_options=options)
-    return jax.jit(counted, static_argnames="plan", compiler_options=options)
+    donate = (0,) if donate_state and _donates() else ()
+    jitted = jax.jit(counted, donate_argnums=donate, static_argnames="plan",
+                     compiler_options=options)
+    if program_key is None:
+        return jitted
+
+    def loaded(state, data, indices, *args):
+        log.traced(_chunk_inputs(data, indices))
+
+    return executable_cache.CachedFunction(jitted, f"{kind}_chunk", program_key, loaded)
 
 
 # XLA:CPU's default copy insertion cannot tell that a step reads a weight (forward and backward
