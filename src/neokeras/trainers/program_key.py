@@ -63,7 +63,7 @@ def program_key(model, mode):
             "settings": _settings(),
         }
         text = json.dumps(parts, sort_keys=True, default=_refuse)
-    except _Opaque:
+    except Exception:  # noqa: BLE001  (`_Opaque`, or a configuration that cannot be serialized)
         return None
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -7,7 +7,8 @@ executable under a key computed without tracing: the model's own key (from
 `trainers.program_key`, None for anything it cannot vouch for), the arguments' structure, shapes
 and dtypes, and everything else that shapes the program in this process (`environment_key`:
 jax/jaxlib and Python versions, the device, JAX's settings, XLA and neokeras environment
-variables, the per-shape convolution lowerings, and a hash of neokeras's source files).
+variables, the per-shape convolution lowerings, the processor's features, and a hash of
+neokeras's source files).
 
 Files live in `<compilation_cache.cache_dir()>/executables` and follow the same switch
 (`NEOKERAS_JAX_CACHE=0` turns both off). An entry is written to a temporary file and renamed,
@@ -65,6 +66,19 @@ def _source_hash():
     return digest.hexdigest()
 
 
+@functools.lru_cache(maxsize=None)
+def _host():
+    """The processor's model and instruction set features: a CPU program is machine code."""
+    import platform
+
+    try:
+        with open("/proc/cpuinfo") as f:
+            lines = [line for line in f if line.startswith(("model name", "flags", "Features"))]
+    except OSError:
+        lines = []
+    return platform.machine(), platform.processor(), sorted(set(lines))
+
+
 def _jax_settings():
     return sorted((name, repr(value)) for name, value in jax.config.values.items()
                   if "cache" not in name)
@@ -78,7 +92,7 @@ def environment_key():
     conv_lowering._load()
     parts = [
         sys.version, jax.__version__, jaxlib.__version__, device.platform, device.device_kind,
-        getattr(device.client, "platform_version", ""), len(jax.devices()),
+        getattr(device.client, "platform_version", ""), len(jax.devices()), _host(),
         _jax_settings(),
         sorted((k, v) for k, v in os.environ.items()
                if k.startswith(("NEOKERAS_", "XLA_", "JAX_", "KERAS_BACKEND"))),

@@ -213,7 +213,7 @@ def make_chunk_function(model, step, kind, donate_state, eager=False, program_ke
     donate = (0,) if donate_state and _donates() else ()
     jitted = jax.jit(counted, donate_argnums=donate, static_argnames="plan",
                      compiler_options=options)
-    if program_key is None:
+    if program_key is None or executable_cache.directory() is None:
         return jitted
 
     def loaded(state, data, indices, *args):
