@@ -284,3 +284,44 @@ def test_a_run_under_a_distribution_is_never_stored():
         assert program_key.program_key(model, "train") is None
     finally:
         set_distribution(None)
+
+
+def test_a_method_patched_into_a_neokeras_class_is_never_stored(monkeypatch):
+    assert _key() is not None
+    original = keras.layers.Dense.call
+
+    def patched(self, inputs, *args, **kwargs):
+        return original(self, inputs, *args, **kwargs) * 2.0
+
+    monkeypatch.setattr(keras.layers.Dense, "call", patched)
+    assert _key() is None
+
+
+def _functional():
+    inputs = keras.Input((6, 6, 2))
+    a = keras.layers.Conv2D(3, 3, padding="same", activation="relu")(inputs)
+    a = keras.layers.BatchNormalization()(a)
+    b = keras.layers.MaxPooling2D()(inputs)
+    b = keras.layers.UpSampling2D()(b)
+    merged = keras.layers.Concatenate()([a, b])
+    outputs = keras.layers.Dense(1)(keras.layers.GlobalAveragePooling2D()(merged))
+    return keras.Model(inputs, outputs)
+
+
+@pytest.mark.parametrize("build, x, compile_kwargs", [
+    (_functional, np.zeros((4, 6, 6, 2), "float32"), {}),
+    (lambda: keras.Sequential([keras.Input((5,), dtype="int32"),
+                               keras.layers.Embedding(10, 4, mask_zero=True),
+                               keras.layers.LSTM(3), keras.layers.Dense(1)]),
+     np.ones((4, 5), "int32"), {"optimizer": keras.optimizers.AdamW(), "metrics": ["mae"]}),
+    (lambda: keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, dtype="mixed_float16"),
+                               keras.layers.LayerNormalization(), keras.layers.Dense(1)]),
+     np.zeros((4, 4), "float32"),
+     {"loss": keras.losses.Huber(), "metrics": [keras.metrics.RootMeanSquaredError()]}),
+], ids=["functional conv", "embedding lstm", "mixed precision"])
+def test_built_in_models_are_stored(build, x, compile_kwargs):
+    keras.backend.clear_session()
+    model = build()
+    model.compile(**{"optimizer": "adam", "loss": "mse", **compile_kwargs})
+    model._prepare(x, np.zeros((4, 1), "float32"), training=True)
+    assert program_key.program_key(model, "train") is not None

@@ -48,6 +48,7 @@ def program_key(model, mode):
     if type(model) not in (Sequential, Functional) or distributed.current() is not None:
         return None
     try:
+        _check_classes(model)
         parts = {
             "mode": mode,
             "model": _model_config(model),
@@ -66,6 +67,25 @@ def program_key(model, mode):
     except Exception:  # noqa: BLE001  (`_Opaque`, or a configuration that cannot be serialized)
         return None
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _check_classes(model):
+    """Refuses a model whose layers', optimizer's, losses' or metrics' classes have a method
+    that is not neokeras's own (one patched in by user code)."""
+    objects = list(model._flatten_layers()) + [model.optimizer] + list(model.metrics)
+    if model._compile_loss is not None:
+        objects += [loss for _, loss, _ in model._compile_loss.per_output]
+    for cls in {type(obj) for obj in objects if obj is not None}:
+        for base in cls.__mro__[:-1]:
+            for name, value in vars(base).items():
+                function = getattr(value, "__func__", value)
+                if isinstance(function, types.FunctionType) and not _is_module_of_neokeras(
+                        function.__module__):
+                    raise _Opaque(f"{base.__name__}.{name}")
+
+
+def _is_module_of_neokeras(module):
+    return module is not None and (module == "neokeras" or module.startswith("neokeras."))
 
 
 def _refuse(value):

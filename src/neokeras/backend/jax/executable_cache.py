@@ -23,6 +23,7 @@ import hashlib
 import os
 import pickle
 import sys
+import threading
 import time
 
 import jax
@@ -143,7 +144,7 @@ def _write(path, compiled):
         payload = pickle.dumps((_device_ids(compiled), serialize_executable.serialize(compiled)))
     except Exception:  # noqa: BLE001  (a program XLA cannot serialize is just not stored)
         return
-    temporary = f"{path}.{os.getpid()}.tmp"
+    temporary = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(temporary, "wb") as f:
