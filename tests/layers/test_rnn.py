@@ -421,7 +421,8 @@ def _jaxpr_primitives(jaxpr):
 ])
 def test_fused_lstm_matches_the_scan(monkeypatch, flags):
     # The whole-sequence LSTM with its hand-written backward pass (the default on CPU) against
-    # the cell's scan: values and gradients of weights, inputs and initial states.
+    # the cell's scan: values (with and without differentiation, which record different
+    # arrays in the loop) and gradients of weights, inputs and initial states.
     import jax
 
     flags = dict(flags)
@@ -450,9 +451,12 @@ def test_fused_lstm_matches_the_scan(monkeypatch, flags):
         loss = make_loss()
         jaxpr = jax.make_jaxpr(loss)(weights, x, initial).jaxpr
         assert ("custom_vjp_call" in set(_jaxpr_primitives(jaxpr))) == (fused == "1")
-        results[fused] = jax.value_and_grad(loss, argnums=(0, 1, 2))(weights, x, initial)
-    (value, grads), (plain_value, plain_grads) = results["1"], results["0"]
+        results[fused] = (jax.value_and_grad(loss, argnums=(0, 1, 2))(weights, x, initial),
+                          jax.jit(make_loss())(weights, x, initial))
+    ((value, grads), primal), ((plain_value, plain_grads), plain_primal) = (results["1"],
+                                                                           results["0"])
     np.testing.assert_allclose(value, plain_value, rtol=1e-6, atol=1e-5)
+    np.testing.assert_allclose(primal, plain_primal, rtol=1e-6, atol=1e-5)
     assert len(jax.tree_util.tree_leaves(grads)) == 4 + 2 * with_initial_state - (
         not layer.use_bias)
     for a, b in zip(jax.tree_util.tree_leaves(grads), jax.tree_util.tree_leaves(plain_grads)):
