@@ -182,8 +182,11 @@ def test_the_choice_is_measured_once_per_shape_and_kept_on_disk(monkeypatch, tmp
     jax.jit(lambda x, k: ops.conv(x, k))(x, k)
     with conv_lowering.differentiated():
         jax.grad(lambda k: jnp.sum(ops.conv(x, k)))(k)
+        # Split is a candidate for one input channel only.
+        jax.grad(lambda k: jnp.sum(ops.conv(x[..., :1], k)))(k[:, :, :1])
     ops.conv(x[:1], k)  # a new shape
     assert measured == [(False, ["native", "patches", "widened"]),
+                        (True, ["native", "patches", "widened"]),
                         (True, ["native", "patches", "split", "widened"]),
                         (False, ["native", "patches", "widened"])]
     np.testing.assert_allclose(np.asarray(first), 27.0)
@@ -191,7 +194,7 @@ def test_the_choice_is_measured_once_per_shape_and_kept_on_disk(monkeypatch, tmp
     monkeypatch.setattr(conv_lowering, "_decisions", {})
     monkeypatch.setattr(conv_lowering, "_loaded", [False])
     ops.conv(x, k)
-    assert len(measured) == 3
+    assert len(measured) == 4
     assert (tmp_path / "conv-lowerings.json").exists()
 
 
