@@ -229,21 +229,25 @@ def _save():
         pass
 
 
-def _fastest(functions, args, runs=5, margin=1.05):
-    """The name of the fastest of `functions` (best of `runs` calls each, after a first call
-    that compiles), or of the first (in their order) within `margin` of it: timings differ by
-    about that much from run to run. The candidates take turns, so that other load on the
-    machine falls on all of them alike."""
-    for fn in functions.values():
-        jax.block_until_ready(fn(*args))
-    best = dict.fromkeys(functions, float("inf"))
-    for _ in range(runs):
-        for name, fn in functions.items():
-            start = time.perf_counter()
+def _fastest(programs, args, runs=5, margin=1.05):
+    """The name of the fastest entry of `programs` (name: the jitted functions it runs; its
+    time is the sum of their best of `runs` calls, after a first call that compiles), or of
+    the first (in their order) within `margin` of it: timings differ by about that much from
+    run to run. The candidates take turns, so that other load on the machine falls on all of
+    them alike."""
+    for functions in programs.values():
+        for fn in functions:
             jax.block_until_ready(fn(*args))
-            best[name] = min(best[name], time.perf_counter() - start)
-    fastest = min(best.values())
-    return next(name for name, seconds in best.items() if seconds <= margin * fastest)
+    best = {name: [float("inf")] * len(functions) for name, functions in programs.items()}
+    for _ in range(runs):
+        for name, functions in programs.items():
+            for i, fn in enumerate(functions):
+                start = time.perf_counter()
+                jax.block_until_ready(fn(*args))
+                best[name][i] = min(best[name][i], time.perf_counter() - start)
+    seconds = {name: sum(times) for name, times in best.items()}
+    fastest = min(seconds.values())
+    return next(name for name, value in seconds.items() if value <= margin * fastest)
 
 
 def _measure(candidates, shape, kernel_shape, dtype, grads):
@@ -253,15 +257,14 @@ def _measure(candidates, shape, kernel_shape, dtype, grads):
     # A random cotangent: with a constant one XLA simplifies the native gradient away.
     cotangent = jnp.asarray(rng.standard_normal(
         jax.eval_shape(candidates["native"], x, k).shape), dtype)
-    functions = {}
+    programs = {}
     for name, fn in candidates.items():
-        if grads:  # the value too: a training step needs both
-            fn = jax.value_and_grad(lambda x, k, c, fn=fn: jnp.sum(fn(x, k) * c),
-                                    argnums=(0, 1))
-        else:
-            fn = lambda x, k, c, fn=fn: fn(x, k)  # noqa: E731
-        functions[name] = jax.jit(fn)
-    return _fastest(functions, (x, k, cotangent))
+        # The value alone (written out, as a layer's output is); with gradients, plus the
+        # backward pass alone, as a training step runs them.
+        programs[name] = [jax.jit(lambda x, k, c, fn=fn: fn(x, k))]
+        if grads:
+            programs[name].append(jax.jit(lambda x, k, c, fn=fn: jax.vjp(fn, x, k)[1](c)))
+    return _fastest(programs, (x, k, cotangent))
 
 
 def choose(op, inputs, kernel, config, native, patches, eligible=True, split=None,
