@@ -8,7 +8,7 @@ alike. Prints each lowering's CPU time per step (best and median over the rounds
 ratio to the first.
 
     taskset -c 0 .venv/bin/python benchmarks/bench_cnn_lowerings.py \
-        [--lowerings native split auto] [--rounds 20]
+        [--lowerings native split widened auto] [--rounds 20]
 """
 
 import argparse
@@ -41,7 +41,7 @@ def build(lowering, x, y):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lowerings", nargs="+", default=["native", "split", "auto"])
+    parser.add_argument("--lowerings", nargs="+", default=["native", "split", "widened", "auto"])
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     rng = np.random.default_rng(0)
