@@ -34,7 +34,7 @@ history = model.fit(x, y, batch_size=8, epochs=2, validation_split=0.2, verbose=
 weights = [hashlib.sha256(np.asarray(w).tobytes()).hexdigest() for w in model.get_weights()]
 print(json.dumps({"history": {k: [float(v).hex() for v in vs] for k, vs in history.items()},
                   "weights": weights, "stats": executable_cache.stats(),
-                  "chunk_traces": traces.count("traced"),
+                  "chunk_traces": traces.count("traced"), "probe_traces": traces.count("probe"),
                   "compile_count": model.compile_count}))
 """
 
@@ -51,15 +51,18 @@ def _fit_in_a_fresh_process(tmp_path, cache):
 def test_a_second_process_loads_the_programs_and_matches_a_run_without_the_cache(tmp_path):
     cache = str(tmp_path / "cache")
     first = _fit_in_a_fresh_process(tmp_path, cache)
-    assert first["stats"] == {"hits": 0, "misses": 2, "stored": 2}  # train and test chunks
-    assert first["chunk_traces"] == 2
-    assert len(os.listdir(os.path.join(cache, "executables"))) == 2
+    # The train and test chunks, and the train and test forward probes.
+    assert first["stats"] == {"hits": 0, "misses": 2, "stored": 2, "result_hits": 0,
+                              "result_misses": 2, "result_stored": 2}
+    assert first["chunk_traces"] == 2 and first["probe_traces"] == 2
+    assert len(os.listdir(os.path.join(cache, "executables"))) == 4
     second = _fit_in_a_fresh_process(tmp_path, cache)
-    assert second["stats"] == {"hits": 2, "misses": 0, "stored": 0}
-    assert second["chunk_traces"] == 0  # neither chunk program was traced
+    assert second["stats"] == {"hits": 2, "misses": 0, "stored": 0, "result_hits": 2,
+                               "result_misses": 0, "result_stored": 0}
+    assert second["chunk_traces"] == 0 and second["probe_traces"] == 0  # nothing traced
     assert second["compile_count"] == first["compile_count"]  # loads count as programs
     off = _fit_in_a_fresh_process(tmp_path, "0")
-    assert off["stats"] == {"hits": 0, "misses": 0, "stored": 0}
+    assert not any(off["stats"].values())
     for run in (first, second):
         assert run["history"] == off["history"] and run["weights"] == off["weights"]
 
@@ -89,9 +92,9 @@ def _fit(features=3, batch_size=8, rows=24):
     return history, model.get_weights()
 
 
-def _delta(before):
+def _delta(before, kinds=("hits", "misses", "stored")):
     after = executable_cache.stats()
-    return {k: after[k] - before[k] for k in after}
+    return {k: after[k] - before[k] for k in kinds}
 
 
 @pytest.mark.parametrize("change, hits", [
@@ -105,6 +108,10 @@ def test_only_the_same_model_and_arguments_load_a_stored_program(cache_dir, chan
     before = executable_cache.stats()
     _fit(**change)
     assert _delta(before) == {"hits": hits, "misses": 1 - hits, "stored": 1 - hits}
+    # The probe sees one batch: the same unless the batch changed.
+    probe_hit = int("rows" in change or not change)
+    assert _delta(before, ("result_hits", "result_misses")) == {
+        "result_hits": probe_hit, "result_misses": 1 - probe_hit}
 
 
 def test_a_load_counts_as_compilation_and_gives_the_same_result(cache_dir):
@@ -133,15 +140,21 @@ def test_a_load_counts_as_compilation_and_gives_the_same_result(cache_dir):
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "flipped byte", "other format"])
 def test_a_damaged_entry_is_compiled_again(cache_dir, damage):
     first = _fit()
-    (entry,) = cache_dir.iterdir()
+    (entry,) = cache_dir.glob("*.bin")
     content = entry.read_bytes()
     entry.write_bytes({"garbage": b"not a program",
                        "truncated": content[:len(content) // 2],
                        "flipped byte": content[:-10] + bytes([content[-10] ^ 1]) + content[-9:],
                        "other format": b"neokeras-executable-0\n" + content[22:]}[damage])
+    (probe,) = cache_dir.glob("*.json")
+    probe.write_text({"garbage": "{", "truncated": probe.read_text()[:-3],
+                      "flipped byte": '{"format": 1, "result": [1]}',
+                      "other format": '{"format": "x", "result": []}'}[damage])
     before = executable_cache.stats()
     second = _fit()
     assert _delta(before) == {"hits": 0, "misses": 1, "stored": 1}
+    assert _delta(before, ("result_misses", "result_stored")) == {
+        "result_misses": 1, "result_stored": 1}
     assert first[0] == second[0]
     before = executable_cache.stats()
     _fit()  # the entry was rewritten whole
@@ -155,7 +168,7 @@ def test_the_switch_turns_it_off(tmp_path, monkeypatch):
     before = executable_cache.stats()
     _fit()
     assert executable_cache.directory() is None
-    assert _delta(before) == {"hits": 0, "misses": 0, "stored": 0}
+    assert not any(_delta(before, tuple(before)).values())
     assert not list(tmp_path.iterdir())
 
 

@@ -363,7 +363,9 @@ class Trainer:
 
             self._functions[key] = backend.trainer.probe_forward(
                 self, model_variables(self), x, training=mode == "train",
-                inspect=None if y is None else reduces_batch)
+                inspect=None if y is None else reduces_batch,
+                program_key=functools.partial(program_key.program_key, self, f"{mode} probe"),
+                y=y)
         return self._functions[key]
 
     def _rows_are_independent(self, data, mode):

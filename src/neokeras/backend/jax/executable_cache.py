@@ -20,6 +20,7 @@ compilation in `compile_seconds()`.
 
 import functools
 import hashlib
+import json
 import os
 import pickle
 import sys
@@ -34,7 +35,8 @@ from neokeras.backend.jax import conv_lowering
 
 _FORMAT = b"neokeras-executable-1\n"
 SPAN = compilation_cache._STAGES[-1]
-_stats = {"hits": 0, "misses": 0, "stored": 0}
+_stats = {"hits": 0, "misses": 0, "stored": 0,
+          "result_hits": 0, "result_misses": 0, "result_stored": 0}
 
 
 def directory():
@@ -45,7 +47,7 @@ def directory():
 
 def stats():
     """Counts of this process: programs loaded (`hits`), compiled on a miss (`misses`), and
-    written (`stored`)."""
+    written (`stored`); the same for trace results (`result_*`, see `stored_result`)."""
     return dict(_stats)
 
 
@@ -144,13 +146,18 @@ def _write(path, compiled):
         payload = pickle.dumps((_device_ids(compiled), serialize_executable.serialize(compiled)))
     except Exception:  # noqa: BLE001  (a program XLA cannot serialize is just not stored)
         return
+    _write_bytes(path, _FORMAT + hashlib.sha256(payload).digest() + payload, "stored")
+
+
+def _write_bytes(path, content, counter):
+    """Writes `content` to a temporary file renamed to `path`: readers see all or nothing."""
     temporary = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(temporary, "wb") as f:
-            f.write(_FORMAT + hashlib.sha256(payload).digest() + payload)
+            f.write(content)
         os.replace(temporary, path)
-        _stats["stored"] += 1
+        _stats[counter] += 1
     except OSError:
         try:
             os.remove(temporary)
@@ -173,6 +180,43 @@ def _compile_afresh(lowered):
     finally:
         jax.config.update("jax_enable_compilation_cache", enabled)
         jax_cache.reset_cache()
+
+
+def stored_result(name, model_key, arrays, compute):
+    """`compute()` (a JSON list: what a trace found out, e.g. `trainer.probe_forward`'s
+    result), stored like a program under `name`, `model_key()` and the signature of `arrays`,
+    so that another process skips the trace. As `compute()` when the cache is off or
+    `model_key()` is None."""
+    folder = directory()
+    if folder is None:
+        return compute()
+    start = time.time()
+    monitoring.record_scalar(SPAN, start, fun_name=name)
+    try:
+        key = model_key()
+        if key is None:
+            return compute()
+        treedef, leaves = _signature(arrays)
+        text = repr((name, key, str(treedef), leaves, environment_key()))
+        path = os.path.join(folder, hashlib.sha256(text.encode()).hexdigest() + ".json")
+        try:
+            with open(path) as f:
+                stored = json.load(f)
+            if stored["format"] == _FORMAT.decode() and isinstance(stored["result"], list):
+                _stats["result_hits"] += 1
+                return stored["result"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        _stats["result_misses"] += 1
+        result = list(compute())
+        try:
+            content = json.dumps({"format": _FORMAT.decode(), "result": result})
+        except (TypeError, ValueError):  # not plain data: not stored
+            return result
+        _write_bytes(path, content.encode(), "result_stored")
+        return result
+    finally:
+        monitoring.record_event_time_span(SPAN, start, time.time(), fun_name=name)
 
 
 class CachedFunction:

@@ -11,6 +11,8 @@ source; `make_forward_function` is the forward of inference. With `eager=True` b
 op on concrete values (`run_eagerly=True`), gradients included (see `eager`).
 """
 
+import functools
+
 import jax
 import jax.numpy as jnp
 
@@ -241,12 +243,24 @@ def _forward(model, variables, trainable, non_trainable, x, training):
     return outputs, updated, model._pop_added_losses()
 
 
-def probe_forward(model, variables, x, training, inspect=None):
+def probe_forward(model, variables, x, training, inspect=None, program_key=None, y=None):
     """What a forward pass on `x` does, found by tracing the call once (nothing runs):
     `(updated, num_losses, inspected, fuses)`: the indices of the non-trainable variables it
     assigns, how many `add_loss` values it makes, what `inspect(outputs)` returns (None without
-    it), and whether steps of the model run as fast inside one compiled loop as one per call
-    (False on CPU when the pass has a convolution, see `_SLOW_IN_LOOPS`)."""
+    it, else a bool or None), and whether steps of the model run as fast inside one compiled
+    loop as one per call (False on CPU when the pass has a convolution, see `_SLOW_IN_LOOPS`).
+
+    With `program_key` (see `make_chunk_function`) the result is stored beside the programs,
+    keyed also by `x` and `y` (what `inspect` reads), and another process reads it instead of
+    tracing."""
+    compute = functools.partial(_probe_forward, model, variables, x, training, inspect)
+    if program_key is None:
+        return compute()
+    return tuple(executable_cache.stored_result(
+        f"probe_{'train' if training else 'test'}", program_key, (x, y), compute))
+
+
+def _probe_forward(model, variables, x, training, inspect):
     effects = {}
 
     def probe(trainable, non_trainable, x):
