@@ -86,7 +86,8 @@ def main():
     net.fit(x, y, batch_size=batch, epochs=args.epochs, shuffle=False, verbose=0)
     jax.profiler.stop_trace()
     net._functions[key] = chunk
-    hlo = chunk.lower(*seen["args"]).compile().as_text()
+    jitted = getattr(chunk, "_jitted", chunk)  # the jax.jit function behind a stored program
+    hlo = jitted.lower(*seen["args"]).compile().as_text()
     if os.environ.get("DUMP_HLO"):
         open(os.environ["DUMP_HLO"], "w").write(hlo)
     kinds = hlo_kinds(hlo)
