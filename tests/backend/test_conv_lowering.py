@@ -239,3 +239,24 @@ def test_depthwise_and_transposed_choices_are_measured_per_operation(monkeypatch
     # channels-first has no patches form: nothing is measured.
     getattr(ops, op)(np.moveaxis(x, -1, 1), k, data_format="channels_first")
     assert len(measured) == 1
+
+
+@pytest.mark.parametrize("seconds, expected", [
+    ({"split": (1.2,), "widened": (0.6, 0.44), "native": (0.5, 0.5)}, "widened"),  # within 5%
+    ({"split": (1.2,), "widened": (0.6, 0.5), "native": (0.5, 0.5)}, "native"),  # 10% slower
+    ({"split": (0.9,), "widened": (0.6, 0.44), "native": (0.5, 0.5)}, "split"),
+])
+def test_the_fastest_program_wins_and_ties_go_to_the_first(monkeypatch, seconds, expected):
+    # A candidate's time is the sum of its programs' (value, backward pass) best times; one
+    # within 5% of the fastest that comes first in the order of preference is kept.
+    clock = [0.0]
+    monkeypatch.setattr(conv_lowering.time, "perf_counter", lambda: clock[0])
+
+    def program(cost):
+        def run():
+            clock[0] += cost
+            return np.zeros(())
+        return run
+
+    programs = {name: [program(cost) for cost in costs] for name, costs in seconds.items()}
+    assert conv_lowering._fastest(programs, ()) == expected
