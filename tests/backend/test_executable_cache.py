@@ -338,3 +338,11 @@ def test_built_in_models_are_stored(build, x, compile_kwargs):
     model.compile(**{"optimizer": "adam", "loss": "mse", **compile_kwargs})
     model._prepare(x, np.zeros((4, 1), "float32"), training=True)
     assert program_key.program_key(model, "train") is not None
+
+
+def test_a_function_patched_into_a_neokeras_module_is_never_stored(monkeypatch):
+    from neokeras import activations
+
+    assert _key() is not None
+    monkeypatch.setattr(activations, "relu", lambda x, *args, **kwargs: x)
+    assert _key() is None

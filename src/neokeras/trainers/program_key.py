@@ -6,9 +6,9 @@ fresh trace would give another one, so the key is only given for models made ent
 neokeras's own pieces, whose programs follow from their configuration: a `Sequential` or
 functional model (no subclass), built-in layers (no `Lambda`, no wrapped JAX/Flax function, no
 preprocessing layer), built-in optimizer, losses and metrics given by name, as neokeras
-functions or as neokeras objects, and no Python function or object of another package held by
-any of them. Anything else gives None (the program is traced as usual), and so does a run
-under a `keras.distribution`.
+functions or as neokeras objects, no Python function or object of another package held by
+any of them, and no user function patched into neokeras's classes or modules. Anything else
+gives None (the program is traced as usual), and so does a run under a `keras.distribution`.
 
 The key covers the model's serialized configuration (layers, graph, dtype policies,
 trainability), every layer's plain attributes and held arrays, the variables' paths, shapes,
@@ -49,6 +49,7 @@ def program_key(model, mode):
         return None
     try:
         _check_classes(model)
+        _check_module_functions()
         parts = {
             "mode": mode,
             "model": _model_config(model),
@@ -82,6 +83,36 @@ def _check_classes(model):
                 if isinstance(function, types.FunctionType) and not _is_module_of_neokeras(
                         function.__module__):
                     raise _Opaque(f"{base.__name__}.{name}")
+
+
+def _check_module_functions():
+    """Refuses when a function of user code was assigned into one of neokeras's modules (an
+    operation swapped for another version of it): neokeras's modules only hold their own
+    functions and those of installed packages and the standard library."""
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if not _is_module_of_neokeras(name) or module is None:
+            continue
+        for value in vars(module).values():
+            if isinstance(value, types.FunctionType) and not value.__code__.co_filename.startswith(
+                    _installed_code()):
+                raise _Opaque(f"{name}.{value.__name__}")
+
+
+@functools.lru_cache(maxsize=None)
+def _installed_code():
+    """The folders of neokeras's, the standard library's and installed packages' code."""
+    import os
+    import sysconfig
+
+    import neokeras
+
+    paths = sysconfig.get_paths()
+    folders = {os.path.dirname(os.path.abspath(neokeras.__file__))}
+    folders |= {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths}
+    return tuple(os.path.join(os.path.realpath(f), "") for f in folders) + tuple(
+        os.path.join(f, "") for f in folders)
 
 
 def _is_module_of_neokeras(module):
