@@ -24,7 +24,6 @@ from neokeras.trainers import compile_utils
 from neokeras.trainers import distributed
 from neokeras.trainers import epoch_loop
 from neokeras.trainers import inference
-from neokeras.trainers import program_key
 from neokeras.trainers import recompiles
 from neokeras.trainers.data_adapters import ArrayDataAdapter
 from neokeras.trainers.data_adapters import BatchDataAdapter
@@ -290,6 +289,8 @@ class Trainer:
         key = ("chunk", mode, self._eager)
         fn = self._functions.get(key)
         if fn is None:
+            from neokeras.trainers import program_key  # on first use: import time
+
             step = backend.trainer.train_step if mode == "train" else backend.trainer.test_step
             fn = self._functions[key] = backend.trainer.make_chunk_function(
                 self, functools.partial(step, self), mode, donate_state=mode == "train",
@@ -355,6 +356,8 @@ class Trainer:
         """`backend.trainer.probe_forward` of the first batch of `data`, once per mode."""
         key = ("probe", mode)
         if key not in self._functions:
+            from neokeras.trainers import program_key  # on first use: import time
+
             x, y, _ = data.first_batch()
 
             def reduces_batch(y_pred):

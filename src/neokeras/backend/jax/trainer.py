@@ -18,7 +18,6 @@ import jax.numpy as jnp
 
 from neokeras.backend.common.stateless_scope import StatelessScope
 from neokeras.backend.jax import conv_lowering
-from neokeras.backend.jax import executable_cache
 from neokeras.backend.jax.eager import eager_step
 
 
@@ -209,6 +208,8 @@ def make_chunk_function(model, step, kind, donate_state, eager=False, program_ke
                 for values, shardings in zip(state, plan.state))
         return state, logs
 
+    from neokeras.backend.jax import executable_cache  # on first use: import time
+
     log = model._trace_log(kind)
     counted = _counted(log, chunk)
     options = _CPU_LOOP_OPTIONS if jax.default_backend() == "cpu" else None
@@ -256,6 +257,8 @@ def probe_forward(model, variables, x, training, inspect=None, program_key=None,
     compute = functools.partial(_probe_forward, model, variables, x, training, inspect)
     if program_key is None:
         return compute()
+    from neokeras.backend.jax import executable_cache  # on first use: import time
+
     return tuple(executable_cache.stored_result(
         f"probe_{'train' if training else 'test'}", program_key, (x, y), compute))
 
