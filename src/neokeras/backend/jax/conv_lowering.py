@@ -105,7 +105,8 @@ def split_conv(native, inputs, kernel, strides, pads, dilation):
     """`native(inputs, kernel)` (a channels-last, ungrouped convolution) with the same input
     gradient, and its kernel gradient computed from the shifted slices of the input: with the
     output gradient `g` as a matrix (output channels, positions), one matrix product
-    `g @ slice` per kernel offset, or, with one input channel, the stacked slices times `g`.
+    `g @ slice` per kernel offset (one offset per turn of a loop), or, with one input channel,
+    the stacked slices times `g`.
     With one input channel the value too is computed from the slices (each times its offset's
     weights, summed), which XLA fuses with the bias, activation and pooling that follow; with
     more, it is `widened_conv`'s.
@@ -122,17 +123,36 @@ def split_conv(native, inputs, kernel, strides, pads, dilation):
         # Linear in `kernel_dot`; JAX's transpose of it is the kernel gradient described above.
         # The barriers keep XLA from folding transposes into the products (in either pass).
         barrier = lax.optimization_barrier
-        pieces = _shifted_slices(x, window, strides, pads, dilation)
-        out_shape = pieces[0].shape[:-1] + (kernel_dot.shape[-1],)
-        flat = kernel_dot.reshape((len(pieces),) + kernel_dot.shape[rank:])
+        padded = jnp.pad(x, ((0, 0),) + tuple(pads) + ((0, 0),))
+        out = tuple((padded.shape[1 + d] - (window[d] - 1) * dilation[d] - 1) // strides[d] + 1
+                    for d in range(rank))
+        out_shape = (x.shape[0],) + out + (kernel_dot.shape[-1],)
+        flat = kernel_dot.reshape((-1,) + kernel_dot.shape[rank:])
         if x.shape[-1] == 1:
+            pieces = _shifted_slices(x, window, strides, pads, dilation)
             stacked = jnp.stack([piece.reshape(-1) for piece in pieces])  # (offsets, positions)
             product = lax.dot_general(stacked, barrier(flat[:, 0]), (((0,), (0,)), ((), ())))
             return barrier(product).reshape(out_shape)
         flat = barrier(jnp.swapaxes(flat, 1, 2))  # (offsets, out channels, in channels)
-        product = sum(lax.dot_general(flat[i], piece.reshape(-1, piece.shape[-1]),
-                                      (((1,), (1,)), ((), ())))
-                      for i, piece in enumerate(pieces))  # (out channels, positions)
+        span = (x.shape[0],) + tuple((n - 1) * s + 1 for n, s in zip(out, strides))
+        starts = jnp.array([[o * d for o, d in zip(offset, dilation)]
+                            for offset in itertools.product(*(range(w) for w in window))],
+                           jnp.int32)
+
+        # One offset per turn of a loop: XLA runs the products one after the other in one
+        # thunk, where nine independent ones were spread over its executor's threads (slower
+        # in the training step). Rematerialized, so the slices are taken again in the backward
+        # loop instead of stored.
+        @jax.checkpoint
+        def step(total, offset):
+            start, weights = offset
+            piece = lax.dynamic_slice(padded, (0, *start, 0), span + (x.shape[-1],))
+            piece = piece[(slice(None),) + tuple(slice(None, None, s) for s in strides)]
+            return total + lax.dot_general(weights, piece.reshape(-1, piece.shape[-1]),
+                                           (((1,), (1,)), ((), ()))), None
+
+        total = jnp.zeros((flat.shape[1], int(np.prod(out_shape[:-1]))), x.dtype)
+        product = lax.scan(step, total, (starts, flat))[0]  # (out channels, positions)
         return barrier(product).T.reshape(out_shape)
 
     def forward(x, k):
@@ -323,13 +343,9 @@ def choose(op, inputs, kernel, config, native, patches, eligible=True, split=Non
         return "native"
     grads = getattr(_state, "differentiated", False)
     # In order of preference when timed within a few percent of each other: inside the
-    # training step, split (one input channel) and widened did better than timed alone.
+    # training step, split and widened did better than timed alone.
     candidates = {}
-    # Split's per-offset products (more than one input channel) beat the native kernel
-    # gradient when timed alone, but not inside a training step: the benchmark CNN's second
-    # layer as split made the step slower than as widened in most in-process A/Bs
-    # (docs/performance.md). So only split's one-channel form is a candidate.
-    if grads and split is not None and inputs.shape[-1] == 1:
+    if grads and split is not None:
         candidates["split"] = split
     if widened is not None:
         candidates["widened"] = widened
