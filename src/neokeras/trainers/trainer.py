@@ -292,10 +292,16 @@ class Trainer:
             from neokeras.trainers import program_key  # on first use: import time
 
             step = backend.trainer.train_step if mode == "train" else backend.trainer.test_step
+            # A float32 training step without convolutions (its probe says steps fuse) may run
+            # its products in Eigen (see `backend.trainer.make_chunk_function`).
+            probe = self._functions.get(("probe", mode))
+            eigen = (mode == "train" and not self._overrides("train_step")
+                     and probe is not None and probe[3]
+                     and self.dtype_policy.compute_dtype == "float32")
             fn = self._functions[key] = backend.trainer.make_chunk_function(
                 self, functools.partial(step, self), mode, donate_state=mode == "train",
                 eager=self._eager, program_key=functools.partial(
-                    program_key.program_key, self, mode))
+                    program_key.program_key, self, mode), eigen=eigen)
         return fn
 
     def _distribute(self, data, pad, chunks, function, state, caller):

@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from neokeras.backend.jax import matmul_lowering
 from neokeras.backend.jax.core import convert_to_tensor as _convert
 
 __all__ = [
@@ -837,6 +838,8 @@ def matmul(x1, x2):
     x1, x2 = _t(x1), _t(x2)
     # int8 x int8 accumulates in int32 (as Keras does, for integer matmul hardware).
     wide = "int32" if x1.dtype == jnp.int8 and x2.dtype == jnp.int8 else None
+    if matmul_lowering.applies(x1, x2):
+        return matmul_lowering.matmul(x1, x2)
     return jnp.matmul(x1, x2, preferred_element_type=wide)
 
 

@@ -18,6 +18,7 @@ import jax.numpy as jnp
 
 from neokeras.backend.common.stateless_scope import StatelessScope
 from neokeras.backend.jax import conv_lowering
+from neokeras.backend.jax import matmul_lowering
 from neokeras.backend.jax.eager import eager_step
 
 
@@ -142,7 +143,8 @@ def _constrain(tree, sharding):
     return jax.tree_util.tree_map(lambda a: jax.lax.with_sharding_constraint(a, sharding), tree)
 
 
-def make_chunk_function(model, step, kind, donate_state, eager=False, program_key=None):
+def make_chunk_function(model, step, kind, donate_state, eager=False, program_key=None,
+                        eigen=False):
     """`(state, data, indices[k, b], weights[k, b] or None, num_steps, plan=None) ->
     (state, logs)`.
 
@@ -150,6 +152,10 @@ def make_chunk_function(model, step, kind, donate_state, eager=False, program_ke
     `data` (a pytree of arrays with the samples on the first axis); the remaining rows of
     `indices` are padding and are skipped, so one compiled chunk serves every chunk of an
     epoch, a shorter last one included. `logs` are those of the last step run.
+
+    With `eigen` (a step without convolutions), on CPU, the program's matrix products run in
+    Eigen rather than YNNPACK (`_CPU_EIGEN_OPTIONS`), and their input gradients from
+    materialized transposes (`matmul_lowering`).
 
     Under a distribution `plan` (a static `trainers.distributed.Plan`) gives the sharding of
     every state value and of a step's batch; the chunk is then one SPMD program whose state
@@ -160,11 +166,16 @@ def make_chunk_function(model, step, kind, donate_state, eager=False, program_ke
     instead of traced and lowered.
     """
 
+    eigen = eigen and jax.default_backend() == "cpu"
+
     def one(state, data, rows, weights, plan):
         batch = _gather(data, rows)
         if plan is not None and plan.batch is not None:
             batch = _constrain(batch, plan.batch)
             weights = None if weights is None else _constrain(weights, plan.batch)
+        if eigen and not eager:
+            with matmul_lowering.transposed_kernels():
+                return step(state, batch, weights)
         return step(state, batch, weights)
 
     if eager:
@@ -212,7 +223,9 @@ def make_chunk_function(model, step, kind, donate_state, eager=False, program_ke
 
     log = model._trace_log(kind)
     counted = _counted(log, chunk)
-    options = _CPU_LOOP_OPTIONS if jax.default_backend() == "cpu" else None
+    options = None
+    if jax.default_backend() == "cpu":
+        options = {**_CPU_LOOP_OPTIONS, **(_CPU_EIGEN_OPTIONS if eigen else {})}
     donate = (0,) if donate_state and _donates() else ()
     jitted = jax.jit(counted, donate_argnums=donate, static_argnames="plan",
                      compiler_options=options)
@@ -230,6 +243,11 @@ def make_chunk_function(model, step, kind, donate_state, eager=False, program_ke
 # every step of the loop (the MLP benchmark's 512x512 kernel: 0.04-0.1 ms of a ~4 ms step); with
 # region analysis it updates them in place.
 _CPU_LOOP_OPTIONS = {"xla_cpu_copy_insertion_use_region_analysis": True}
+
+# Eigen's matrix products outrun YNNPACK's on the MLP benchmark's forward products (~180 against
+# ~150 GFLOP/s) and, from a materialized transpose (`matmul_lowering`), on its input gradients;
+# convolutions keep YNNPACK (programs with one are compiled without this).
+_CPU_EIGEN_OPTIONS = {"xla_cpu_experimental_ynn_fusion_type": ""}
 
 
 def _forward(model, variables, trainable, non_trainable, x, training):
