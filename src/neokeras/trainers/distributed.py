@@ -20,9 +20,15 @@ from neokeras.utils import tree
 
 def current():
     """The current distribution, or None."""
+    return _distribution_getter()()
+
+
+@functools.cache
+def _distribution_getter():
+    # Imported on first use (import time), then looked up once: `predict` asks on every call.
     from neokeras.distribution import distribution
 
-    return distribution()
+    return distribution
 
 
 def _lib():

@@ -58,9 +58,10 @@ def call(model, inputs, training=False, cap=None, bucket=True):
     def split(x):  # under a distribution, the batch is split over the mesh's batch axis
         return x if current is None else distributed.place_inputs(x, current)
 
-    rows = None
-    if size:
-        rows = _batch_rows(inputs)
+    rows = _batch_rows(inputs) if size else None
+    if rows == size:  # a full batch: nothing to pad
+        rows = None
+    if rows is not None:
         padded = tree.map_structure(lambda a: _pad_rows(a, size), inputs)
         outputs, updated, losses = forward(trainable, non_trainable, split(padded), training)
         if losses or _batch_rows(outputs) != size:
@@ -117,6 +118,8 @@ def _signature(inputs):
 
 def _batch_rows(inputs):
     """The leading dimension shared by every array in `inputs`, or None if they differ."""
+    if type(inputs) is np.ndarray:
+        return inputs.shape[0] if inputs.ndim else None
     rows = {getattr(a, "shape", ())[:1] for a in tree.flatten(inputs)}
     if len(rows) != 1:
         return None

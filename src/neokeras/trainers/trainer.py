@@ -703,7 +703,7 @@ class Trainer:
             steps: Batches to predict on (generators).
             callbacks: Optional callbacks (`on_predict_*` hooks).
         """
-        unknown = set(kwargs) - _PIPELINE_ARGS
+        unknown = set(kwargs) - _PIPELINE_ARGS if kwargs else None
         if unknown:
             raise TypeError(f"predict() got unexpected keyword argument(s) {sorted(unknown)}.")
         steps = _cap_steps(_steps_count(steps, "steps", "predict"))
