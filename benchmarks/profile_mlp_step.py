@@ -126,7 +126,8 @@ def main():
             callbacks=[Clock()])
     jax.profiler.stop_trace()
     net._functions[key] = chunk
-    kinds = hlo_kinds(chunk.lower(*seen["args"]).compile().as_text())
+    # A stored-program wrapper (`executable_cache.CachedFunction`) holds the jitted chunk.
+    kinds = hlo_kinds(getattr(chunk, "_jitted", chunk).lower(*seen["args"]).compile().as_text())
 
     trace = sorted(glob.glob(f"{trace_dir}/plugins/profile/*/*.trace.json.gz"))[-1]
     events = [e for e in json.load(gzip.open(trace))["traceEvents"] if e.get("ph") == "X"]
