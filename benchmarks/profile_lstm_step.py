@@ -65,6 +65,9 @@ def main():
     import jax
 
     import bench_vs_torch as bench
+    from profile_mlp_step import compiled_hlo
+    from profile_mlp_step import spy_on_train_chunk
+
     import neokeras as keras
 
     x, y = bench.data("lstm")
@@ -72,22 +75,13 @@ def main():
     timesteps = x.shape[1]
     net = bench.keras_model(keras, "lstm")
     net.fit(x, y, batch_size=batch, epochs=2, shuffle=False, verbose=0)
-    key = ("chunk", "train", False)
-    chunk, seen = net._functions[key], {}
-
-    def spy(*call_args):
-        seen.setdefault("args", jax.tree_util.tree_map(
-            lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype), call_args))
-        return chunk(*call_args)
-
-    net._functions[key] = spy
+    key, chunk, seen = spy_on_train_chunk(jax, net)
     trace_dir = os.environ.get("TRACE_DIR") or tempfile.mkdtemp()
     jax.profiler.start_trace(trace_dir)
     net.fit(x, y, batch_size=batch, epochs=args.epochs, shuffle=False, verbose=0)
     jax.profiler.stop_trace()
     net._functions[key] = chunk
-    jitted = getattr(chunk, "_jitted", chunk)  # the jax.jit function behind a stored program
-    hlo = jitted.lower(*seen["args"]).compile().as_text()
+    hlo = compiled_hlo(chunk, seen)
     if os.environ.get("DUMP_HLO"):
         open(os.environ["DUMP_HLO"], "w").write(hlo)
     kinds = hlo_kinds(hlo)

@@ -34,6 +34,28 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
+def spy_on_train_chunk(jax, net):
+    """`(key, chunk, seen)`: `net`'s compiled training chunk, replaced in `net._functions[key]`
+    by a wrapper that records the abstract arguments of its first call in `seen["args"]`."""
+    key = ("chunk", "train", False)
+    chunk, seen = net._functions[key], {}
+
+    def spy(*call_args):
+        seen.setdefault("args", jax.tree_util.tree_map(
+            lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype), call_args))
+        return chunk(*call_args)
+
+    net._functions[key] = spy
+    return key, chunk, seen
+
+
+def compiled_hlo(chunk, seen):
+    """The optimized HLO text of `chunk` for the arguments `spy_on_train_chunk` recorded (the
+    jitted function itself, or the one behind a stored-program wrapper)."""
+    jitted = getattr(chunk, "_jitted", chunk)
+    return jitted.lower(*seen["args"]).compile().as_text()
+
+
 def hlo_kinds(hlo):
     """`{instruction name: (kind, GFLOP)}` of the compiled step's instructions."""
     computations, current = {}, None
@@ -96,15 +118,7 @@ def main():
     batch, steps, _ = bench.SPECS["mlp"]
     net = bench.keras_model(keras, "mlp")
     net.fit(x, y, batch_size=batch, epochs=2, shuffle=False, verbose=0)
-    key = ("chunk", "train", False)
-    chunk, seen = net._functions[key], {}
-
-    def spy(*call_args):
-        seen.setdefault("args", jax.tree_util.tree_map(
-            lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype), call_args))
-        return chunk(*call_args)
-
-    net._functions[key] = spy
+    key, chunk, seen = spy_on_train_chunk(jax, net)
     if args.calls:
         return compare_calls(jax, keras, bench, net, chunk, key, x, y, args.calls)
 
@@ -126,8 +140,7 @@ def main():
             callbacks=[Clock()])
     jax.profiler.stop_trace()
     net._functions[key] = chunk
-    # A stored-program wrapper (`executable_cache.CachedFunction`) holds the jitted chunk.
-    kinds = hlo_kinds(getattr(chunk, "_jitted", chunk).lower(*seen["args"]).compile().as_text())
+    kinds = hlo_kinds(compiled_hlo(chunk, seen))
 
     trace = sorted(glob.glob(f"{trace_dir}/plugins/profile/*/*.trace.json.gz"))[-1]
     events = [e for e in json.load(gzip.open(trace))["traceEvents"] if e.get("ph") == "X"]
