@@ -29,14 +29,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 def hlo_kinds(hlo):
     """`{instruction name: (kind, description, in the backward pass)}` of the compiled step's instructions. The
     kinds of the time loops' operations are decided in `main` (by how often they run)."""
+    from profile_mlp_step import hlo_instructions
+
     kinds = {}
-    for line in hlo.splitlines():
-        inst = re.match(r"^\s+(?:ROOT )?%(\S+) = (\S+) (\w[\w-]*)\(", line)
-        if not inst:
-            continue
-        name, shape, op = inst.groups()
-        op_name = re.search(r'op_name="([^"]*)"', line)
-        op_name = op_name.group(1) if op_name else ""
+    for name, shape, op, op_name, _ in hlo_instructions(hlo):
         backward = "transpose(" in op_name
         if "scatter" in op_name or (backward and "_take" in op_name):
             kind = "embedding gradient (zero fill, scatter-add)"

@@ -56,6 +56,16 @@ def compiled_hlo(chunk, seen):
     return jitted.lower(*seen["args"]).compile().as_text()
 
 
+def hlo_instructions(hlo):
+    """`(name, shape, op, op_name, line)` of each instruction of an HLO text (`op_name` from its
+    metadata, "" without)."""
+    for line in hlo.splitlines():
+        inst = re.match(r"^\s+(?:ROOT )?%(\S+) = (\S+) (\w[\w-]*)\(", line)
+        if inst:
+            op_name = re.search(r'op_name="([^"]*)"', line)
+            yield (*inst.groups(), op_name.group(1) if op_name else "", line)
+
+
 def hlo_kinds(hlo):
     """`{instruction name: (kind, GFLOP)}` of the compiled step's instructions."""
     computations, current = {}, None
@@ -66,15 +76,9 @@ def hlo_kinds(hlo):
         elif current is not None:
             current.append(line)
     kinds = {}
-    for line in hlo.splitlines():
-        inst = re.match(r"^\s+(?:ROOT )?%(\S+) = (\S+) (\w[\w-]*)\(", line)
-        if not inst:
-            continue
-        name, shape, op = inst.groups()
+    for name, shape, op, op_name, line in hlo_instructions(hlo):
         called = re.search(r"calls=%(\S+?)[,\s]", line)
         body = "\n".join(computations.get(called.group(1), [])) if called else ""
-        op_name = re.search(r'op_name="([^"]*)"', line)
-        op_name = op_name.group(1) if op_name else ""
         dot = line if op == "dot" else next(
             (l for l in body.splitlines() if " dot(" in l), None)
         if dot is not None:
