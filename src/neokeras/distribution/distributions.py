@@ -25,7 +25,14 @@ DEFAULT_BATCH_DIM_NAME = "batch"
 # FSDP shards variables of at least this many elements unless told otherwise.
 DEFAULT_FSDP_MIN_SIZE = 1024
 
-_STATE = threading.local()
+
+class _ThreadState(threading.local):
+    # A class default makes reading an unset distribution a plain attribute read: `predict`
+    # asks on every call.
+    distribution = None
+
+
+_STATE = _ThreadState()
 
 
 def _backend():
@@ -314,7 +321,7 @@ def distribute_tensor(tensor, layout):
 def distribution():
     """Returns the current distribution (set by `set_distribution` or `Distribution.scope()`),
     or None."""
-    return getattr(_STATE, "distribution", None)
+    return _STATE.distribution
 
 
 @keras_name("keras.distribution.set_distribution")

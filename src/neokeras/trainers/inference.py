@@ -36,34 +36,24 @@ def call(model, inputs, training=False, cap=None, bucket=True):
     cache = model._functions
     entry = cache.get("inference")
     if entry is None or entry[0] != structure_version():
-        variables = model_variables(model)  # drops the forward if the variables changed
-        forward = cache.get("forward")
-        if forward is None:
-            # Layers that cannot be traced (string lookups...) make the forward run op by op.
-            forward = cache["forward"] = backend.trainer.make_forward_function(
-                model, variables, eager=model._eager or not supports_jit(model))
-        entry = cache["inference"] = (structure_version(), variables, forward,
-                                      np.dtype(model.compute_dtype))
-    _, variables, forward, float_dtype = entry
+        entry = _new_entry(model)
+    _, variables, forward, float_dtype, plans = entry
     inputs = _as_arrays(inputs, float_dtype)
-    plans = cache.setdefault("padding", {})
     key = (_signature(inputs), training, cap, bucket)
     size = plans.get(key)
     if size is None:  # a new input signature: check it once, decide the padding once
         model._check_input_spec(inputs)
         size = plans[key] = 0 if training else _padded_size(model, inputs, cap, bucket)
-    trainable, non_trainable = read_values(variables[0]), read_values(variables[1])
+    trainable = [variable._value for variable in variables[0]]
+    non_trainable = [variable._value for variable in variables[1]]
     current = distributed.current()
-
-    def split(x):  # under a distribution, the batch is split over the mesh's batch axis
-        return x if current is None else distributed.place_inputs(x, current)
-
     rows = _batch_rows(inputs) if size else None
     if rows == size:  # a full batch: nothing to pad
         rows = None
     if rows is not None:
         padded = tree.map_structure(lambda a: _pad_rows(a, size), inputs)
-        outputs, updated, losses = forward(trainable, non_trainable, split(padded), training)
+        outputs, updated, losses = forward(
+            trainable, non_trainable, _placed(padded, current), training)
         if losses or _batch_rows(outputs) != size:
             # `add_loss` values may sum or average over the batch, padding rows included;
             # outputs without the batch dimension were reduced over it. Never pad again.
@@ -71,12 +61,35 @@ def call(model, inputs, training=False, cap=None, bucket=True):
             plans.clear()
             rows = None
     if rows is None:
-        outputs, updated, losses = forward(trainable, non_trainable, split(inputs), training)
+        outputs, updated, losses = forward(
+            trainable, non_trainable, _placed(inputs, current), training)
     if current is not None:
         outputs = distributed.local_outputs(outputs, current)
-    for index, value in updated.items():
-        variables[1][index]._value = value
+    if updated:
+        for index, value in updated.items():
+            variables[1][index]._value = value
     return outputs, losses, rows
+
+
+def _new_entry(model):
+    """`(structure version, variable lists, forward, float dtype, padding plans)`, cached on
+    the model until some layer's structure changes (the plans outlive it)."""
+    cache = model._functions
+    variables = model_variables(model)  # drops the forward if the variables changed
+    forward = cache.get("forward")
+    if forward is None:
+        # Layers that cannot be traced (string lookups...) make the forward run op by op.
+        forward = cache["forward"] = backend.trainer.make_forward_function(
+            model, variables, eager=model._eager or not supports_jit(model))
+    entry = cache["inference"] = (structure_version(), variables, forward,
+                                  np.dtype(model.compute_dtype),
+                                  cache.setdefault("padding", {}))
+    return entry
+
+
+def _placed(inputs, current):
+    """Under a distribution, the batch split over the mesh's batch axis."""
+    return inputs if current is None else distributed.place_inputs(inputs, current)
 
 
 def supports_jit(model):

@@ -706,12 +706,14 @@ class Trainer:
         unknown = set(kwargs) - _PIPELINE_ARGS if kwargs else None
         if unknown:
             raise TypeError(f"predict() got unexpected keyword argument(s) {sorted(unknown)}.")
-        steps = _cap_steps(_steps_count(steps, "steps", "predict"))
+        if steps is not None:
+            steps = _steps_count(steps, "steps", "predict")
+        steps = _cap_steps(steps)
         if batch_size is None:
             batch_size = 32
         if not callbacks and self.built and _fits_one_batch(x, batch_size):
             # Small input: no adapter, no callbacks, one compiled call.
-            return self._predict_arrays(_standardize_input(x), batch_size)
+            return self._predict_arrays(x, batch_size)
         if is_batch_data(x):
             data = BatchDataAdapter(x, steps, "predict")
             batches = (batch for batch, _, _ in data.batches())
@@ -756,7 +758,7 @@ class Trainer:
             self._build_from_arrays(tree.map_structure(backend.convert_to_tensor, x))
         out, _, rows = inference.call(self, x, cap=cap)
         if rows is None:
-            return tree.map_structure(np.asarray, out)
+            return tree.map_structure(np.asarray, out) if tree.is_nested(out) else np.asarray(out)
         return tree.map_structure(lambda a: np.asarray(a)[:rows], out)
 
     # ------------------------------------------------------------------ single batches
