@@ -178,6 +178,21 @@ def test_traceback_filtering_hides_internal_frames(restore_config):
     assert len(_internal_frames(full)) >= 2
 
 
+def test_predict_filters_its_own_tracebacks(restore_config):
+    model = neokeras.Sequential([neokeras.Input(shape=(3,)), neokeras.layers.Dense(2)])
+    bad = np.ones((1, 4), "float32")
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 3"
+                       "|last dimension 3") as filtered:
+        model.predict(bad, verbose=0)
+    # predict re-raises the error itself (no decorator frame); the raising frame is kept.
+    assert [os.path.basename(p) for p in _internal_frames(filtered)] == [
+        "trainer.py", "input_spec.py"]
+    config.disable_traceback_filtering()
+    with pytest.raises(ValueError) as full:
+        model.predict(bad, verbose=0)
+    assert len(_internal_frames(full)) >= 3
+
+
 def test_set_backend_accepts_jax_only(restore_config):
     config.set_backend("jax")
     assert config.backend() == "jax"

@@ -41,6 +41,12 @@ def _filtered(tb):
     return kept
 
 
+def filtered(error):
+    """`error` with neokeras's frames removed from its traceback (for entry points too hot for
+    `filter_traceback`'s extra call; re-raise it `from None` when filtering is enabled)."""
+    return error.with_traceback(_filtered(error.__traceback__))
+
+
 def filter_traceback(fn):
     """Decorator: exceptions leaving `fn` carry a traceback without neokeras's frames."""
 
@@ -51,6 +57,6 @@ def filter_traceback(fn):
         try:
             return fn(*args, **kwargs)
         except Exception as e:
-            raise e.with_traceback(_filtered(e.__traceback__)) from None
+            raise filtered(e) from None
 
     return error_handler
