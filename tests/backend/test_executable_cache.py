@@ -172,6 +172,53 @@ def test_the_switch_turns_it_off(tmp_path, monkeypatch):
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize("limit, kept", [
+    (600, {"a.bin", "b.json", "c.bin"}),
+    (599, {"b.json", "c.bin"}),
+    (500, {"b.json", "c.bin"}),
+    (499, {"c.bin"}),
+    (0, set()),
+])
+def test_trimming_removes_the_least_recently_used_entries(tmp_path, monkeypatch, limit, kept):
+    sizes = {"a.bin": 100, "b.json": 200, "c.bin": 300, "d.tmp": 5000}  # a write in flight
+    for age, (name, size) in enumerate(sizes.items()):
+        (tmp_path / name).write_bytes(b"x" * size)
+        os.utime(tmp_path / name, (1000 + age, 1000 + age))
+    os.utime(tmp_path / "d.tmp", (0, 0))
+    monkeypatch.setenv("NEOKERAS_EXECUTABLE_CACHE_MB", str(limit / 2**20))
+    executable_cache._trim(str(tmp_path))
+    assert {p.name for p in tmp_path.iterdir()} == kept | {"d.tmp"}
+
+
+def test_a_load_keeps_an_entry_and_a_write_trims_the_oldest(cache_dir, monkeypatch):
+    _fit(features=3)
+    first = {p.name: p.stat().st_size for p in cache_dir.iterdir()}
+    for path in cache_dir.iterdir():
+        os.utime(path, (1000, 1000))
+    before = executable_cache.stats()
+    _fit(features=3)
+    assert _delta(before) == {"hits": 1, "misses": 0, "stored": 0}
+    assert all(p.stat().st_mtime > 1000 for p in cache_dir.iterdir())  # loads refresh
+    for path in cache_dir.iterdir():
+        os.utime(path, (1000, 1000))
+    # Room for about one model's entries: the second model's writes evict the first's.
+    monkeypatch.setenv("NEOKERAS_EXECUTABLE_CACHE_MB", str(1.5 * sum(first.values()) / 2**20))
+    _fit(features=5)
+    remaining = {p.name for p in cache_dir.iterdir()}
+    assert max(first, key=first.get) not in remaining  # the first model's program went
+    assert len(remaining - set(first)) == 2  # the second model's program and probe stayed
+    assert sum(p.stat().st_size for p in cache_dir.iterdir()) <= executable_cache.max_bytes()
+    before = executable_cache.stats()
+    _fit(features=5)
+    assert _delta(before) == {"hits": 1, "misses": 0, "stored": 0}
+
+
+def test_a_bad_size_setting_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("NEOKERAS_EXECUTABLE_CACHE_MB", "lots")
+    with pytest.raises(ValueError, match="NEOKERAS_EXECUTABLE_CACHE_MB must be a number"):
+        executable_cache.max_bytes()
+
+
 # ------------------------------------------------------------------ the model's key
 def _key(layers=None, compile_kwargs=None, prepare=True):
     keras.backend.clear_session()

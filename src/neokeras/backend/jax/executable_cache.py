@@ -16,6 +16,10 @@ and carries a checksum of its content: one that is unreadable, corrupt or of ano
 ignored and compiled again. Entries are pickles: as with JAX's own cache, the directory must
 only be writable by its owner. Time spent computing keys, reading and loading counts as
 compilation in `compile_seconds()`.
+
+The directory is kept under `NEOKERAS_EXECUTABLE_CACHE_MB` megabytes (default 1024): after each
+write, the least recently used entries (a load refreshes an entry's time) are removed until the
+rest fits. Entries of other neokeras or jax versions are never loaded again and so go first.
 """
 
 import functools
@@ -111,6 +115,48 @@ def _signature(args):
                           for leaf in leaves)
 
 
+def max_bytes():
+    """The size the directory is trimmed to (`NEOKERAS_EXECUTABLE_CACHE_MB`, default 1024)."""
+    setting = os.environ.get("NEOKERAS_EXECUTABLE_CACHE_MB", "")
+    try:
+        megabytes = float(setting) if setting.strip() else 1024.0
+    except ValueError:
+        raise ValueError("NEOKERAS_EXECUTABLE_CACHE_MB must be a number of megabytes. "
+                         f"Received: {setting!r}") from None
+    return int(megabytes * 2**20)
+
+
+def _trim(folder):
+    """Removes the least recently used entries of `folder` until it holds at most
+    `max_bytes()`. Another process may remove the same files: those are skipped."""
+    entries = []
+    with os.scandir(folder) as listing:
+        for entry in listing:
+            if entry.name.endswith((".bin", ".json")):
+                try:
+                    info = entry.stat()
+                except OSError:
+                    continue
+                entries.append((info.st_mtime, info.st_size, entry.path))
+    total, limit = sum(size for _, size, _ in entries), max_bytes()
+    for _, size, path in sorted(entries):
+        if total <= limit:
+            break
+        try:
+            os.remove(path)
+        except OSError:
+            continue
+        total -= size
+
+
+def _touch(path):
+    """Marks an entry as just used, so that trimming keeps it longest."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
 def _read(path):
     try:
         with open(path, "rb") as f:
@@ -158,6 +204,7 @@ def _write_bytes(path, content, counter):
             f.write(content)
         os.replace(temporary, path)
         _stats[counter] += 1
+        _trim(os.path.dirname(path))
     except OSError:
         try:
             os.remove(temporary)
@@ -204,6 +251,7 @@ def stored_result(name, model_key, arrays, compute):
                 stored = json.load(f)
             if stored["format"] == _FORMAT.decode() and isinstance(stored["result"], list):
                 _stats["result_hits"] += 1
+                _touch(path)
                 return stored["result"]
         except (OSError, ValueError, KeyError, TypeError):
             pass
@@ -260,6 +308,7 @@ class CachedFunction:
             program = _read(path)
             if program is not None:
                 _stats["hits"] += 1
+                _touch(path)
                 if self._on_load is not None:
                     self._on_load(*args)
                 return program
