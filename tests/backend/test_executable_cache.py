@@ -202,7 +202,9 @@ def test_a_load_keeps_an_entry_and_a_write_trims_the_oldest(cache_dir, monkeypat
     for path in cache_dir.iterdir():
         os.utime(path, (1000, 1000))
     # Room for about one model's entries: the second model's writes evict the first's.
+    key = executable_cache.environment_key()
     monkeypatch.setenv("NEOKERAS_EXECUTABLE_CACHE_MB", str(1.5 * sum(first.values()) / 2**20))
+    assert executable_cache.environment_key() == key  # the size is not part of the key
     _fit(features=5)
     remaining = {p.name for p in cache_dir.iterdir()}
     assert max(first, key=first.get) not in remaining  # the first model's program went

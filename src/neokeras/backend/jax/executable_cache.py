@@ -101,8 +101,9 @@ def environment_key():
         sys.version, jax.__version__, jaxlib.__version__, device.platform, device.device_kind,
         getattr(device.client, "platform_version", ""), len(jax.devices()), _host(),
         _jax_settings(),
-        sorted((k, v) for k, v in os.environ.items()
-               if k.startswith(("NEOKERAS_", "XLA_", "JAX_", "KERAS_BACKEND"))),
+        sorted((k, v) for k, v in os.environ.items()  # the caches' own settings aside
+               if k.startswith(("NEOKERAS_", "XLA_", "JAX_", "KERAS_BACKEND"))
+               and "CACHE" not in k),
         sorted(conv_lowering._decisions.items()),
         _source_hash(),
     ]
