@@ -27,11 +27,11 @@ def _loop_copies(hlo):
     return copies
 
 
-def _training_program(model, x, y):
+def _training_program(model, x, y, batch_size=8):
     """The optimized HLO of `model`'s compiled training chunk, as `fit` calls it, and how many
     steps that call runs."""
     model.compile(keras.optimizers.Adam(), "sparse_categorical_crossentropy")
-    model.fit(x, y, batch_size=8, epochs=1, verbose=0, shuffle=False)
+    model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=False)
     key = ("chunk", "train", False)
     chunk, seen = model._functions[key], {}
 
@@ -41,7 +41,7 @@ def _training_program(model, x, y):
         return chunk(*args)
 
     model._functions[key] = spy
-    model.fit(x, y, batch_size=8, epochs=1, verbose=0, shuffle=False)
+    model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=False)
     return chunk.lower(*seen["args"]).compile().as_text(), seen["args"][2].shape[0]
 
 
@@ -76,6 +76,19 @@ def test_dense_steps_use_eigen_with_materialized_kernel_transposes():
     assert "ynn_fusion" not in hlo  # every product in Eigen
     # The input gradients of the second and third layers (not the first: its input is data).
     assert _transposes(hlo) == ["f32[16,16]", "f32[4,16]"]
+
+
+@pytest.mark.skipif(jax.default_backend() != "cpu", reason="XLA:CPU's product libraries")
+def test_larger_dense_steps_multiply_no_transposed_operand():
+    # 16x64x64 products: both backward products of each layer from materialized transposes of
+    # batch-sized arrays, in Eigen's plain form (the lhs contracts its columns, the rhs its rows).
+    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(64, activation="relu"),
+                              keras.layers.Dense(64, activation="softmax")])
+    hlo, _ = _training_program(model, *_data((64,)), batch_size=16)
+    contractions = re.findall(
+        r" dot\(.*lhs_contracting_dims=\{(\d)\}, rhs_contracting_dims=\{(\d)\}", hlo)
+    assert contractions == [("1", "0")] * 5  # two forward, two kernel and one input gradient
+    assert "f32[64,64]{0,1} transpose(" not in hlo  # no kernel is copied
 
 
 @pytest.mark.skipif(jax.default_backend() != "cpu", reason="XLA:CPU's product libraries")

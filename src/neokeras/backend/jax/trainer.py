@@ -154,7 +154,7 @@ def make_chunk_function(model, step, kind, donate_state, eager=False, program_ke
     epoch, a shorter last one included. `logs` are those of the last step run.
 
     With `eigen` (a step without convolutions), on CPU, the program's matrix products run in
-    Eigen rather than YNNPACK (`_CPU_EIGEN_OPTIONS`), and their input gradients from
+    Eigen rather than YNNPACK (`_CPU_EIGEN_OPTIONS`), and their backward products from
     materialized transposes (`matmul_lowering`).
 
     Under a distribution `plan` (a static `trainers.distributed.Plan`) gives the sharding of
@@ -245,7 +245,7 @@ def make_chunk_function(model, step, kind, donate_state, eager=False, program_ke
 _CPU_LOOP_OPTIONS = {"xla_cpu_copy_insertion_use_region_analysis": True}
 
 # Eigen's matrix products outrun YNNPACK's on the MLP benchmark's forward products (~180 against
-# ~150 GFLOP/s) and, from a materialized transpose (`matmul_lowering`), on its input gradients;
+# ~150 GFLOP/s) and, from materialized transposes (`matmul_lowering`), on its backward products;
 # convolutions keep YNNPACK (programs with one are compiled without this).
 _CPU_EIGEN_OPTIONS = {"xla_cpu_experimental_ynn_fusion_type": ""}
 
