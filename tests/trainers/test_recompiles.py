@@ -80,19 +80,56 @@ def test_varying_batch_size_in_train_on_batch_warns():
     assert "the batch size took values 3, 5, 6, 7, 9, 10; " in messages[0]
 
 
-def test_varying_number_of_samples_in_fit_warns():
+def test_varying_number_of_samples_in_fit_compiles_twice():
+    # The first size indexes the data on the device; later sizes stream their batches
+    # through one more program.
     model = _dense_model()
     model.compile("sgd", "mse")
-    sizes = (40, 41, 50, 70, 100, 130)
+    sizes = (40, 41, 50, 70, 100, 130, 40)
     messages = _recompile_warnings(lambda: [
         model.fit(np.ones((n, 4), "float32"), np.ones((n, 1), "float32"), batch_size=8,
                   verbose=0) for n in sizes])
-    assert len(messages) == 1
-    assert "compiled its training step (fit, train_on_batch) 6 times" in messages[0]
-    assert ("input 'x' dimension 0 (the number of samples) took sizes 40, 41, 50, 70, 100, 130"
-            in messages[0])
-    assert "input 'y'" not in messages[0]  # it changes with `x`: named once
-    assert "fit() hands array data to the compiled step whole" in messages[0]
+    assert messages == []
+    assert model.compile_count == {"train": 2}
+
+
+def _fitted(first_size, x, y, **fit_kwargs):
+    """Weights and history of a fresh model fitted on `x, y`, after a fit on `first_size`
+    samples (the same size as `x`: indexed on the device; another: streamed)."""
+    neokeras.utils.set_random_seed(0)
+    model = neokeras.Sequential([layers.Input((4,)), layers.Dense(5, activation="relu"),
+                                 layers.Dense(1)])
+    model.compile("sgd", "mse", metrics=["mae"])
+    initial = model.get_weights()
+    weights = np.ones(first_size, "float32") if "sample_weight" in fit_kwargs else None
+    model.fit(np.ones((first_size, 4), "float32"), np.ones((first_size, 1), "float32"),
+              batch_size=fit_kwargs["batch_size"], sample_weight=weights, verbose=0)
+    model.set_weights(initial)
+    neokeras.utils.set_random_seed(1)
+    history = model.fit(x, y, verbose=0, **fit_kwargs).history
+    return model.get_weights(), history, model.compile_count["train"]
+
+
+@pytest.mark.parametrize("rows, fit_kwargs", [
+    (48, {"batch_size": 8, "epochs": 2, "shuffle": False}),
+    (45, {"batch_size": 8, "epochs": 2}),  # shuffled, a padded last batch
+    (45, {"batch_size": 8, "epochs": 2, "shuffle": "batch"}),
+    (300, {"batch_size": 4, "epochs": 1, "validation_split": 0.2}),  # chunks of 16 steps
+    (45, {"batch_size": 8, "epochs": 2, "sample_weight": np.arange(45.0, dtype="float32")}),
+])
+def test_streamed_fit_matches_the_device_indexed_one(rows, fit_kwargs):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((rows, 4)).astype("float32")
+    y = rng.standard_normal((rows, 1)).astype("float32")
+    trained_rows = int(rows * (1 - fit_kwargs.get("validation_split", 0)))
+    indexed = _fitted(trained_rows, x, y, **fit_kwargs)
+    streamed = _fitted(trained_rows + 7, x, y, **fit_kwargs)
+    assert (indexed[2], streamed[2]) == (1, 2)  # one program, then a second (streamed) one
+    assert indexed[1].keys() == streamed[1].keys()
+    for key in indexed[1]:
+        np.testing.assert_allclose(indexed[1][key], streamed[1][key], rtol=1e-5, atol=1e-6)
+    for a, b in zip(indexed[0], streamed[0]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
 def test_varying_number_of_samples_in_evaluate_compiles_once():

@@ -129,9 +129,8 @@ def _changing_dimensions(signatures):
 
 def _advice(meaning):
     if meaning == "the number of samples":
-        return ("fit() hands array data to the compiled step whole, so each new number of "
-                "samples compiles it again: reuse one data size, or feed batches from a "
-                "keras.utils.PyDataset or a generator.")
+        return ("Each new number of samples of array data compiled the step again; batches "
+                "from a keras.utils.PyDataset or a generator do not depend on it.")
     if meaning == "the batch size":
         return ("Use one batch size (predict(x, batch_size=...) and fit pad the last batch), "
                 "or pad batches to a few sizes.")

@@ -350,6 +350,18 @@ class Trainer:
             self._functions[key] = self._rows_are_independent(data, mode)
         return self._functions[key]
 
+    def _streams_training(self, data):
+        """Whether `fit` streams the rows of array data with each chunk (see
+        `ArrayDataAdapter.chunks`) instead of indexing the whole data set on the device: once
+        this model has been fitted on another number of samples. Its first size keeps the
+        fastest program; later sizes all share one more, instead of one program each (a
+        growing data set, cross-validation folds)."""
+        if not isinstance(data, ArrayDataAdapter):
+            return False
+        sizes = self._functions.setdefault("fit sample counts", set())
+        sizes.add(data.num_samples)
+        return len(sizes) > 1
+
     def _fuses_steps(self, mode, data):
         """Whether several steps per compiled call run as fast as one (see
         `backend.trainer.probe_forward`). A custom step may not call the model on the batch at
@@ -559,9 +571,10 @@ class Trainer:
             val_first = val_data.first_batch()
             self._prepare(val_first[0], val_first[1], training=False)
         per_batch = callback_list.needs_batch_hooks("train")
-        pad = self._pads("train", data)
+        streamed = self._streams_training(data)
+        pad = self._pads("train", data, always=streamed)
         size = epoch_loop.chunk_size(self, data.fusable_steps(pad), per_batch,
-                                     self._fuses_steps("train", data))
+                                     self._fuses_steps("train", data), bucketed=streamed)
         train_function = self._chunk_function("train")
         # Shuffling draws from (seed, epoch), so a resumed run (BackupAndRestore restores the
         # seed) shuffles its remaining epochs exactly as an uninterrupted one.
@@ -580,8 +593,10 @@ class Trainer:
                 self.reset_metrics()
                 state.read()
                 rng = np.random.default_rng([self._shuffle_seed, epoch])
+                chunks = (data.chunks(size, pad, shuffle, rng, streamed=True) if streamed
+                          else data.chunks(size, pad, shuffle, rng))
                 chunks, function = self._distribute(
-                    data, pad, data.chunks(size, pad, shuffle, rng), train_function, state, "fit")
+                    data, pad, chunks, train_function, state, "fit")
                 logs = epoch_loop.run_epoch(self, chunks, function, state, callback_list,
                                             "train", per_batch)
                 data.on_epoch_end()
