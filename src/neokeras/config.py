@@ -140,6 +140,9 @@ _ELSEWHERE = {
     "disable_traceback_filtering": "neokeras.utils.traceback_utils",
     "is_traceback_filtering_enabled": "neokeras.utils.traceback_utils",
     "dtype_policy": "neokeras.dtype_policies.dtype_policy",
+    "enable_compilation_cache": "neokeras.backend",
+    "disable_compilation_cache": "neokeras.backend",
+    "is_compilation_cache_enabled": "neokeras.backend",
     "set_dtype_policy": "neokeras.dtype_policies.dtype_policy",
 }
 

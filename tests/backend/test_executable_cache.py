@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import jax
 import numpy as np
 import pytest
 
@@ -65,6 +66,65 @@ def test_a_second_process_loads_the_programs_and_matches_a_run_without_the_cache
     assert not any(off["stats"].values())
     for run in (first, second):
         assert run["history"] == off["history"] and run["weights"] == off["weights"]
+
+
+_SWITCH_SCRIPT = """
+import json, os, sys
+import numpy as np
+import jax
+import neokeras as keras
+root = sys.argv[1]
+
+def run(features):
+    model = keras.Sequential([keras.Input((features,)), keras.layers.Dense(3)])
+    model.compile("sgd", "mse")
+    model.fit(np.ones((8, features), "float32"), np.ones((8, 3), "float32"), verbose=0)
+    model.predict(np.ones((2, features), "float32"), verbose=0)  # in JAX's cache only
+    found = [os.path.relpath(os.path.join(d, f), root)
+             for d, _, files in os.walk(root) for f in files]
+    return {"enabled": keras.config.is_compilation_cache_enabled(),
+            "jax_dir": jax.config.jax_compilation_cache_dir,
+            "stored": sum(f.startswith("executables") for f in found),
+            "jax": sum(not f.startswith("executables") for f in found)}
+
+keras.config.disable_compilation_cache()
+off = run(2)
+keras.config.enable_compilation_cache()
+on = run(3)
+keras.config.disable_compilation_cache()
+print(json.dumps([off, on, run(4)]))
+"""
+
+
+def test_the_config_switch_turns_both_caches_off_and_on(tmp_path):
+    root = str(tmp_path / "cache")
+    env = {**os.environ, "JAX_PLATFORMS": "cpu", "NEOKERAS_JAX_CACHE": root}
+    env.pop("XLA_FLAGS", None)
+    out = subprocess.run([sys.executable, "-c", _SWITCH_SCRIPT, root], env=env,
+                         capture_output=True, text=True, check=True)
+    off, on, off_again = json.loads(out.stdout.splitlines()[-1])
+    assert off == {"enabled": False, "jax_dir": None, "stored": 0, "jax": 0}
+    assert on["enabled"] and on["jax_dir"] == root
+    assert on["stored"] == 2 and on["jax"] > 0  # the training chunk and probe; predict's forward
+    assert off_again == {"enabled": False, "jax_dir": None, "stored": 2, "jax": on["jax"]}
+
+
+def test_the_config_switch_overrides_the_environment(monkeypatch, tmp_path):
+    from neokeras.backend.jax import compilation_cache
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setenv("NEOKERAS_JAX_CACHE", "0")
+    monkeypatch.setitem(compilation_cache._STATE, "enabled", None)
+    monkeypatch.setitem(compilation_cache._STATE, "directory", None)
+    assert not keras.config.is_compilation_cache_enabled()
+    # In the tests JAX's cache directory is the test suite's own: the switch leaves it alone.
+    jax_dir = jax.config.jax_compilation_cache_dir
+    keras.config.enable_compilation_cache()
+    assert keras.config.is_compilation_cache_enabled()
+    assert executable_cache.directory() == str(tmp_path / "neokeras-jax-cache" / "executables")
+    keras.config.disable_compilation_cache()
+    assert executable_cache.directory() is None
+    assert jax.config.jax_compilation_cache_dir == jax_dir
 
 
 # ------------------------------------------------------------------ in-process, in tmp_path

@@ -1,8 +1,10 @@
 """A persistent cache of compiled XLA programs, so a script's second run compiles nothing.
 
 On by default in `$KERAS_HOME/neokeras-jax-cache` (`~/.keras/neokeras-jax-cache`); the
-environment variable `NEOKERAS_JAX_CACHE=0` turns it off, any other value names the directory.
-A cache directory the program set on `jax.config` itself is left as it is.
+environment variable `NEOKERAS_JAX_CACHE=0` turns it off, any other value names the directory;
+`keras.config.disable_compilation_cache()` and `enable_compilation_cache()` turn it off and on
+in the running program (they override the variable). A cache directory the program set on
+`jax.config` itself is left as it is.
 """
 
 import os
@@ -11,12 +13,18 @@ import jax
 from jax import monitoring
 
 
+# `enabled`: the program's own choice (None: the environment decides); `directory`: the one
+# neokeras pointed JAX's cache at.
+_STATE = {"enabled": None, "directory": None}
+
+
 def cache_dir():
     """The cache directory neokeras uses, or None when it is turned off."""
     setting = os.environ.get("NEOKERAS_JAX_CACHE", "")
-    if setting.strip().lower() in ("0", "false", "off", "no"):
+    off = setting.strip().lower() in ("0", "false", "off", "no")
+    if _STATE["enabled"] is False or (off and not _STATE["enabled"]):
         return None
-    if setting and setting != "1":
+    if setting and setting != "1" and not off:
         return os.path.expanduser(setting)
     home = os.environ.get("KERAS_HOME", os.path.join(os.path.expanduser("~"), ".keras"))
     return os.path.join(home, "neokeras-jax-cache")
@@ -31,6 +39,39 @@ def enable():
         return
     jax.config.update("jax_compilation_cache_dir", directory)
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+    _STATE["directory"] = directory
+
+
+def enable_compilation_cache():
+    """Turns neokeras's persistent compilation caches on for the rest of the program (JAX's
+    cache in neokeras's directory, and the stored `fit` programs), whatever the environment
+    variable `NEOKERAS_JAX_CACHE` says."""
+    _switch(True)
+
+
+def disable_compilation_cache():
+    """Turns neokeras's persistent compilation caches off for the rest of the program: nothing
+    is read from or written to its cache directory (a JAX cache directory the program chose
+    itself on `jax.config` stays in use)."""
+    _switch(False)
+
+
+def is_compilation_cache_enabled():
+    """Whether neokeras's persistent compilation caches are on."""
+    return cache_dir() is not None
+
+
+def _switch(enabled):
+    from jax.experimental.compilation_cache import compilation_cache as jax_cache
+
+    _STATE["enabled"] = enabled
+    if enabled:
+        enable()
+    elif _STATE["directory"] is not None:
+        if jax.config.jax_compilation_cache_dir == _STATE["directory"]:
+            jax.config.update("jax_compilation_cache_dir", None)
+        _STATE["directory"] = None
+    jax_cache.reset_cache()  # JAX decides whether to use its cache again at the next compile
 
 
 # JAX reports how long each tracing, lowering and XLA compilation (or cache read) took, as time
