@@ -8,13 +8,14 @@ Models (issue 17's "Done when"):
   mlp:  Dense 784-512-512-10 (relu, relu, softmax), Adam, batch 128; also the float32 matmul
         rate numpy reaches on the same core (GFLOP/s), for the "75% of peak" target.
 
-Every framework runs in its own process pinned to one core (`taskset -c 0`), one after the
-other in rounds, so that they share the machine's load alike; a figure is the best steady epoch
-(samples/s, epochs after the first, compiling one) over all rounds, by wall time and by the
-process's CPU time (on a busy shared machine the CPU time is the comparable one; on an idle core
-the two agree). PyTorch runs from another interpreter (`--torch-python`, e.g. a throwaway venv
-with torch for CPU), with one thread. The last lines print the issue's figures as a table: each
-model's neokeras / PyTorch ratio and the MLP's GFLOP/s against numpy's matmul peak.
+Every framework runs in its own process pinned to one core (`taskset -c 0`; `--core N` for
+another), one after the other in rounds, so that they share the machine's load alike; a figure
+is the best steady epoch (samples/s, epochs after the first, compiling one) over all rounds, by
+wall time and by the process's CPU time (on a busy shared machine the CPU time is the comparable
+one; on an idle core the two agree). PyTorch runs from another interpreter (`--torch-python`,
+e.g. a throwaway venv with torch for CPU), with one thread. The last lines print the issue's
+figures as a table: each model's neokeras / PyTorch ratio and the MLP's GFLOP/s against numpy's
+matmul peak.
 
     .venv/bin/python benchmarks/bench_vs_torch.py --torch-python /tmp/torchvenv/bin/python \
         [--models cnn lstm mlp] [--rounds 2]
@@ -329,10 +330,10 @@ def worker(framework, model):
     return run_keras(framework, model)
 
 
-def spawn(python, *args):
+def spawn(python, *args, core=0):
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
            "MKL_NUM_THREADS": "1"}
-    out = subprocess.run(["taskset", "-c", "0", python, os.path.abspath(__file__), *args],
+    out = subprocess.run(["taskset", "-c", str(core), python, os.path.abspath(__file__), *args],
                          capture_output=True, text=True, env=env)
     if out.returncode:
         return {"error": out.stderr.strip().splitlines()[-1:]}
@@ -347,6 +348,7 @@ def main():
     parser.add_argument("--frameworks", nargs="+",
                         default=["neokeras", "keras", "jax", "torch"])
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--core", type=int, default=0, help="the core every process is pinned to")
     parser.add_argument("--memory", action="store_true")
     args = parser.parse_args()
     if args.worker:
@@ -365,7 +367,7 @@ def main():
             for framework, m in jobs:
                 python = args.torch_python if framework == "torch" else sys.executable
                 load = os.getloadavg()[0]
-                value = spawn(python, "--worker", framework, m)
+                value = spawn(python, "--worker", framework, m, core=args.core)
                 key = f"{m}/{framework}"
                 print(f"round {round_ + 1} {key}: {value} (load {load:.1f})", flush=True)
                 if "error" not in value:
