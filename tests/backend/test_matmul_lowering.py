@@ -47,7 +47,13 @@ def test_forward_mode_and_second_derivatives_match(shape):
     np.testing.assert_allclose(jax.jvp(lambda x: _lowered(x, w), (x,), (tangent,))[1],
                                jax.jvp(lambda x: _plain(x, w), (x,), (tangent,))[1],
                                rtol=1e-5)
-    if shape == (6, 5, 3):  # the Hessian of the larger shapes is large
+    # Hessian-vector products in both operands (forward over reverse through every form).
+    tangents = (tangent, jnp.full_like(w, 0.5))
+    got = jax.jvp(jax.grad(_lowered, (0, 1)), (x, w), tangents)[1]
+    want = jax.jvp(jax.grad(_plain, (0, 1)), (x, w), tangents)[1]
+    for g, v in zip(got, want):
+        np.testing.assert_allclose(g, v, rtol=1e-4, atol=1e-4)
+    if shape == SHAPES[0]:  # the whole Hessian of the small one
         np.testing.assert_allclose(jax.hessian(_lowered)(x, w), jax.hessian(_plain)(x, w),
                                    rtol=1e-5, atol=1e-6)
 
