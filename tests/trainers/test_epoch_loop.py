@@ -175,3 +175,56 @@ def test_steps_fuse_into_one_call_unless_xla_cpu_runs_them_slower_in_a_loop(
     _assert_same_training(ours, theirs, x, y, batch_size=4, epochs=2)
     on_cpu = jax.default_backend() == "cpu"
     assert set(steps_per_call) == ({10} if fused or not on_cpu else {1})
+
+
+class _Model:
+    def __init__(self, steps_per_execution=1):
+        self.steps_per_execution = steps_per_execution
+
+
+@pytest.mark.parametrize("steps, kwargs, spe, expected", [
+    (40, {}, 1, 16),  # a progress bar: at least 16 steps, about eight calls per epoch
+    (400, {}, 1, 50),
+    (10, {}, 1, 10),  # never more than the epoch
+    (40, {"shows_progress": False}, 1, 40),  # nothing shown per step: at least 64
+    (100, {"shows_progress": False}, 1, 64),
+    (1000, {"shows_progress": False}, 1, 125),
+    (40, {"per_batch": True, "shows_progress": False}, 1, 1),  # a callback needs every batch
+    (40, {"fuses": False, "shows_progress": False}, 1, 1),
+    (40, {"shows_progress": False}, 8, 8),  # the user's steps_per_execution
+    (5, {}, 8, 5),
+    (5, {"bucketed": True}, 8, 8),
+    (40, {"bucketed": True}, 1, 16),  # powers of two, not capped by the epoch
+    (400, {"bucketed": True}, 1, 64),
+    (40, {"bucketed": True, "shows_progress": False}, 1, 64),
+])
+def test_steps_per_compiled_call(steps, kwargs, spe, expected):
+    from neokeras.trainers import epoch_loop
+
+    kwargs = {"per_batch": False, **kwargs}
+    per_batch = kwargs.pop("per_batch")
+    assert epoch_loop.chunk_size(_Model(spe), steps, per_batch, **kwargs) == expected
+
+
+@pytest.mark.parametrize("verbose, steps_per_call", [(0, {64}), (2, {64}), (1, {16})])
+def test_fit_without_a_progress_bar_makes_fewer_longer_calls(monkeypatch, verbose,
+                                                             steps_per_call):
+    from neokeras.trainers import epoch_loop
+
+    seen = []
+    run_epoch = epoch_loop.run_epoch
+
+    def spy(model, chunks, chunk_function, *rest):
+        def counted(values, data, indices, *more):
+            seen.append(indices.shape[0])
+            return chunk_function(values, data, indices, *more)
+
+        return run_epoch(model, chunks, counted, *rest)
+
+    monkeypatch.setattr(epoch_loop, "run_epoch", spy)
+    model = _mlp(neokeras)
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    x = RNG.standard_normal((320, 5)).astype("float32")
+    model.fit(x, RNG.integers(0, 3, 320), batch_size=4, verbose=verbose)  # 80 steps
+    assert set(seen) == steps_per_call
+    assert len(seen) == -(-80 // next(iter(steps_per_call)))

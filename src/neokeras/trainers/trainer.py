@@ -574,7 +574,8 @@ class Trainer:
         streamed = self._streams_training(data)
         pad = self._pads("train", data, always=streamed)
         size = epoch_loop.chunk_size(self, data.fusable_steps(pad), per_batch,
-                                     self._fuses_steps("train", data), bucketed=streamed)
+                                     self._fuses_steps("train", data), bucketed=streamed,
+                                     shows_progress=verbose == 1)
         train_function = self._chunk_function("train")
         # Shuffling draws from (seed, epoch), so a resumed run (BackupAndRestore restores the
         # seed) shuffles its remaining epochs exactly as an uninterrupted one.
