@@ -148,14 +148,8 @@ def _convnet(lib):
                            lib.layers.Dense(3, activation="softmax")])
 
 
-@pytest.mark.parametrize("build, x_shape, fused", [(_mlp, (5,), True),
-                                                   (_convnet, (6, 6, 1), False)])
-def test_steps_fuse_into_one_call_unless_xla_cpu_runs_them_slower_in_a_loop(
-        monkeypatch, build, x_shape, fused):
-    # XLA:CPU lowers a convolution inside a loop single-threaded (benchmarks/bench_conv_step.py),
-    # so a model with one trains one step per compiled call; results stay Keras's.
-    import jax
-
+def _record_steps_per_call(monkeypatch):
+    """A list that receives the number of steps of every compiled chunk call from now on."""
     from neokeras.trainers import epoch_loop
 
     steps_per_call = []
@@ -169,6 +163,18 @@ def test_steps_fuse_into_one_call_unless_xla_cpu_runs_them_slower_in_a_loop(
         return run_epoch(model, chunks, counted, *rest)
 
     monkeypatch.setattr(epoch_loop, "run_epoch", spy)
+    return steps_per_call
+
+
+@pytest.mark.parametrize("build, x_shape, fused", [(_mlp, (5,), True),
+                                                   (_convnet, (6, 6, 1), False)])
+def test_steps_fuse_into_one_call_unless_xla_cpu_runs_them_slower_in_a_loop(
+        monkeypatch, build, x_shape, fused):
+    # XLA:CPU lowers a convolution inside a loop single-threaded (benchmarks/bench_conv_step.py),
+    # so a model with one trains one step per compiled call; results stay Keras's.
+    import jax
+
+    steps_per_call = _record_steps_per_call(monkeypatch)
     x = RNG.standard_normal((40,) + x_shape).astype("float32")
     y = RNG.integers(0, 3, 40)
     ours, theirs = _pair(build, "sparse_categorical_crossentropy", ["accuracy"])
@@ -209,19 +215,7 @@ def test_steps_per_compiled_call(steps, kwargs, spe, expected):
 @pytest.mark.parametrize("verbose, steps_per_call", [(0, {64}), (2, {64}), (1, {16})])
 def test_fit_without_a_progress_bar_makes_fewer_longer_calls(monkeypatch, verbose,
                                                              steps_per_call):
-    from neokeras.trainers import epoch_loop
-
-    seen = []
-    run_epoch = epoch_loop.run_epoch
-
-    def spy(model, chunks, chunk_function, *rest):
-        def counted(values, data, indices, *more):
-            seen.append(indices.shape[0])
-            return chunk_function(values, data, indices, *more)
-
-        return run_epoch(model, chunks, counted, *rest)
-
-    monkeypatch.setattr(epoch_loop, "run_epoch", spy)
+    seen = _record_steps_per_call(monkeypatch)
     model = _mlp(neokeras)
     model.compile("sgd", "sparse_categorical_crossentropy")
     x = RNG.standard_normal((320, 5)).astype("float32")
