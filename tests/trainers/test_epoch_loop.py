@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 import neokeras
-from neokeras import layers
 
 RNG = np.random.default_rng(0)
 

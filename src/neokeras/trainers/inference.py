@@ -15,7 +15,6 @@ from neokeras import backend
 from neokeras.layers.layer import structure_version
 from neokeras.trainers import distributed
 from neokeras.trainers.state import model_variables
-from neokeras.trainers.state import read_values
 from neokeras.utils import tree
 
 # Without a batch-size cap, larger batches are not padded: a power of two could double their

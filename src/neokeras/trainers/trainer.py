@@ -32,7 +32,6 @@ from neokeras.trainers.data_adapters.batch_data_adapter import describe
 from neokeras.trainers.epoch_loop import to_floats
 from neokeras.trainers.state import TrainingState
 from neokeras.trainers.state import model_variables
-from neokeras.trainers.state import read_values
 from neokeras.trainers.state import write_values
 from neokeras.utils import tree
 from neokeras.utils import traceback_utils
