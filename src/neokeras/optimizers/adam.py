@@ -57,16 +57,20 @@ class Adam(Optimizer):
 
     def update_step(self, gradient, variable, learning_rate):
         index = self._get_variable_index(variable)
-        m, v = self._momentums[index], self._velocities[index]
         alpha = self._step_size(variable.dtype, learning_rate)
-        m.assign(m.value + (gradient - m.value) * (1 - self.beta_1))
-        v.assign(v.value + (ops.square(gradient) - v.value) * (1 - self.beta_2))
-        second_moment = v.value
+        slots = [self._momentums[index], self._velocities[index]]
         if self.amsgrad:
-            v_hat = self._velocity_hats[index]
-            v_hat.assign(ops.maximum(v_hat.value, v.value))
-            second_moment = v_hat.value
-        variable.assign(variable.value - m.value * alpha / (ops.sqrt(second_moment) + self.epsilon))
+            slots.append(self._velocity_hats[index])
+
+        def update(gradient, value, m, v, v_hat=None):
+            m = m + (gradient - m) * (1 - self.beta_1)
+            v = v + (ops.square(gradient) - v) * (1 - self.beta_2)
+            if v_hat is None:
+                return value - m * alpha / (ops.sqrt(v) + self.epsilon), m, v
+            v_hat = ops.maximum(v_hat, v)
+            return value - m * alpha / (ops.sqrt(v_hat) + self.epsilon), m, v, v_hat
+
+        self._assign_elementwise(update, gradient, [variable, *slots])
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

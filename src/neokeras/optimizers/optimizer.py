@@ -464,6 +464,28 @@ class Optimizer:
         """Assigns the new value of `variable` (and of its slots) for one gradient."""
         raise NotImplementedError(f"{type(self).__name__} must implement update_step().")
 
+    def _assign_elementwise(self, update, gradient, variables):
+        """Assigns to `variables` (the trained variable and slots of its shape) the arrays that
+        `update(gradient, *values)` returns, an elementwise function of their current values.
+        Where the backend asks for it (`backend.update_block_rows`: large variables in XLA:CPU
+        training loops) the update runs one block of rows at a time; the values are the same."""
+        values = [variable.value for variable in variables]
+        shape = tuple(values[0].shape)
+        rows = backend.update_block_rows(shape)
+        if rows is None or tuple(gradient.shape) != shape:
+            new_values = update(gradient, *values)
+        else:
+            new_values = values
+            for start in range(0, shape[0], rows):
+                corner = (start,) + (0,) * (len(shape) - 1)
+                size = (min(rows, shape[0] - start),) + shape[1:]
+                blocks = update(ops.slice(gradient, corner, size),
+                                *[ops.slice(value, corner, size) for value in new_values])
+                new_values = [ops.slice_update(value, corner, block)
+                              for value, block in zip(new_values, blocks)]
+        for variable, value in zip(variables, new_values):
+            variable.assign(value)
+
     def stateless_apply(self, optimizer_variables, grads, trainable_variables):
         """Pure `apply` on arrays: returns `(new_trainable_values, new_optimizer_values)`.
 

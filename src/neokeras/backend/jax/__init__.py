@@ -16,6 +16,7 @@ from neokeras.backend.jax import sharded_io  # noqa: F401
 from neokeras.backend.jax import export  # noqa: F401
 from neokeras.backend.jax import sharpness_aware  # noqa: F401
 from neokeras.backend.jax import trainer  # noqa: F401
+from neokeras.backend.jax import update_blocks  # noqa: F401
 from neokeras.backend.jax import distribution  # noqa: F401
 from neokeras.backend.jax.eager import eager_step  # noqa: F401
 from neokeras.backend.jax import compilation_cache

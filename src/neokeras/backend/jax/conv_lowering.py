@@ -23,11 +23,9 @@ of them (for tests and benchmarks; `split` and `widened` apply to `conv` only, t
 native).
 """
 
-import contextlib
 import itertools
 import json
 import os
-import threading
 import time
 
 import jax
@@ -37,25 +35,20 @@ from jax import lax
 from jax.custom_derivatives import SymbolicZero
 
 from neokeras.backend.common.symbolic_scope import in_symbolic_scope
+from neokeras.backend.common.thread_flag import ThreadFlag
 from neokeras.backend.jax import compilation_cache
 
-_state = threading.local()
+_differentiated = ThreadFlag()
 _decisions = {}
 _loaded = [False]
 # Part of every decision's key: decisions made by an earlier timing rule are measured again.
 _RULE = 2
 
 
-@contextlib.contextmanager
 def differentiated():
     """Convolutions traced inside are chosen for their forward and backward pass together (the
     default training step traces its forward pass inside this)."""
-    previous = getattr(_state, "differentiated", False)
-    _state.differentiated = True
-    try:
-        yield
-    finally:
-        _state.differentiated = previous
+    return _differentiated.set()
 
 
 def _shifted_slices(inputs, window, strides, pads, dilation):
@@ -341,7 +334,7 @@ def choose(op, inputs, kernel, config, native, patches, eligible=True, split=Non
     if (jax.default_backend() != "cpu" or in_symbolic_scope()
             or any(not isinstance(d, int) for d in inputs.shape)):
         return "native"
-    grads = getattr(_state, "differentiated", False)
+    grads = bool(_differentiated)
     # In order of preference when timed within a few percent of each other: inside the
     # training step, split and widened did better than timed alone.
     candidates = {}

@@ -17,32 +17,26 @@ Products under `_SMALL` multiply-adds keep `dy @ T(w)` and `x^T @ dy` (each copy
 than it saves). The sums are the same; only their order inside the product kernel may differ.
 """
 
-import contextlib
 import functools
-import threading
 
 import jax
 import jax.numpy as jnp
 from jax import lax
 from jax.custom_derivatives import SymbolicZero
 
-_state = threading.local()
+from neokeras.backend.common.thread_flag import ThreadFlag
+
+_active = ThreadFlag()
 
 
-@contextlib.contextmanager
 def transposed_kernels():
     """2-D matrix products traced inside are differentiated with materialized transposes."""
-    previous = getattr(_state, "active", False)
-    _state.active = True
-    try:
-        yield
-    finally:
-        _state.active = previous
+    return _active.set()
 
 
 def applies(x1, x2):
     """Whether `matmul(x1, x2)` should take the materialized-transpose gradient."""
-    return (getattr(_state, "active", False) and x1.ndim == 2 and x2.ndim == 2
+    return (bool(_active) and x1.ndim == 2 and x2.ndim == 2
             and x1.dtype == x2.dtype == jnp.float32)
 
 

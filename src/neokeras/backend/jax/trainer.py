@@ -11,6 +11,7 @@ source; `make_forward_function` is the forward of inference. With `eager=True` b
 op on concrete values (`run_eagerly=True`), gradients included (see `eager`).
 """
 
+import contextlib
 import functools
 
 import jax
@@ -19,6 +20,7 @@ import jax.numpy as jnp
 from neokeras.backend.common.stateless_scope import StatelessScope
 from neokeras.backend.jax import conv_lowering
 from neokeras.backend.jax import matmul_lowering
+from neokeras.backend.jax import update_blocks
 from neokeras.backend.jax.eager import eager_step
 
 
@@ -155,7 +157,8 @@ def make_chunk_function(model, step, kind, donate_state, eager=False, program_ke
 
     With `eigen` (a step without convolutions), on CPU, the program's matrix products run in
     Eigen rather than YNNPACK (`_CPU_EIGEN_OPTIONS`), and their backward products from
-    materialized transposes (`matmul_lowering`).
+    materialized transposes (`matmul_lowering`). On CPU, without a distribution `plan`,
+    optimizers update large variables one block of rows at a time (`update_blocks`).
 
     Under a distribution `plan` (a static `trainers.distributed.Plan`) gives the sharding of
     every state value and of a step's batch; the chunk is then one SPMD program whose state
@@ -166,17 +169,22 @@ def make_chunk_function(model, step, kind, donate_state, eager=False, program_ke
     instead of traced and lowered.
     """
 
-    eigen = eigen and jax.default_backend() == "cpu"
+    on_cpu = jax.default_backend() == "cpu"
+    eigen = eigen and on_cpu
 
     def one(state, data, rows, weights, plan):
         batch = _gather(data, rows)
         if plan is not None and plan.batch is not None:
             batch = _constrain(batch, plan.batch)
             weights = None if weights is None else _constrain(weights, plan.batch)
-        if eigen and not eager:
-            with matmul_lowering.transposed_kernels():
-                return step(state, batch, weights)
-        return step(state, batch, weights)
+        if eager:
+            return step(state, batch, weights)
+        with contextlib.ExitStack() as lowerings:
+            if on_cpu and plan is None:  # a sharded variable's blocks would need collectives
+                lowerings.enter_context(update_blocks.blocked())
+            if eigen:
+                lowerings.enter_context(matmul_lowering.transposed_kernels())
+            return step(state, batch, weights)
 
     if eager:
         def run_eagerly(state, data, indices, weights, num_steps, plan=None):

@@ -1,0 +1,40 @@
+"""Optimizer updates of large variables one block of rows at a time, in XLA:CPU training loops.
+
+An Adam update reads a variable's gradient, value, `m` and `v` and writes the last three. XLA:CPU
+makes one loop per output (it has no multi-output loop fusion), so the update streams ten
+arrays of the variable's size through memory, where one loop would stream seven. Written as a
+sequence of blocks of ~128 KB per array, each block's three loops find what they read in the
+core's cache, and memory sees seven passes again (the MLP benchmark's two large kernels: ~0.1 ms
+less per step). Each block is written back with `dynamic_update_slice`, in place only under the
+training loop's copy insertion with region analysis (`trainer._CPU_LOOP_OPTIONS`); elsewhere
+every block would copy the whole array, so the blocks are only taken inside `blocked()`, which
+the CPU training loop enters.
+"""
+
+import math
+
+from neokeras.backend.common.thread_flag import ThreadFlag
+
+_blocked = ThreadFlag()
+
+# Elements per block of each array (~128 KB of float32: the block of the four arrays read and
+# the three written stays within a core's L2); variables of fewer than `_MIN_BLOCKS` blocks are
+# updated whole.
+_BLOCK_ELEMENTS = 1 << 15
+_MIN_BLOCKS = 4
+
+
+def blocked():
+    """Optimizer updates traced inside take blocks of rows (see `block_rows`)."""
+    return _blocked.set()
+
+
+def block_rows(shape):
+    """Rows (along the first axis) per block for an elementwise update of a variable of `shape`,
+    or None to update it whole."""
+    if not _blocked or len(shape) == 0 or not all(isinstance(d, int) for d in shape):
+        return None
+    if math.prod(shape) < _MIN_BLOCKS * _BLOCK_ELEMENTS:
+        return None
+    rows = max(1, _BLOCK_ELEMENTS // math.prod(shape[1:]))
+    return rows if rows < shape[0] else None
