@@ -39,7 +39,17 @@ def test_block_rows_inside_the_switch(shape, rows):
     lambda: keras.optimizers.Adam(learning_rate=0.01),
     lambda: keras.optimizers.Adam(learning_rate=0.01, amsgrad=True),
     lambda: keras.optimizers.AdamW(learning_rate=0.01, weight_decay=0.1),
-])
+    lambda: keras.optimizers.SGD(learning_rate=0.01, momentum=0.9),
+    lambda: keras.optimizers.SGD(learning_rate=0.01, momentum=0.9, nesterov=True),
+    lambda: keras.optimizers.RMSprop(learning_rate=0.01),
+    lambda: keras.optimizers.RMSprop(learning_rate=0.01, momentum=0.5, centered=True),
+    lambda: keras.optimizers.Nadam(learning_rate=0.01),
+    lambda: keras.optimizers.Adamax(learning_rate=0.01),
+    lambda: keras.optimizers.Lion(learning_rate=0.01),
+    lambda: keras.optimizers.Adagrad(learning_rate=0.01),
+    lambda: keras.optimizers.Adadelta(learning_rate=0.01),
+], ids=["adam", "amsgrad", "adamw", "momentum", "nesterov", "rmsprop", "rmsprop-centered",
+        "nadam", "adamax", "lion", "adagrad", "adadelta"])
 def test_blocked_updates_give_the_whole_updates_values(make):
     rng = np.random.default_rng(0)
     shapes = [(784, 512), (5 * BLOCK + 7,), (300, 7, 9, 11), (512,)]

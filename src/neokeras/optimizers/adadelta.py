@@ -28,14 +28,17 @@ class Adadelta(Optimizer):
 
     def update_step(self, gradient, variable, learning_rate):
         index = self._get_variable_index(variable)
-        grad_avg = self._accumulated_grads[index]
-        delta_avg = self._accumulated_delta_vars[index]
         rho = self.rho
-        grad_avg.assign(rho * grad_avg.value + (1 - rho) * ops.square(gradient))
-        delta = -(ops.sqrt(delta_avg.value + self.epsilon) * gradient
-                  / ops.sqrt(grad_avg.value + self.epsilon))
-        delta_avg.assign(rho * delta_avg.value + (1 - rho) * ops.square(delta))
-        variable.assign(variable.value + learning_rate * delta)
+
+        def update(gradient, value, grad_avg, delta_avg):
+            grad_avg = rho * grad_avg + (1 - rho) * ops.square(gradient)
+            delta = -(ops.sqrt(delta_avg + self.epsilon) * gradient
+                      / ops.sqrt(grad_avg + self.epsilon))
+            delta_avg = rho * delta_avg + (1 - rho) * ops.square(delta)
+            return value + learning_rate * delta, grad_avg, delta_avg
+
+        self._assign_elementwise(update, gradient, [variable, self._accumulated_grads[index],
+                                                    self._accumulated_delta_vars[index]])
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

@@ -30,10 +30,13 @@ class Adagrad(Optimizer):
             initializer=initializers.Constant(self.initial_accumulator_value))
 
     def update_step(self, gradient, variable, learning_rate):
-        accumulator = self._accumulators[self._get_variable_index(variable)]
-        accumulator.assign(accumulator.value + ops.square(gradient))
-        variable.assign(variable.value
-                        - learning_rate * gradient / ops.sqrt(accumulator.value + self.epsilon))
+        def update(gradient, value, accumulator):
+            accumulator = accumulator + ops.square(gradient)
+            return (value - learning_rate * gradient / ops.sqrt(accumulator + self.epsilon),
+                    accumulator)
+
+        self._assign_elementwise(
+            update, gradient, [variable, self._accumulators[self._get_variable_index(variable)]])
 
     def get_config(self):
         return {**super().get_config(),

@@ -28,13 +28,15 @@ class Adamax(Optimizer):
 
     def update_step(self, gradient, variable, learning_rate):
         index = self._get_variable_index(variable)
-        m, u = self._m[index], self._u[index]
         beta_1_power = ops.power(ops.cast(self.beta_1, variable.dtype),
                                  self._local_step(variable.dtype))
-        m.assign(m.value + (gradient - m.value) * (1 - self.beta_1))
-        u.assign(ops.maximum(self.beta_2 * u.value, ops.abs(gradient)))
-        variable.assign(variable.value
-                        - learning_rate * m.value / ((1 - beta_1_power) * (u.value + self.epsilon)))
+
+        def update(gradient, value, m, u):
+            m = m + (gradient - m) * (1 - self.beta_1)
+            u = ops.maximum(self.beta_2 * u, ops.abs(gradient))
+            return value - learning_rate * m / ((1 - beta_1_power) * (u + self.epsilon)), m, u
+
+        self._assign_elementwise(update, gradient, [variable, self._m[index], self._u[index]])
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

@@ -28,10 +28,13 @@ class Lion(Optimizer):
         self._momentums = self.add_optimizer_variables(var_list, "momentum")
 
     def update_step(self, gradient, variable, learning_rate):
-        m = self._momentums[self._get_variable_index(variable)]
-        direction = ops.sign(m.value * self.beta_1 + gradient * (1.0 - self.beta_1))
-        variable.assign(variable.value - learning_rate * direction)
-        m.assign(m.value * self.beta_2 + gradient * (1.0 - self.beta_2))
+        def update(gradient, value, m):
+            direction = ops.sign(m * self.beta_1 + gradient * (1.0 - self.beta_1))
+            return (value - learning_rate * direction,
+                    m * self.beta_2 + gradient * (1.0 - self.beta_2))
+
+        self._assign_elementwise(update, gradient,
+                                 [variable, self._momentums[self._get_variable_index(variable)]])
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2}

@@ -46,7 +46,6 @@ class Nadam(Optimizer):
     def update_step(self, gradient, variable, learning_rate):
         dtype = variable.dtype
         index = self._get_variable_index(variable)
-        m, v = self._momentums[index], self._velocities[index]
         step = self._local_step(dtype)
         u_t = self._momentum_at(step)
         u_next = self._momentum_at(self._local_step(dtype, offset=2))
@@ -55,11 +54,16 @@ class Nadam(Optimizer):
         # The betas are rounded to the variable dtype before `1 - beta`, as Keras does here.
         beta_1, beta_2 = ops.cast(self.beta_1, dtype), ops.cast(self.beta_2, dtype)
         beta_2_power = ops.power(beta_2, step)
-        m.assign(m.value + (gradient - m.value) * (1 - beta_1))
-        v.assign(v.value + (ops.square(gradient) - v.value) * (1 - beta_2))
-        m_hat = u_next * m.value / (1 - u_product_next) + (1 - u_t) * gradient / (1 - u_product)
-        v_hat = v.value / (1 - beta_2_power)
-        variable.assign(variable.value - m_hat * learning_rate / (ops.sqrt(v_hat) + self.epsilon))
+
+        def update(gradient, value, m, v):
+            m = m + (gradient - m) * (1 - beta_1)
+            v = v + (ops.square(gradient) - v) * (1 - beta_2)
+            m_hat = u_next * m / (1 - u_product_next) + (1 - u_t) * gradient / (1 - u_product)
+            v_hat = v / (1 - beta_2_power)
+            return value - m_hat * learning_rate / (ops.sqrt(v_hat) + self.epsilon), m, v
+
+        self._assign_elementwise(update, gradient,
+                                 [variable, self._momentums[index], self._velocities[index]])
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

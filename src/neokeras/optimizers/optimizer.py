@@ -1,7 +1,8 @@
 """`Optimizer`: a stateful shell (hyperparameters, `iterations`, slots) around a pure update.
 
 Subclasses implement `build(var_list)` (create slot variables) and
-`update_step(gradient, variable, learning_rate)` (assign the new values). `stateless_apply` runs
+`update_step(gradient, variable, learning_rate)` (assign the new values; an elementwise update
+goes through `_assign_elementwise`, which the backend may run by blocks of a large variable). `stateless_apply` runs
 the same code on arrays inside compiled steps: a `StatelessScope` maps every variable to its
 traced value and records the assignments.
 

@@ -34,20 +34,29 @@ class RMSprop(Optimizer):
 
     def update_step(self, gradient, variable, learning_rate):
         index = self._get_variable_index(variable)
-        velocity = self._velocities[index]
-        velocity.assign(self.rho * velocity.value + (1 - self.rho) * ops.square(gradient))
+        slots = [self._velocities[index]]
         if self.centered:
-            average = self._average_gradients[index]
-            average.assign(self.rho * average.value + (1 - self.rho) * gradient)
-            denominator = velocity.value - ops.square(average.value) + self.epsilon
-        else:
-            denominator = velocity.value + self.epsilon
-        increment = learning_rate * gradient / ops.sqrt(denominator)
+            slots.append(self._average_gradients[index])
         if self.momentum > 0:
-            momentum = self._momentums[index]
-            momentum.assign(self.momentum * momentum.value + increment)
-            increment = momentum.value
-        variable.assign(variable.value - increment)
+            slots.append(self._momentums[index])
+
+        def update(gradient, value, velocity, *rest):
+            rest = list(rest)
+            velocity = self.rho * velocity + (1 - self.rho) * ops.square(gradient)
+            new_slots = [velocity]
+            if self.centered:
+                average = self.rho * rest.pop(0) + (1 - self.rho) * gradient
+                new_slots.append(average)
+                denominator = velocity - ops.square(average) + self.epsilon
+            else:
+                denominator = velocity + self.epsilon
+            increment = learning_rate * gradient / ops.sqrt(denominator)
+            if self.momentum > 0:
+                increment = self.momentum * rest.pop(0) + increment
+                new_slots.append(increment)
+            return (value - increment, *new_slots)
+
+        self._assign_elementwise(update, gradient, [variable, *slots])
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,

@@ -35,13 +35,14 @@ class SGD(Optimizer):
             variable.assign(variable.value - gradient * learning_rate)
             return
         velocity = self.momentums[self._get_variable_index(variable)]
-        new_velocity = velocity.value * self.momentum - gradient * learning_rate
-        velocity.assign(new_velocity)
-        if self.nesterov:
-            variable.assign(variable.value + (new_velocity * self.momentum
-                                              - gradient * learning_rate))
-        else:
-            variable.assign(variable.value + new_velocity)
+
+        def update(gradient, value, velocity):
+            velocity = velocity * self.momentum - gradient * learning_rate
+            if self.nesterov:
+                return value + (velocity * self.momentum - gradient * learning_rate), velocity
+            return value + velocity, velocity
+
+        self._assign_elementwise(update, gradient, [variable, velocity])
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}

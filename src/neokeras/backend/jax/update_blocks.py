@@ -8,7 +8,9 @@ core's cache, and memory sees seven passes again (the MLP benchmark's two large 
 less per step). Each block is written back with `dynamic_update_slice`, in place only under the
 training loop's copy insertion with region analysis (`trainer._CPU_LOOP_OPTIONS`); elsewhere
 every block would copy the whole array, so the blocks are only taken inside `blocked()`, which
-the CPU training loop enters.
+the CPU training loop enters. Optimizers take the blocks through
+`Optimizer._assign_elementwise` (Adam, AdamW, Nadam, Adamax, SGD with momentum, RMSprop, Lion,
+Adagrad, Adadelta).
 """
 
 import math
