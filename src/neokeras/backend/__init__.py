@@ -33,6 +33,7 @@ disable_compilation_cache = impl.compilation_cache.disable_compilation_cache
 is_compilation_cache_enabled = impl.compilation_cache.is_compilation_cache_enabled
 hoists_rnn_input_projection = impl.core.hoists_rnn_input_projection
 update_block_rows = impl.update_blocks.block_rows
+update_block_offset = impl.update_blocks.block_offset
 rnn_ops = impl.rnn
 call_on_host = impl.host_callback.call_on_host
 

@@ -100,6 +100,7 @@ class Optimizer:
         self.decay = float(decay)
         self.built = False
         self._variables = []
+        self._block_offset = None  # during an update: where blocks of large variables start
         self._trainable_variables = []
         self._var_index = {}
         self._exclude_ids = set()
@@ -374,8 +375,12 @@ class Optimizer:
 
     def _update_steps(self, grads, variables, learning_rate):
         """Runs `update_step` for each pair; a hook for per-step state shared by all variables."""
-        for grad, variable in zip(grads, variables):
-            self.update_step(grad, variable, ops.cast(learning_rate, variable.dtype))
+        self._block_offset = backend.update_block_offset(grads)
+        try:
+            for grad, variable in zip(grads, variables):
+                self.update_step(grad, variable, ops.cast(learning_rate, variable.dtype))
+        finally:
+            self._block_offset = None
 
     def _apply_accumulated(self, grads, variables):
         # Branch-free, so it traces: the update is always computed and kept only on every
@@ -468,22 +473,16 @@ class Optimizer:
     def _assign_elementwise(self, update, gradient, variables):
         """Assigns to `variables` (the trained variable and slots of its shape) the arrays that
         `update(gradient, *values)` returns, an elementwise function of their current values.
-        Where the backend asks for it (`backend.update_block_rows`: large variables in XLA:CPU
-        training loops) the update runs one block of rows at a time; the values are the same."""
+        During an update where the backend asks for it (`backend.update_block_rows`: large
+        variables in XLA:CPU training loops) it runs one block of rows at a time; the values
+        are the same."""
         values = [variable.value for variable in variables]
         shape = tuple(values[0].shape)
         rows = backend.update_block_rows(shape)
-        if rows is None or tuple(gradient.shape) != shape:
+        if rows is None or self._block_offset is None or tuple(gradient.shape) != shape:
             new_values = update(gradient, *values)
         else:
-            new_values = values
-            for start in range(0, shape[0], rows):
-                corner = (start,) + (0,) * (len(shape) - 1)
-                size = (min(rows, shape[0] - start),) + shape[1:]
-                blocks = update(ops.slice(gradient, corner, size),
-                                *[ops.slice(value, corner, size) for value in new_values])
-                new_values = [ops.slice_update(value, corner, block)
-                              for value, block in zip(new_values, blocks)]
+            new_values = _update_by_blocks(update, gradient, values, rows, self._block_offset)
         for variable, value in zip(variables, new_values):
             variable.assign(value)
 
@@ -554,3 +553,24 @@ _KERAS2_CONFIG_ONLY = ("is_legacy_optimizer", "jit_compile")
 
 def _l2_norm(g):
     return ops.sqrt(ops.sum(ops.square(g)))
+
+
+def _update_by_blocks(update, gradient, values, rows, offset):
+    """`update(gradient, *values)` computed `rows` rows at a time, from row `offset` (a zero the
+    compiler cannot see through, `backend.update_block_offset`): the whole blocks in a loop (one
+    compiled body however many blocks), the rows left over after it."""
+    shape = tuple(gradient.shape)
+
+    def updated_block(start, size, values):
+        corner = (start,) + (0,) * (len(shape) - 1)
+        sizes = (size,) + shape[1:]
+        blocks = update(ops.slice(gradient, corner, sizes),
+                        *[ops.slice(value, corner, sizes) for value in values])
+        return [ops.slice_update(value, corner, block) for value, block in zip(values, blocks)]
+
+    whole_blocks, left_over = divmod(shape[0], rows)
+    values = ops.fori_loop(
+        0, whole_blocks, lambda i, values: updated_block(offset + i * rows, rows, values), values)
+    if left_over:
+        values = updated_block(offset + whole_blocks * rows, left_over, values)
+    return values
