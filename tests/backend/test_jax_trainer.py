@@ -5,10 +5,12 @@ gradients from materialized transposes (`matmul_lowering`)."""
 import re
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
 import neokeras as keras
+from neokeras.backend.jax import trainer
 
 
 def _loop_copies(hlo):
@@ -97,3 +99,14 @@ def test_convolutional_steps_keep_the_default_products():
                               keras.layers.Flatten(), keras.layers.Dense(4)])
     hlo, _ = _training_program(model, *_data((6, 6, 1)))
     assert _transposes(hlo) == []  # the Dense kernel's input gradient is not materialized
+
+
+@pytest.mark.skipif(jax.default_backend() != "cpu", reason="XLA:CPU's libraries")
+def test_dense_step_options_keep_products_in_eigen_and_reductions_in_ynnpack():
+    # A long sum (the LSTM benchmark's bias gradient) without YNNPACK becomes a slow
+    # `reduce-window`; the products are Eigen's plain `dot`s, not YNNPACK fusions.
+    x, w = jnp.ones((6400, 256)), jnp.ones((256, 64))
+    hlo = jax.jit(lambda x, w: (x @ w, jnp.sum(x, axis=0)),
+                  compiler_options=trainer._CPU_EIGEN_OPTIONS).lower(x, w).compile().as_text()
+    assert "reduce-window" not in hlo
+    assert re.search(r"= f32\[6400,64\]\{1,0\} dot\(", hlo)

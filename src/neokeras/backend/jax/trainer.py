@@ -254,8 +254,10 @@ _CPU_LOOP_OPTIONS = {"xla_cpu_copy_insertion_use_region_analysis": True}
 
 # Eigen's matrix products outrun YNNPACK's on the MLP benchmark's forward products (~180 against
 # ~150 GFLOP/s) and, from materialized transposes (`matmul_lowering`), on its backward products;
-# convolutions keep YNNPACK (programs with one are compiled without this).
-_CPU_EIGEN_OPTIONS = {"xla_cpu_experimental_ynn_fusion_type": ""}
+# convolutions keep YNNPACK (programs with one are compiled without this). Reductions stay in
+# YNNPACK: without it XLA splits a long one into a `reduce-window`, ~2x slower (the LSTM
+# benchmark's bias gradient, a sum over 100x64 rows: 1.6 ms of a ~15 ms step).
+_CPU_EIGEN_OPTIONS = {"xla_cpu_experimental_ynn_fusion_type": "LIBRARY_FUSION_TYPE_REDUCE"}
 
 
 def _forward(model, variables, trainable, non_trainable, x, training):
