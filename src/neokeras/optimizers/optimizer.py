@@ -2,9 +2,9 @@
 
 Subclasses implement `build(var_list)` (create slot variables) and
 `update_step(gradient, variable, learning_rate)` (assign the new values; an elementwise update
-goes through `_assign_elementwise`, which the backend may run by blocks of a large variable). `stateless_apply` runs
-the same code on arrays inside compiled steps: a `StatelessScope` maps every variable to its
-traced value and records the assignments.
+goes through `_assign_elementwise`, which the backend may run by blocks of a large variable).
+`stateless_apply` runs the same code on arrays inside compiled steps: a `StatelessScope` maps
+every variable to its traced value and records the assignments.
 
 Variables are kept in the order Keras saves them: `iteration`, `learning_rate` (float rates
 only), then the EMA averages and gradient accumulators (when enabled), then the subclass slots.

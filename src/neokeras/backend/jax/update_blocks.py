@@ -11,9 +11,8 @@ the loop provably runs after every other read of the variable (`block_offset`); 
 copies the arrays, so the blocks are only taken inside `blocked()`, which the CPU training loop
 enters. The whole blocks run in a loop, so that the compiled step has one body per variable
 rather than three operations per block (static blocks: ~1 s more compilation for the MLP
-benchmark). Optimizers take the blocks through
-`Optimizer._assign_elementwise` (Adam, AdamW, Nadam, Adamax, SGD with momentum, RMSprop, Lion,
-Adagrad, Adadelta).
+benchmark). Optimizers take the blocks through `Optimizer._assign_elementwise` (Adam, AdamW,
+Nadam, Adamax, SGD with momentum, RMSprop, Lion, Adagrad, Adadelta).
 """
 
 import math
