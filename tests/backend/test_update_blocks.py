@@ -134,3 +134,11 @@ def test_fit_takes_blocks_and_trains_as_whole_updates(monkeypatch):
     whole = trained(10 ** 9)
     for a, b in zip(blocks, whole):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_block_offset_is_a_zero_after_every_gradient_and_skips_empty_ones():
+    grads = [jnp.full((3, 2), -2.5), jnp.zeros((0, 4)), jnp.full((5,), 7.0), jnp.ones(())]
+    assert update_blocks.block_offset(grads) is None  # outside the training loop
+    with update_blocks.blocked():
+        offset = jax.jit(update_blocks.block_offset)(grads)
+    assert offset.dtype == jnp.int32 and int(offset) == 0

@@ -62,6 +62,8 @@ def block_offset(grads):
         return None
     zero = jnp.zeros((), jnp.int32)
     for gradient in grads:
+        if gradient.size == 0:
+            continue
         first = jnp.ravel(gradient)[0].astype(jnp.float32)
         bits = lax.bitcast_convert_type(first, jnp.int32)
         zero = zero + jnp.minimum(jnp.maximum(bits, 0), 0)
